@@ -1,0 +1,130 @@
+"""Loaders for the shared claim-matching datasets (never copied into the repo).
+
+The datasets live in ../shared/datasets relative to the repo; set
+CLAIMNOTES_DATASETS or pass --datasets to point elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def datasets_dir(flag: str | None = None) -> Path:
+    """Where the shared datasets are: the flag, $CLAIMNOTES_DATASETS, or ../shared/datasets."""
+    path = Path(flag or os.environ.get("CLAIMNOTES_DATASETS") or REPO.parent / "shared" / "datasets")
+    if not path.is_dir():
+        raise SystemExit(f"datasets not found at {path} (use --datasets or CLAIMNOTES_DATASETS)")
+    return path
+
+
+@dataclass
+class RetrievalTask:
+    """A CheckThat! split: claims (id -> texts), queries (id -> text), gold (query id -> claim ids)."""
+    name: str
+    claims: dict[str, list[str]]
+    queries: dict[str, str]
+    gold: dict[str, set[str]]
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return text
+
+
+def _qrels(path: Path) -> dict[str, set[str]]:
+    gold: dict[str, set[str]] = {}
+    for row in _tsv_rows(path):
+        gold.setdefault(row[0], set()).add(row[2])
+    return gold
+
+
+def checkthat2020(root: Path, split: str) -> RetrievalTask:
+    d = root / "checkthat2020-task2-en"
+    claims = {r[0]: [_unquote(x) for x in r[1:3]] for r in _tsv_rows(d / "verified_claims.docs.tsv")[1:] if len(r) >= 2}
+    queries = {r[0]: _unquote(r[1]) for r in _tsv_rows(d / f"{split}.tweets.queries.tsv")[1:]}
+    gold = _qrels(d / f"{split}.tweet-vclaim-pairs.qrels")
+    return RetrievalTask(f"2020-2 {split}", claims, {q: queries[q] for q in gold}, gold)
+
+
+def checkthat2021a(root: Path, split: str) -> RetrievalTask:
+    d = root / "checkthat2021-task2a-en"
+    claims = {}
+    for line in (d / "vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+        c = json.loads(line)
+        claims[c["vclaim_id"]] = [c["vclaim"], c["title"]]
+    queries = {r[0]: r[1] for r in _tsv_rows(d / "tweets-train-dev.tsv")}
+    gold = _qrels(d / f"qrels-{split}.tsv")
+    return RetrievalTask(f"2021-2A {split}", claims, {q: queries[q] for q in gold}, gold)
+
+
+def checkthat2021b(root: Path, split: str) -> RetrievalTask:
+    d = root / "checkthat2021-task2b-en"
+    claims = {}
+    for line in (d / "vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+        c = json.loads(line)
+        claims[c["vclaim_id"]] = [c["vclaim"], c["title"]]
+    queries = {r[0]: r[1] for r in _tsv_rows(d / "iclaims-train-dev.queries.tsv")}
+    gold = _qrels(d / f"qrels-{split}.tsv")
+    return RetrievalTask(f"2021-2B {split}", claims, {q: queries[q] for q in gold}, gold)
+
+
+TASKS = {"2020": checkthat2020, "2021a": checkthat2021a, "2021b": checkthat2021b}
+
+
+def factchecked_claims(root: Path) -> list[tuple[str, str]]:
+    """(id, claim text) of the 33k fact-checked claims."""
+    out = []
+    path = root / "factchecked-claims-33k" / "claims.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        c = json.loads(line)
+        out.append((c["id"], c["claim"]))
+    return out
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class EvalPage:
+    slug: str
+    blocks: list[tuple[str, str]]
+    expected: list[dict]  # {"claim_id", "quote"}
+
+
+def eval_pages(repo: Path = REPO) -> tuple[list[dict], list[EvalPage]]:
+    """The labelled page set: the eval store (fixtures + eval claims) and its pages."""
+    store = read_jsonl(repo / "fixtures" / "claims.jsonl")
+    extra = repo / "fixtures" / "eval" / "claims.jsonl"
+    if extra.exists():
+        store += read_jsonl(extra)
+    pages = []
+    pages_dir = repo / "fixtures" / "eval" / "pages"
+    for txt in sorted(pages_dir.glob("*.txt")) if pages_dir.is_dir() else []:
+        exp = txt.with_suffix(".expected.json")
+        if not exp.exists():
+            continue
+        try:
+            expected = json.loads(exp.read_text(encoding="utf-8"))["matches"]
+        except (ValueError, KeyError):  # being written right now, or malformed
+            continue
+        text = txt.read_text(encoding="utf-8")
+        paras = [p for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+        blocks = [(f"{txt.stem}-{i}", p) for i, p in enumerate(paras)]
+        pages.append(EvalPage(txt.stem, blocks, expected))
+    return store, pages

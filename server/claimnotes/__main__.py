@@ -1,0 +1,3 @@
+from claimnotes.cli import main
+
+raise SystemExit(main())

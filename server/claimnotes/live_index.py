@@ -1,0 +1,80 @@
+"""The process's in-memory claim index, kept in step with the database.
+
+Each worker process owns one LiveIndex. Before every match it reads
+``store_version`` (one indexed SELECT) and, if another process or request has
+written since, applies just the changed claims. So a curator's change reaches
+every worker on its next request, and within this process it is visible as
+soon as the write's response is sent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from claimnotes.matcher import ClaimIndex, Match, find_similar, match_blocks
+from claimnotes.schemas import Claim, ClaimCard
+from claimnotes.store import ClaimStore
+
+
+def claim_card(claim: Claim) -> ClaimCard:
+    return ClaimCard(id=claim.id, text=claim.text, rating=claim.rating, rating_text=claim.rating_text,
+                     note=claim.note, sources=claim.sources, updated_at=claim.updated_at)
+
+
+class LiveIndex:
+    """A ClaimIndex plus the reader-facing cards of the claims it holds."""
+
+    def __init__(self) -> None:
+        # The matcher's index is not thread-safe, and a match must see one
+        # consistent store version, so reads and updates share one lock.
+        self._lock = threading.Lock()
+        self._index = ClaimIndex.build([])
+        self._cards: dict[str, ClaimCard] = {}
+        self.version = -1
+
+    def load(self, store: ClaimStore) -> None:
+        """Build the index from every published claim."""
+        with self._lock, store.snapshot():
+            version = store.store_version()
+            claims = list(store.published())
+            self._index = ClaimIndex.build((c.id, [c.text, *c.variants]) for c in claims)
+            self._cards = {c.id: claim_card(c) for c in claims}
+            self.version = version
+
+    def follow(self, store: ClaimStore) -> None:
+        """Apply the claims written since our version, if any."""
+        if store.store_version() == self.version:
+            return
+        with self._lock:
+            self._catch_up(store)
+
+    def _catch_up(self, store: ClaimStore) -> None:
+        with store.snapshot():
+            version = store.store_version()
+            if version == self.version:
+                return
+            for claim in store.changed_since(self.version):
+                if claim.status == "published":
+                    self._index.upsert(claim.id, [claim.text, *claim.variants])
+                    self._cards[claim.id] = claim_card(claim)
+                elif claim.id in self._cards:
+                    self._index.remove(claim.id)
+                    del self._cards[claim.id]
+            self.version = version
+
+    def match(self, store: ClaimStore, blocks: Sequence[tuple[str, str]], *,
+              explain: bool = False) -> tuple[list[tuple[Match, ClaimCard]], int]:
+        """Matches with their claims, and the store version they were computed at."""
+        with self._lock:
+            self._catch_up(store)
+            found = match_blocks(blocks, self._index, explain=explain)
+            return [(m, self._cards[m.claim_id]) for m in found], self.version
+
+    def similar(self, store: ClaimStore, text: str, limit: int) -> list[tuple[ClaimCard, float]]:
+        with self._lock:
+            self._catch_up(store)
+            return [(self._cards[cid], score) for cid, score in find_similar(text, self._index, limit=limit)]
+
+    def __len__(self) -> int:
+        return len(self._cards)

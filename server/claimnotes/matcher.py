@@ -1,0 +1,560 @@
+"""Pure claim matching: text in, Match structs out (see docs/matching.md).
+
+Pipeline for a page:
+
+1. Each block is tokenized once (textnorm.tokenize: normal forms plus original
+   spans) and split into sentences (sentences.split_sentences); sentences longer
+   than ``WINDOW_WORDS`` words are cut into overlapping windows. Each such unit
+   becomes a bag of *terms*: content words, canonicalised (synonyms, stemmer).
+2. Retrieval: every claim text (text or variant, an *entry*) is filed under its
+   rarest terms (its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight).
+   One sparse product (units x buckets) @ (buckets x entries) gives, per unit and
+   entry, the key weight the unit contains. An entry whose key weight is below
+   ``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach
+   ``MIN_COVERAGE`` (a hard gate of the scorer), so pruning it loses nothing.
+3. Verification: the word-level aligner (``_align``) finds the window of the unit
+   that best covers the entry's terms and scores it (coverage, density, order)
+   with guards for names, numbers and negation.
+4. Per block: best span per claim, overlaps resolved by score, UTF-16 offsets.
+
+``reference_match_blocks`` runs step 3 against every entry (no retrieval): the
+simple loop the fast path is tested against.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+import msgspec
+import numpy as np
+from rapidfuzz.distance import Indel
+from scipy import sparse
+
+from claimnotes.sentences import split_sentences, windows
+from claimnotes.synonyms import NEGATIONS, NOT_NEGATING_NEXT, STOPWORDS, SYNONYMS, stem
+from claimnotes.textnorm import Token, Utf16Map, tokenize
+
+DEFAULT_THRESHOLD: float = 70.0
+"""Score a span needs to be returned. Chosen on the labelled pages and CheckThat!
+train splits (docs/benchmarks.md): lower lets paraphrases through at the cost of
+false highlights."""
+
+MIN_COVERAGE = 0.6     # a span must hold this share of a claim's IDF weight, or score 0
+KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
+WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
+WINDOW_STEP = 24       # ...starting every this many words
+NEGATION_REACH = 4     # a negation this many words before a span still negates it
+COUNT_SHARE = 0.25     # coverage = mix of IDF-weighted and plain term counts: rare words
+                       # alone ("Apollo 11") must not stand for a whole claim
+COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER
+SIMILARITY_POWER = 1.0  # similarity: rapidfuzz Indel over the term sequences (order, extra words)
+GUARD_FACTOR = 0.5     # a conflicting name, missing number or flipped negation multiplies by this
+SPECIFICITY_BONUS = 3.0  # when spans overlap, rank = score + this * matched terms
+CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
+CANDIDATES_PER_UNIT = 64  # verify at most this many entries per unit (by key weight)
+_BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
+_MASK = _BUCKETS - 1
+
+
+class Match(msgspec.Struct, frozen=True, kw_only=True):
+    block_id: str
+    start: int            # offset into the block's text in UTF-16 code units
+    end: int
+    quote: str            # == block_text[start:end] in UTF-16 terms
+    score: float          # 0..100
+    claim_id: str
+    parts: dict[str, float] | None = None   # score parts, only when explain=True
+
+
+# ---------------------------------------------------------------- terms
+
+_TERM_CACHE: dict[str, str] = {}
+
+
+def term_of(word: str) -> str:
+    """The canonical term of a normalised word: synonym, then stem."""
+    t = _TERM_CACHE.get(word)
+    if t is None:
+        t = stem(SYNONYMS.get(word, word))
+        if len(_TERM_CACHE) > 500_000:
+            _TERM_CACHE.clear()
+        _TERM_CACHE[word] = t
+    return t
+
+
+def _negated(tokens: Sequence[Token], i: int) -> bool:
+    w = tokens[i].norm
+    if w not in NEGATIONS:
+        return False
+    return not (i + 1 < len(tokens) and tokens[i + 1].norm in NOT_NEGATING_NEXT)
+
+
+class _Entry(msgspec.Struct, array_like=True):
+    """One claim text, analysed: ordered content terms, name terms, negation parity."""
+    claim: str
+    terms: tuple[str, ...]
+    names: frozenset[str]
+    neg: bool
+
+
+def analyse(text: str, claim_id: str = "") -> _Entry:
+    """The terms of one claim text."""
+    toks = tokenize(text)
+    terms: list[str] = []
+    names: set[str] = set()
+    neg = False
+    for i, t in enumerate(toks):
+        if _negated(toks, i):
+            neg = not neg
+            continue
+        if t.norm in STOPWORDS or t.norm in NEGATIONS:
+            continue
+        term = term_of(t.norm)
+        terms.append(term)
+        if t.cap and not term.isdigit():
+            names.add(term)
+    return _Entry(claim_id, tuple(terms), frozenset(names), neg)
+
+
+class _Unit(msgspec.Struct):
+    """A sentence or window of a block: tokens, their terms (None = stopword), the
+    sentence span it belongs to, and the terms of its capitalised words."""
+    tokens: list[Token]
+    terms: list[str | None]
+    key: str
+    sent: tuple[int, int]
+    names: frozenset[str]
+
+
+def _make_unit(tokens: list[Token], sent: tuple[int, int]) -> _Unit:
+    terms = [None if t.norm in STOPWORDS or t.norm in NEGATIONS else term_of(t.norm) for t in tokens]
+    names = frozenset(u for t, u in zip(tokens, terms) if u is not None and t.cap and not u.isdigit())
+    return _Unit(tokens, terms, " ".join(t.norm for t in tokens) + "|" + " ".join(sorted(names)), sent, names)
+
+
+def _units(text: str) -> list[_Unit]:
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    units: list[_Unit] = []
+    k = 0
+    for a, b in split_sentences(text):
+        while k < len(tokens) and tokens[k].end <= a:
+            k += 1
+        j = k
+        while j < len(tokens) and tokens[j].start < b:
+            j += 1
+        sent = tokens[k:j]
+        k = j
+        if not sent:
+            continue
+        for wa, wb in windows(len(sent), WINDOW_WORDS, WINDOW_STEP):
+            units.append(_make_unit(sent[wa:wb], (a, b)))
+    return units
+
+
+# ---------------------------------------------------------------- scoring
+
+def _idf(df: float, n: int) -> float:
+    return math.log((n + 1.0) / (df + 0.5)) + 0.5
+
+
+def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float, int, int, dict[str, float]] | None:
+    """Best window of ``unit`` for ``entry``: (score, first token, last token, parts)."""
+    claim_terms = set(entry.terms)
+    total = sum(weight[t] for t in claim_terms)
+    if total <= 0:
+        return None
+    terms = unit.terms
+    hits = [i for i, t in enumerate(terms) if t is not None and t in claim_terms]
+    if not hits:
+        return None
+    present = {terms[i] for i in hits}
+    if sum(weight[t] for t in present) < MIN_COVERAGE * total - 1e-9:
+        return None
+    claim_numbers = {t for t in claim_terms if t.isdigit()}
+    # A capitalised word of the unit that the claim lacks, while a claim name is
+    # missing: "Jones voted..." is not "Smith voted...".
+    other_names = bool(unit.names - claim_terms)
+    best: tuple[float, int, int, dict[str, float]] | None = None
+    for x, i in enumerate(hits):
+        covered: set[str] = set()
+        cov_w = 0.0
+        for j in hits[x:]:
+            t = terms[j]
+            if t in covered:
+                continue
+            covered.add(t)
+            cov_w += weight[t]
+            if cov_w < MIN_COVERAGE * total - 1e-9:
+                continue
+            cov = (1 - COUNT_SHARE) * cov_w / total + COUNT_SHARE * len(covered) / len(claim_terms)
+            window = [u for u in terms[i:j + 1] if u is not None]
+            sim = Indel.normalized_similarity(entry.terms, window)
+            base = 100.0 * cov ** COVERAGE_POWER * sim ** SIMILARITY_POWER
+            names = GUARD_FACTOR if other_names and not entry.names <= covered else 1.0
+            numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
+            neg_span = False
+            for k in range(max(0, i - NEGATION_REACH), j + 1):
+                if _negated(unit.tokens, k):
+                    neg_span = not neg_span
+            negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
+            score = base * names * numbers * negation
+            if best is None or score > best[0] + 1e-9:
+                best = (score, i, j, {"coverage": round(cov, 4), "similarity": round(sim, 4),
+                                      "names": names, "numbers": numbers, "negation": negation,
+                                      "terms": float(len(covered))})
+    return best
+
+
+# ---------------------------------------------------------------- index
+
+def _bucket(term: str) -> int:
+    return hash(term) & _MASK
+
+
+class ClaimIndex:
+    """In-memory index over claim texts and variants; not thread-safe."""
+
+    def __init__(self) -> None:
+        self._entries: list[_Entry | None] = []
+        self._by_claim: dict[str, list[int]] = {}
+        self._df = np.zeros(_BUCKETS, dtype=np.int32)
+        self._n_live = 0
+        self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
+        self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
+        self._indexed = 0                            # entries [0, _indexed) are in _kt
+        self._ft: sparse.csr_matrix | None = None   # buckets x entries, BM25 weights (lazy)
+        self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
+
+    # ---- building
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, Sequence[str]]]) -> ClaimIndex:
+        """An index over ``(claim_id, [text, *variants])`` pairs."""
+        index = cls()
+        for claim_id, texts in entries:
+            index._add(claim_id, texts)
+        index._reindex()
+        return index
+
+    def _add(self, claim_id: str, texts: Sequence[str]) -> None:
+        ids = self._by_claim.setdefault(claim_id, [])
+        seen: set[tuple[str, ...]] = set()
+        for text in texts:
+            if not isinstance(text, str):
+                raise ValueError("claim texts must be strings")
+            entry = analyse(text, claim_id)
+            if not entry.terms or entry.terms in seen:
+                continue
+            seen.add(entry.terms)
+            ids.append(len(self._entries))
+            self._entries.append(entry)
+            for t in set(entry.terms):
+                self._df[_bucket(t)] += 1
+            self._n_live += 1
+        if not ids:
+            del self._by_claim[claim_id]
+
+    def _weights(self, terms: Iterable[str]) -> dict[str, float]:
+        n = self._n_live
+        return {t: _idf(float(self._df[_bucket(t)]), n) for t in terms}
+
+    def _reindex(self) -> None:
+        """(Re)build the key postings over every live entry."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        kmin = np.zeros(len(self._entries), dtype=np.float32)
+        for e_id, entry in enumerate(self._entries):
+            if entry is None:
+                kmin[e_id] = np.inf
+                continue
+            uniq = set(entry.terms)
+            w = self._weights(uniq)
+            total = sum(w.values())
+            keyed = 0.0
+            for t in sorted(uniq, key=lambda u: (-w[u], u)):
+                rows.append(_bucket(t))
+                cols.append(e_id)
+                vals.append(w[t])
+                keyed += w[t]
+                if keyed >= KEY_FRACTION * total:
+                    break
+            kmin[e_id] = keyed - (1.0 - MIN_COVERAGE) * total - 1e-4
+        self._kt = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(_BUCKETS, max(1, len(self._entries))))
+        self._kt.sum_duplicates()
+        self._kmin = kmin
+        self._indexed = len(self._entries)
+        self._ft = None
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._ft = None
+        pending = len(self._entries) - self._indexed
+        if pending > max(256, self._indexed // 20):
+            self._compact()
+
+    def _compact(self) -> None:
+        live = [(e.claim, e) for e in self._entries if e is not None]
+        self._entries = []
+        self._by_claim = {}
+        for claim, e in live:
+            self._by_claim.setdefault(claim, []).append(len(self._entries))
+            self._entries.append(e)
+        self._reindex()
+
+    def upsert(self, claim_id: str, texts: Sequence[str]) -> None:
+        """Add or replace one claim's texts; it matches on the very next call."""
+        self._drop(claim_id)
+        self._add(claim_id, texts)
+        self._changed()
+
+    def remove(self, claim_id: str) -> None:
+        """Forget a claim (no error if it is not indexed)."""
+        if self._drop(claim_id):
+            self._changed()
+
+    def _drop(self, claim_id: str) -> bool:
+        ids = self._by_claim.pop(claim_id, None)
+        if not ids:
+            return False
+        for e_id in ids:
+            entry = self._entries[e_id]
+            if entry is not None:
+                for t in set(entry.terms):
+                    self._df[_bucket(t)] -= 1
+                self._entries[e_id] = None
+                self._n_live -= 1
+            if e_id < len(self._kmin):
+                self._kmin[e_id] = np.inf
+        return True
+
+    def __len__(self) -> int:
+        return len(self._by_claim)
+
+    # ---- retrieval
+
+    def _candidates(self, units: Sequence[_Unit]) -> list[list[int]]:
+        """Per unit, the entries that can reach MIN_COVERAGE (best key weight first)."""
+        out: list[list[int]] = [[] for _ in units]
+        if not units or not self._entries:
+            return out
+        rows: list[int] = []
+        cols: list[int] = []
+        for u, unit in enumerate(units):
+            for b in {_bucket(t) for t in unit.terms if t is not None}:
+                rows.append(u)
+                cols.append(b)
+        if self._indexed and rows:
+            q = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                  shape=(len(units), _BUCKETS))
+            s = (q @ self._kt).tocsr()
+            ok = s.data >= self._kmin[s.indices]
+            for u in range(len(units)):
+                lo, hi = s.indptr[u], s.indptr[u + 1]
+                sel = ok[lo:hi]
+                idx = s.indices[lo:hi][sel]
+                if len(idx) > CANDIDATES_PER_UNIT:
+                    top = np.argsort(-s.data[lo:hi][sel], kind="stable")[:CANDIDATES_PER_UNIT]
+                    idx = idx[top]
+                out[u] = idx.tolist()
+        # Entries added since the last reindex: checked directly (few by construction).
+        for e_id in range(self._indexed, len(self._entries)):
+            entry = self._entries[e_id]
+            if entry is None:
+                continue
+            needed = set(entry.terms)
+            for u, unit in enumerate(units):
+                if needed.intersection(unit.terms):
+                    out[u].append(e_id)
+        return out
+
+
+# ---------------------------------------------------------------- matching
+
+def _unit_results(unit: _Unit, entry_ids: Iterable[int], index: ClaimIndex,
+                  threshold: float) -> list[tuple[str, int, int, float, dict[str, float]]]:
+    best: dict[str, tuple[str, int, int, float, dict[str, float]]] = {}
+    for e_id in entry_ids:
+        entry = index._entries[e_id]
+        if entry is None:
+            continue
+        found = _align(unit, entry, index._weights(set(entry.terms)))
+        if found is None or found[0] < threshold:
+            continue
+        score, i, j, parts = found
+        prev = best.get(entry.claim)
+        if prev is None or score > prev[3] or (score == prev[3] and (j - i) < (prev[2] - prev[1])):
+            best[entry.claim] = (entry.claim, i, j, score, parts)
+    return list(best.values())
+
+
+def _resolve(block_id: str, text: str, found: list[tuple[_Unit, tuple[str, int, int, float, dict[str, float]]]],
+             explain: bool) -> list[Match]:
+    """Best span per claim, overlaps resolved, each span widened to its sentence."""
+    per_claim: dict[str, tuple[float, int, int, dict[str, float], tuple[int, int]]] = {}
+    for unit, (claim, i, j, score, parts) in found:
+        start, end = unit.tokens[i].start, unit.tokens[j].end
+        prev = per_claim.get(claim)
+        if prev is None or score > prev[0] or (score == prev[0] and start < prev[1]):
+            per_claim[claim] = (score, start, end, parts, unit.sent)
+    # Overlaps are judged on the aligned words: best score first, and a claim that
+    # matches more terms (the more specific one) gets a small head start.
+    ranked = sorted(per_claim.items(), key=lambda kv: (
+        -(kv[1][0] + SPECIFICITY_BONUS * kv[1][3].get("terms", 0.0)), kv[1][1], kv[0]))
+    chosen: list[tuple[str, float, int, int, dict[str, float], tuple[int, int]]] = []
+    for claim, (score, start, end, parts, sent) in ranked:
+        if all(end <= c[2] or start >= c[3] for c in chosen):
+            chosen.append((claim, score, start, end, parts, sent))
+    chosen.sort(key=lambda c: (c[2], c[0]))
+    # The quote is the sentence that makes the claim, unless that would run into
+    # another match's words; very long sentences keep the aligned words.
+    spans = []
+    for n, (claim, score, start, end, parts, (sa, sb)) in enumerate(chosen):
+        lo = chosen[n - 1][3] if n else 0
+        hi = chosen[n + 1][2] if n + 1 < len(chosen) else len(text)
+        if sa >= lo and sb <= hi and (sb - sa) <= MAX_QUOTE_CHARS:
+            start, end = sa, sb
+        spans.append((claim, score, start, end, parts))
+    to16 = Utf16Map(text)
+    return [Match(block_id=block_id, start=to16(start), end=to16(end), quote=text[start:end],
+                  score=round(min(100.0, score), 2), claim_id=claim, parts=dict(parts) if explain else None)
+            for claim, score, start, end, parts in spans]
+
+
+MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
+
+
+def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
+                 threshold: float = DEFAULT_THRESHOLD, explain: bool = False) -> list[Match]:
+    """Claims found in page blocks, sorted by block (input order), then start.
+
+    Parameters
+    ----------
+    blocks: ``(block_id, text)`` pairs; offsets are UTF-16 code units into ``text``.
+    index: the claim index.
+    threshold: minimum score (0..100) of a returned match.
+    explain: include each match's score parts.
+    """
+    per_block = [(bid, text, _units(text)) for bid, text in blocks]
+    todo: list[_Unit] = []
+    seen: set[str] = set()
+    cached = index._cache
+    for _, _, units in per_block:
+        for u in units:
+            if u.key not in cached and u.key not in seen:
+                seen.add(u.key)
+                todo.append(u)
+    if todo:
+        cands = index._candidates(todo)
+        for unit, ids in zip(todo, cands):
+            cached[unit.key] = _unit_results(unit, ids, index, _FLOOR)
+            if len(cached) > CACHE_SIZE:
+                cached.popitem(last=False)
+    out: list[Match] = []
+    for bid, text, units in per_block:
+        found = []
+        for u in units:
+            res = cached.get(u.key)
+            if res is None:  # evicted within this call: recompute
+                res = _unit_results(u, index._candidates([u])[0], index, _FLOOR)
+            else:
+                cached.move_to_end(u.key)
+            found.extend((u, r) for r in res if r[3] >= threshold)
+        out.extend(_resolve(bid, text, found, explain))
+    return out
+
+
+# The cache stores results above this floor so that any threshold at or above it
+# can be served from the cache.
+_FLOOR = 40.0
+
+
+def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
+                           threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
+    """The simple loop: every unit against every entry, no retrieval, no cache."""
+    out: list[Match] = []
+    for bid, text in blocks:
+        found = []
+        for u in _units(text):
+            res = _unit_results(u, range(len(index._entries)), index, max(threshold, _FLOOR))
+            found.extend((u, r) for r in res)
+        out.extend(_resolve(bid, text, found, False))
+    return out
+
+
+# ---------------------------------------------------------------- similar
+
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+_RERANK = 50  # claims re-scored with the aligner
+
+
+def _bm25(index: ClaimIndex) -> sparse.csr_matrix:
+    if index._ft is None:
+        rows, cols, vals = [], [], []
+        n = max(1, index._n_live)
+        lengths = [len(e.terms) for e in index._entries if e is not None]
+        avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+        for e_id, e in enumerate(index._entries):
+            if e is None:
+                continue
+            tf: dict[str, int] = {}
+            for t in e.terms:
+                tf[t] = tf.get(t, 0) + 1
+            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(e.terms) / avg)
+            for t, c in tf.items():
+                rows.append(_bucket(t))
+                cols.append(e_id)
+                idf = math.log(1 + (n - index._df[_bucket(t)] + 0.5) / (index._df[_bucket(t)] + 0.5))
+                vals.append(idf * c * (_BM25_K1 + 1) / (c + norm))
+        index._ft = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(_BUCKETS, max(1, len(index._entries))))
+        index._ft.sum_duplicates()
+    return index._ft
+
+
+def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple[str, float]]:
+    """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold."""
+    if limit <= 0 or not index._entries:
+        return []
+    query = analyse(text)
+    if not query.terms:
+        return []
+    ft = _bm25(index)
+    buckets = sorted({_bucket(t) for t in query.terms})
+    scores = np.asarray(ft[buckets].sum(axis=0)).ravel()
+    nz = np.flatnonzero(scores)
+    if not len(nz):
+        return []
+    order = nz[np.argsort(-scores[nz], kind="stable")]
+    best: dict[str, float] = {}
+    for e_id in order:
+        claim = index._entries[e_id].claim
+        if claim not in best:
+            best[claim] = float(scores[e_id])
+            if len(best) >= max(limit, _RERANK):
+                break
+    top = max(best.values())
+    whole = _Unit(tokenize(text), [], "")
+    whole.terms = [None if t.norm in STOPWORDS or t.norm in NEGATIONS else term_of(t.norm) for t in whole.tokens]
+    ranked = []
+    for claim, bm in best.items():
+        align = 0.0
+        for e_id in index._by_claim.get(claim, []):
+            entry = index._entries[e_id]
+            if entry is None:
+                continue
+            w = index._weights(set(entry.terms))
+            r = _align(whole, entry, w)
+            if r is not None:
+                align = max(align, r[0])
+        ranked.append((claim, round(0.5 * 100.0 * bm / top + 0.5 * align, 4)))
+    ranked.sort(key=lambda cs: (-cs[1], cs[0]))
+    return ranked[:limit]
