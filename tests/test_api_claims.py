@@ -205,3 +205,39 @@ def test_restart_keeps_every_claim_and_history_entry(make_server, curator, serve
     matches = again.client.post("/v1/match", json={"blocks": [
         {"id": "a", "text": "Cancer is a fungus."}, {"id": "b", "text": "Bats are blind."}]}).json()
     assert [m["claim"]["id"] for m in matches["matches"]] == [claim["id"]]
+
+
+def test_preview_shows_what_a_draft_would_match(api, curator):
+    blocks = [{"id": "a", "text": "Grandpa insists that bats are blind as they fly at night."},
+              {"id": "b", "text": "Bats are the only mammals capable of true flight."}]
+    draft = create(api, curator, status="draft")
+    # A draft never matches for readers...
+    assert api.post("/v1/match", json={"blocks": blocks}).json()["matches"] == []
+    # ...but curators can see what it would match, with the score parts.
+    for body in ({"claim_id": draft["id"], "blocks": blocks},
+                 {"text": NEW_CLAIM["text"], "variants": NEW_CLAIM["variants"], "blocks": blocks}):
+        response = api.post("/v1/claims/preview", json=body, headers=curator)
+        assert response.status_code == 200, response.text
+        [match] = response.json()["matches"]
+        assert match["block_id"] == "a"
+        assert "bats are blind" in match["quote"]
+        assert match["parts"]
+    # Previewing leaves the live index as it was.
+    assert api.post("/v1/match", json={"blocks": blocks}).json()["matches"] == []
+    similar = api.post("/v1/claims/preview", headers=curator, json={
+        "text": "Cancer is caused by a fungus.", "blocks": blocks}).json()["similar"]
+    assert similar[0]["claim"]["id"] == "cancer-fungus"
+    assert api.post("/v1/claims/preview", json={"blocks": blocks}, headers=curator).status_code == 400
+    assert api.post("/v1/claims/preview", json={"text": "x y z", "blocks": blocks}).status_code == 401
+
+
+def test_preview_of_a_published_claim_stands_in_for_it(api, curator):
+    blocks = [{"id": "a", "text": "They say vaccines cause autism."},
+              {"id": "b", "text": "Some think cancer is a fungus."}]
+    # New wording for vaccines-autism that would no longer match block a.
+    body = {"claim_id": "vaccines-autism", "text": "Cancer is really a fungus.", "variants": [],
+            "blocks": blocks}
+    matches = api.post("/v1/claims/preview", json=body, headers=curator).json()["matches"]
+    assert [m["block_id"] for m in matches] == ["b"]
+    live = api.post("/v1/match", json={"blocks": blocks}).json()["matches"]
+    assert [(m["block_id"], m["claim"]["id"]) for m in live] == [("a", "vaccines-autism"), ("b", "cancer-fungus")]

@@ -14,9 +14,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from claimnotes.app import seed_store
 from claimnotes.matcher import ClaimIndex, Match, match_blocks
 from claimnotes.pagetext import extract_blocks
 from claimnotes.schemas import ClaimIn
+from claimnotes.store import ClaimStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGES = FIXTURES / "pages"
@@ -111,6 +113,15 @@ def test_default_store_is_well_formed(claims: list[ClaimIn]) -> None:
         for wording in (c.text, *c.variants):
             key = " ".join(wording.lower().split())
             assert wordings.setdefault(key, c.id) == c.id, f"{c.id} and {wordings[key]} share {wording!r}"
+
+
+def test_default_store_seeds_a_new_database(tmp_path: Path, claims: list[ClaimIn]) -> None:
+    store = ClaimStore.open(str(tmp_path / "claims.db"))
+    try:
+        assert seed_store(store, str(FIXTURES / "claims.jsonl")) == len(claims)
+        assert seed_store(store, str(FIXTURES / "claims.jsonl")) == 0  # only into an empty store
+    finally:
+        store.close()
 
 
 def test_every_page_has_expectations() -> None:

@@ -21,6 +21,7 @@ from claimnotes.errors import (ClaimNotesError, handle_domain_error, handle_http
 from claimnotes.importers import read_rows
 from claimnotes.importers.apply import apply_rows
 from claimnotes.live_index import LiveIndex
+from claimnotes.openapi_links import add_claim_links
 from claimnotes.routes.claims import ClaimController
 from claimnotes.routes.deps import provide_live, provide_reader, provide_settings, provide_store
 from claimnotes.routes.reader import health, match_page, send_feedback, similar_claims
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     curators = Router(
         path="/", route_handlers=[ClaimController, import_claims, export_claims],
         middleware=_rate_limit(settings.curator_rate_limit, "rate_limit_curators"))
-    return Litestar(
+    app = Litestar(
         route_handlers=[readers, curators],
         dependencies={
             "store": Provide(provide_store),
@@ -106,3 +107,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    add_claim_links(app)
+    return app

@@ -22,6 +22,10 @@ def claim_card(claim: Claim) -> ClaimCard:
                      note=claim.note, sources=claim.sources, updated_at=claim.updated_at)
 
 
+# Claim ids can't start with a NUL, so the preview never collides with a real claim.
+PREVIEW_ID = "\x00preview"
+
+
 class LiveIndex:
     """A ClaimIndex plus the reader-facing cards of the claims it holds."""
 
@@ -70,6 +74,25 @@ class LiveIndex:
             self._catch_up(store)
             found = match_blocks(blocks, self._index, explain=explain)
             return [(m, self._cards[m.claim_id]) for m in found], self.version
+
+    def preview(self, store: ClaimStore, texts: Sequence[str], blocks: Sequence[tuple[str, str]], *,
+                replacing: str | None = None) -> list[Match]:
+        """What a claim worded as `texts` would match in `blocks`, scored against the
+        whole live index (so rarity weights are the real ones). `replacing` names a
+        published claim that the preview stands in for while it runs."""
+        with self._lock:
+            self._catch_up(store)
+            restore = store.find(replacing) if replacing in self._cards else None
+            if restore is not None:
+                self._index.remove(restore.id)
+            self._index.upsert(PREVIEW_ID, texts)
+            try:
+                found = match_blocks(blocks, self._index, explain=True)
+            finally:
+                self._index.remove(PREVIEW_ID)
+                if restore is not None:
+                    self._index.upsert(restore.id, [restore.text, *restore.variants])
+            return [m for m in found if m.claim_id == PREVIEW_ID]
 
     def similar(self, store: ClaimStore, text: str, limit: int) -> list[tuple[ClaimCard, float]]:
         with self._lock:

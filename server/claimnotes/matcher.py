@@ -34,7 +34,7 @@ from scipy import sparse
 
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import NEGATIONS, NOT_NEGATING_NEXT, STOPWORDS, SYNONYMS, stem
-from claimnotes.textnorm import Token, Utf16Map, tokenize
+from claimnotes.textnorm import Token, Utf16Map, simple_words, tokenize
 
 DEFAULT_THRESHOLD: float = 70.0
 """Score a span needs to be returned. Chosen on the labelled pages and CheckThat!
@@ -45,13 +45,14 @@ MIN_COVERAGE = 0.6     # a span must hold this share of a claim's IDF weight, or
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
-NEGATION_REACH = 4     # a negation this many words before a span still negates it
+NEGATION_REACH = 4     # a negation this many words before a span still negates it...
+NEGATION_AFTER = 2     # ...and this many after ("because most do not")
 COUNT_SHARE = 0.25     # coverage = mix of IDF-weighted and plain term counts: rare words
                        # alone ("Apollo 11") must not stand for a whole claim
 COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER
 SIMILARITY_POWER = 1.0  # similarity: rapidfuzz Indel over the term sequences (order, extra words)
 GUARD_FACTOR = 0.5     # a conflicting name, missing number or flipped negation multiplies by this
-SPECIFICITY_BONUS = 3.0  # when spans overlap, rank = score + this * matched terms
+SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
 CANDIDATES_PER_UNIT = 64  # verify at most this many entries per unit (by key weight)
 _BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
@@ -95,27 +96,32 @@ class _Entry(msgspec.Struct, array_like=True):
     """One claim text, analysed: ordered content terms, name terms, negation parity."""
     claim: str
     terms: tuple[str, ...]
-    names: frozenset[str]
+    names: tuple[str, ...]  # a tuple: a frozenset costs 200 bytes per entry at 1M entries
     neg: bool
 
 
 def analyse(text: str, claim_id: str = "") -> _Entry:
     """The terms of one claim text."""
-    toks = tokenize(text)
+    words = simple_words(text)
+    if words is None:
+        toks = tokenize(text)
+        words = [(t.norm, t.cap) for t in toks]
     terms: list[str] = []
     names: set[str] = set()
     neg = False
-    for i, t in enumerate(toks):
-        if _negated(toks, i):
-            neg = not neg
+    n = len(words)
+    for i, (w, cap) in enumerate(words):
+        if w in NEGATIONS:
+            if not (i + 1 < n and words[i + 1][0] in NOT_NEGATING_NEXT):
+                neg = not neg
             continue
-        if t.norm in STOPWORDS or t.norm in NEGATIONS:
+        if w in STOPWORDS:
             continue
-        term = term_of(t.norm)
+        term = _TERM_CACHE.get(w) or term_of(w)
         terms.append(term)
-        if t.cap and not term.isdigit():
+        if cap and not term.isdigit():
             names.add(term)
-    return _Entry(claim_id, tuple(terms), frozenset(names), neg)
+    return _Entry(claim_id, tuple(terms), tuple(sorted(names)), neg)
 
 
 class _Unit(msgspec.Struct):
@@ -194,10 +200,10 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float,
             window = [u for u in terms[i:j + 1] if u is not None]
             sim = Indel.normalized_similarity(entry.terms, window)
             base = 100.0 * cov ** COVERAGE_POWER * sim ** SIMILARITY_POWER
-            names = GUARD_FACTOR if other_names and not entry.names <= covered else 1.0
+            names = GUARD_FACTOR if other_names and not all(u in covered for u in entry.names) else 1.0
             numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
             neg_span = False
-            for k in range(max(0, i - NEGATION_REACH), j + 1):
+            for k in range(max(0, i - NEGATION_REACH), min(len(terms), j + 1 + NEGATION_AFTER)):
                 if _negated(unit.tokens, k):
                     neg_span = not neg_span
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
@@ -228,6 +234,7 @@ class ClaimIndex:
         self._indexed = 0                            # entries [0, _indexed) are in _kt
         self._ft: sparse.csr_matrix | None = None   # buckets x entries, BM25 weights (lazy)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
+        self._block_cache: OrderedDict[str, list[_Found]] = OrderedDict()
 
     # ---- building
 
@@ -263,37 +270,41 @@ class ClaimIndex:
         return {t: _idf(float(self._df[_bucket(t)]), n) for t in terms}
 
     def _reindex(self) -> None:
-        """(Re)build the key postings over every live entry."""
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        kmin = np.zeros(len(self._entries), dtype=np.float32)
+        """(Re)build the key postings over every live entry (vectorised: numpy)."""
+        e_list: list[int] = []
+        b_list: list[int] = []
         for e_id, entry in enumerate(self._entries):
-            if entry is None:
-                kmin[e_id] = np.inf
-                continue
-            uniq = set(entry.terms)
-            w = self._weights(uniq)
-            total = sum(w.values())
-            keyed = 0.0
-            for t in sorted(uniq, key=lambda u: (-w[u], u)):
-                rows.append(_bucket(t))
-                cols.append(e_id)
-                vals.append(w[t])
-                keyed += w[t]
-                if keyed >= KEY_FRACTION * total:
-                    break
-            kmin[e_id] = keyed - (1.0 - MIN_COVERAGE) * total - 1e-4
-        self._kt = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(_BUCKETS, max(1, len(self._entries))))
+            if entry is not None:
+                for t in set(entry.terms):
+                    e_list.append(e_id)
+                    b_list.append(hash(t) & _MASK)
+        n_entries = len(self._entries)
+        e = np.asarray(e_list, dtype=np.int64)
+        b = np.asarray(b_list, dtype=np.int64)
+        n = self._n_live
+        w = np.log((n + 1.0) / (self._df[b].astype(np.float64) + 0.5)) + 0.5  # == _idf
+        order = np.lexsort((-w, e))            # by entry, heaviest term first
+        e, b, w = e[order], b[order], w[order]
+        total = np.bincount(e, weights=w, minlength=n_entries)
+        csum = np.cumsum(w)
+        first = np.searchsorted(e, e, side="left")
+        before = csum - w - (csum[first] - w[first])   # weight of heavier terms of the same entry
+        keep = before < KEY_FRACTION * total[e] - 1e-12
+        keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
+        kmin = (keyed - (1.0 - MIN_COVERAGE) * total - 1e-4).astype(np.float32)
+        live = np.zeros(n_entries, dtype=bool)
+        live[e] = True
+        kmin[~live] = np.inf
+        self._kt = sparse.csr_matrix((w[keep].astype(np.float32), (b[keep], e[keep])),
+                                     shape=(_BUCKETS, max(1, n_entries)))
         self._kt.sum_duplicates()
         self._kmin = kmin
-        self._indexed = len(self._entries)
+        self._indexed = n_entries
         self._ft = None
 
     def _changed(self) -> None:
         self._cache.clear()
+        self._block_cache.clear()
         self._ft = None
         pending = len(self._entries) - self._indexed
         if pending > max(256, self._indexed // 20):
@@ -394,37 +405,47 @@ def _unit_results(unit: _Unit, entry_ids: Iterable[int], index: ClaimIndex,
     return list(best.values())
 
 
-def _resolve(block_id: str, text: str, found: list[tuple[_Unit, tuple[str, int, int, float, dict[str, float]]]],
-             explain: bool) -> list[Match]:
+_Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
+# (claim id, start, end in code points, score, parts, sentence span)
+
+
+def _found_in(units: Sequence[_Unit], results: Sequence[Sequence[tuple[str, int, int, float, dict[str, float]]]]
+              ) -> list[_Found]:
+    return [(claim, u.tokens[i].start, u.tokens[j].end, score, parts, u.sent)
+            for u, res in zip(units, results) for claim, i, j, score, parts in res]
+
+
+def _resolve(block_id: str, text: str, found: Iterable[_Found], threshold: float, explain: bool) -> list[Match]:
     """Best span per claim, overlaps resolved, each span widened to its sentence."""
-    per_claim: dict[str, tuple[float, int, int, dict[str, float], tuple[int, int]]] = {}
-    for unit, (claim, i, j, score, parts) in found:
-        start, end = unit.tokens[i].start, unit.tokens[j].end
-        prev = per_claim.get(claim)
-        if prev is None or score > prev[0] or (score == prev[0] and start < prev[1]):
-            per_claim[claim] = (score, start, end, parts, unit.sent)
+    per_claim: dict[str, _Found] = {}
+    for f in found:
+        if f[3] < threshold:
+            continue
+        prev = per_claim.get(f[0])
+        if prev is None or f[3] > prev[3] or (f[3] == prev[3] and f[1] < prev[1]):
+            per_claim[f[0]] = f
     # Overlaps are judged on the aligned words: best score first, and a claim that
-    # matches more terms (the more specific one) gets a small head start.
-    ranked = sorted(per_claim.items(), key=lambda kv: (
-        -(kv[1][0] + SPECIFICITY_BONUS * kv[1][3].get("terms", 0.0)), kv[1][1], kv[0]))
-    chosen: list[tuple[str, float, int, int, dict[str, float], tuple[int, int]]] = []
-    for claim, (score, start, end, parts, sent) in ranked:
-        if all(end <= c[2] or start >= c[3] for c in chosen):
-            chosen.append((claim, score, start, end, parts, sent))
-    chosen.sort(key=lambda c: (c[2], c[0]))
+    # matches more terms (the more specific one) gets a head start.
+    ranked = sorted(per_claim.values(), key=lambda f: (
+        -(f[3] + SPECIFICITY_BONUS * f[4].get("terms", 0.0)), f[1], f[0]))
+    chosen: list[_Found] = []
+    for f in ranked:
+        if all(f[2] <= c[1] or f[1] >= c[2] for c in chosen):
+            chosen.append(f)
+    chosen.sort(key=lambda c: (c[1], c[0]))
     # The quote is the sentence that makes the claim, unless that would run into
     # another match's words; very long sentences keep the aligned words.
-    spans = []
-    for n, (claim, score, start, end, parts, (sa, sb)) in enumerate(chosen):
-        lo = chosen[n - 1][3] if n else 0
-        hi = chosen[n + 1][2] if n + 1 < len(chosen) else len(text)
+    to16 = Utf16Map(text)
+    out = []
+    for n, (claim, start, end, score, parts, (sa, sb)) in enumerate(chosen):
+        lo = chosen[n - 1][2] if n else 0
+        hi = chosen[n + 1][1] if n + 1 < len(chosen) else len(text)
         if sa >= lo and sb <= hi and (sb - sa) <= MAX_QUOTE_CHARS:
             start, end = sa, sb
-        spans.append((claim, score, start, end, parts))
-    to16 = Utf16Map(text)
-    return [Match(block_id=block_id, start=to16(start), end=to16(end), quote=text[start:end],
-                  score=round(min(100.0, score), 2), claim_id=claim, parts=dict(parts) if explain else None)
-            for claim, score, start, end, parts in spans]
+        out.append(Match(block_id=block_id, start=to16(start), end=to16(end), quote=text[start:end],
+                         score=round(min(100.0, score), 2), claim_id=claim,
+                         parts=dict(parts) if explain else None))
+    return out
 
 
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
@@ -438,53 +459,78 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     ----------
     blocks: ``(block_id, text)`` pairs; offsets are UTF-16 code units into ``text``.
     index: the claim index.
-    threshold: minimum score (0..100) of a returned match.
+    threshold: minimum score (0..100) of a returned match; results at or above
+        ``_FLOOR`` are cached, lower thresholds are computed afresh.
     explain: include each match's score parts.
     """
-    per_block = [(bid, text, _units(text)) for bid, text in blocks]
-    todo: list[_Unit] = []
-    seen: set[str] = set()
-    cached = index._cache
-    for _, _, units in per_block:
-        for u in units:
-            if u.key not in cached and u.key not in seen:
-                seen.add(u.key)
-                todo.append(u)
-    if todo:
-        cands = index._candidates(todo)
-        for unit, ids in zip(todo, cands):
-            cached[unit.key] = _unit_results(unit, ids, index, _FLOOR)
-            if len(cached) > CACHE_SIZE:
-                cached.popitem(last=False)
+    if threshold < _FLOOR:
+        return _match_uncached(blocks, index, threshold, explain)
+    block_cache, unit_cache = index._block_cache, index._cache
+    local: dict[str, list[_Found]] = {}
+    pending: dict[str, list[_Unit]] = {}
+    for _, text in blocks:
+        if text in local or text in pending:
+            continue
+        hit = block_cache.get(text)
+        if hit is not None:
+            block_cache.move_to_end(text)
+            local[text] = hit
+        else:
+            pending[text] = _units(text)
+    if pending:
+        todo: dict[str, _Unit] = {}
+        for units in pending.values():
+            for u in units:
+                if u.key not in unit_cache:
+                    todo.setdefault(u.key, u)
+        if todo:
+            fresh = list(todo.values())
+            for u, ids in zip(fresh, index._candidates(fresh)):
+                unit_cache[u.key] = _unit_results(u, ids, index, _FLOOR)
+                if len(unit_cache) > CACHE_SIZE:
+                    unit_cache.popitem(last=False)
+        for text, units in pending.items():
+            results = []
+            for u in units:
+                res = unit_cache.get(u.key)
+                if res is None:  # evicted within this call
+                    res = _unit_results(u, index._candidates([u])[0], index, _FLOOR)
+                results.append(res)
+            local[text] = block_cache[text] = _found_in(units, results)
+            if len(block_cache) > BLOCK_CACHE_SIZE:
+                block_cache.popitem(last=False)
     out: list[Match] = []
-    for bid, text, units in per_block:
-        found = []
-        for u in units:
-            res = cached.get(u.key)
-            if res is None:  # evicted within this call: recompute
-                res = _unit_results(u, index._candidates([u])[0], index, _FLOOR)
-            else:
-                cached.move_to_end(u.key)
-            found.extend((u, r) for r in res if r[3] >= threshold)
-        out.extend(_resolve(bid, text, found, explain))
+    for bid, text in blocks:
+        out.extend(_resolve(bid, text, local[text], threshold, explain))
+    return out
+
+
+def _match_uncached(blocks: Sequence[tuple[str, str]], index: ClaimIndex, threshold: float,
+                    explain: bool) -> list[Match]:
+    out: list[Match] = []
+    for bid, text in blocks:
+        units = _units(text)
+        cands = index._candidates(units)
+        results = [_unit_results(u, ids, index, threshold) for u, ids in zip(units, cands)]
+        out.extend(_resolve(bid, text, _found_in(units, results), threshold, explain))
     return out
 
 
 # The cache stores results above this floor so that any threshold at or above it
 # can be served from the cache.
 _FLOOR = 40.0
+BLOCK_CACHE_SIZE = 5_000  # whole blocks (nav bars, footers and reloads repeat verbatim)
 
 
 def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
                            threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """The simple loop: every unit against every entry, no retrieval, no cache."""
     out: list[Match] = []
+    everything = range(len(index._entries))
     for bid, text in blocks:
-        found = []
-        for u in _units(text):
-            res = _unit_results(u, range(len(index._entries)), index, max(threshold, _FLOOR))
-            found.extend((u, r) for r in res)
-        out.extend(_resolve(bid, text, found, False))
+        units = _units(text)
+        results = [_unit_results(u, everything, index, threshold) for u in units]
+        out.extend(_resolve(bid, text, _found_in(units, results), threshold, False))
     return out
 
 
@@ -542,8 +588,7 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple
             if len(best) >= max(limit, _RERANK):
                 break
     top = max(best.values())
-    whole = _Unit(tokenize(text), [], "")
-    whole.terms = [None if t.norm in STOPWORDS or t.norm in NEGATIONS else term_of(t.norm) for t in whole.tokens]
+    whole = _make_unit(tokenize(text), (0, len(text)))
     ranked = []
     for claim, bm in best.items():
         align = 0.0

@@ -188,6 +188,24 @@ class MatchResponse(Wire, kw_only=True):
     store_version: int
 
 
+class PreviewRequest(Wire, kw_only=True):
+    """A claim to try on some text before it is published: a stored claim's id, or new wording."""
+
+    claim_id: ClaimId | None = None
+    text: ClaimText | None = None
+    variants: Variants | UnsetType = UNSET
+    blocks: Annotated[list[Block], Meta(min_length=1, max_length=MAX_BLOCKS)]
+
+
+class PreviewMatch(Wire, kw_only=True):
+    block_id: str
+    start: int
+    end: int
+    quote: str
+    score: float
+    parts: dict[str, float]
+
+
 class SimilarRequest(Wire, kw_only=True):
     text: Annotated[str, Meta(min_length=1, max_length=5_000)]
     limit: Annotated[int, Meta(ge=1, le=50)] = 10
@@ -200,6 +218,11 @@ class SimilarResult(Wire, kw_only=True):
 
 class SimilarResponse(Wire, kw_only=True):
     results: list[SimilarResult]
+
+
+class PreviewResponse(Wire, kw_only=True):
+    matches: list[PreviewMatch]
+    similar: list[SimilarResult]
 
 
 class HealthResponse(Wire, kw_only=True):

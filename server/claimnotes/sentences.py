@@ -20,10 +20,19 @@ inc ltd co corp dept univ est approx no nos fig vol pp ph.d u.s u.k u.n a.m p.m
 jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 """.split())
 
-# A stop, any closing quotes/brackets, then the whitespace that follows; or a
-# bare line break.
-_BREAK_RE = re.compile(r"(?<![.!?\u2026])[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)|\n")
-_BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]|\d{1,3}[.)])[ \t]+")
+# A stop, any closing quotes/brackets, then the whitespace that follows; a run
+# of emoji before whitespace (chat uses them as full stops); or a line break.
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+_BREAK_RE = re.compile(
+    r"(?<![.!?\u2026])[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
+    rf"|(?<![{_EMOJI}])[{_EMOJI}]+(?=\s)|\n")
+_BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
+# A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
+# "Q3: ", "u/old_school_tech: " (at most three words before the colon).
+_LABEL_RE = re.compile(r"(?:\[[^\]\n]{1,20}\][ \t]*)?(?:[^\s:.!?\"]{1,40}(?:[ \t][^\s:.!?\"]{1,40}){0,2}):[ \t]+(?=\S)")
+# Leading/trailing characters that are not part of the quote (emoji, arrows, bullets).
+_EDGE_KEEP = set("\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac")
+_TRAIL_KEEP = set("\"')]\u201d\u2019.!?\u2026%")
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 _HEADLINE_WORDS = 12  # a line this short without a stop, before a capital, is a sentence
 
@@ -71,8 +80,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             line_start = text.rfind("\n", 0, nl) + 1
             line = text[line_start:nl].strip()
-            if line and text[after].isupper() and len(line.split()) <= _HEADLINE_WORDS \
-                    and line[-1] not in ",;:-":
+            words = len(line.split())
+            if line and line[-1] not in ",;:-" and (
+                    words <= 3 or text[after].isupper() and words <= _HEADLINE_WORDS):
                 cuts.append(nl + 1)
             continue
         stop = m.end() - 1
@@ -82,7 +92,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if after >= n:
             continue
         nxt = text[after]
-        if nxt.islower() or nxt in "-\u2013\u2014":  # '"..." - Albert Einstein' stays one sentence
+        if m.group()[0] not in ".!?\u2026":  # emoji run
+            if not nxt.isalnum():
+                continue
+            cuts.append(m.end())
+            continue
+        if nxt in "-\u2013\u2014,;:":  # '"..." - Albert Einstein' stays one sentence
+            continue
+        if nxt.islower() and m.end() - 1 > stop:  # '"Really?" she asked.'
+            continue
+        if nxt.islower() and text[stop] in ".\u2026" and (
+                _ends_with_abbreviation(text, stop) or text[stop - 1:stop + 1] == ".."
+                or _BULLET_RE.match(text, text.rfind("\n", 0, stop) + 1) is not None
+                and text.rfind("\n", 0, stop) + 1 + 4 >= stop
+                or stop + 1 < n and text[stop + 1] in "\"'"):
             continue
         if _ends_with_abbreviation(text, stop) and not nxt.isdigit():
             # "Dr. Smith" / "U.S. troops": a dot after an abbreviation ends a
@@ -93,12 +116,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     cuts.append(n)
     spans: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):
-        bullet = _BULLET_RE.match(text, a)
-        if bullet and (a == 0 or text[a - 1] == "\n"):
-            a = bullet.end()
         while a < b and text[a].isspace():
             a += 1
-        while b > a and text[b - 1].isspace():
+        ls = text.rfind("\n", 0, a) + 1
+        line_start = a - ls < 16 and not any(c.isalnum() for c in text[ls:a])
+        while a < b and not text[a].isalnum() and text[a] not in _EDGE_KEEP and not _BULLET_RE.match(text, a, b):
+            a += 1
+        while a < b and text[a].isspace():
+            a += 1
+        if line_start:
+            bullet = _BULLET_RE.match(text, a, b)
+            if bullet:
+                a = bullet.end()
+            label = _LABEL_RE.match(text, a, b)
+            if label:
+                a = label.end()
+        while a < b and not text[a].isalnum() and text[a] not in _EDGE_KEEP:
+            a += 1
+        while b > a and not text[b - 1].isalnum() and text[b - 1] not in _TRAIL_KEEP:
+            b -= 1
+        # An opening quote whose closing quote is in another sentence is not quoted.
+        if a < b and text[a] in "\"\u201c" and not any(c in "\"\u201d" for c in text[a + 1:b]):
+            a += 1
+        if b > a and text[b - 1] in "\"\u201d" and not any(c in "\"\u201c" for c in text[a:b - 1]):
             b -= 1
         if a < b:
             spans.append((a, b))

@@ -276,7 +276,11 @@ class ClaimStore:
                       rating_text=data.rating_text, note=data.note, sources=list(data.sources),
                       tags=list(data.tags), lang=data.lang, status=data.status, created_at=now,
                       updated_at=now, version=1, author=author, review=data.review)
-        self.db["claims"].insert(_claim_to_row(claim, self._bump_version()))
+        row = _claim_to_row(claim, self._bump_version())
+        # Plain SQL rather than Table.insert: sqlite-utils re-reads the table's
+        # schema on every call, a third of the time of a 33k-row import.
+        self.db.execute(f"INSERT INTO claims ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                        list(row.values()))
         self._record("create", author, None, claim, now)
         return claim
 

@@ -19,9 +19,9 @@ you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
 """.split())
 
-# Words that flip a claim. "nothing but" / "not just" are not negations.
+# Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder" are not negations.
 NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split())
-NOT_NEGATING_NEXT = frozenset("but just only merely simply".split())
+NOT_NEGATING_NEXT = frozenset("but just only merely simply doubt wonder matter".split())
 
 SYNONYMS = {
     # abbreviations and clippings

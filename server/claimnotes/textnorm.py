@@ -88,7 +88,7 @@ class Token(NamedTuple):
 # Every step consumes a character, so matching is linear.
 _W = r"[^\W_]"
 _JOIN = r"[\u0300-\u036f\u200b-\u200d\u2060\u00ad]"
-_WORD_RE = re.compile(rf"{_W}(?:{_W}|{_JOIN}|['\u2019.,\-](?={_W}))*|%")
+_WORD_RE = re.compile(rf"{_W}(?:{_W}|{_JOIN}|['\u2019.\-](?={_W})|,(?=\d))*|%")
 
 _CONTRACTIONS = {
     "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
@@ -105,9 +105,12 @@ _TENS = {w: 10 * (i + 2) for i, w in enumerate(
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000,
            "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 
 
 def _fmt(value: float) -> str:
+    if not value < 1e15:  # huge or infinite ("hundred hundred hundred ...")
+        return f"{value:.6g}"
     return str(int(value)) if value == int(value) else repr(round(value, 6))
 
 
@@ -117,7 +120,7 @@ def _as_number(word: str) -> float | None:
     if word in _TENS:
         return float(_TENS[word])
     plain = word.replace(",", "")
-    if _NUM_RE.fullmatch(plain):
+    if len(plain) <= 15 and _NUM_RE.fullmatch(plain):
         return float(plain)
     return None
 
@@ -182,24 +185,43 @@ def _merge_numbers(toks: list[Token]) -> list[Token]:
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` in normal form, each with its original code-point span."""
     toks: list[Token] = []
+    new = tuple.__new__  # NamedTuple's own __new__ is a Python function: too slow per word
     for m in _WORD_RE.finditer(text):
         raw = m.group()
         start, end = m.span()
+        if raw.isalpha() and raw.isascii():  # the common case: a plain word
+            toks.append(new(Token, (raw.lower(), start, end, raw[0].isupper())))
+            continue
         if raw[-1] in ".-":  # guard; the lookahead already keeps these inside
             raw = raw.rstrip(".-")
         cap = raw[:1].isupper()
+        if "-" in raw:  # "3-second" -> 3 second, each part with its own span
+            pos = start
+            for piece in raw.split("-"):
+                if piece:
+                    for part in _split_word(piece):
+                        if part:
+                            toks.append(Token(part, pos, pos + len(piece), piece[:1].isupper()))
+                pos += len(piece) + 1
+            continue
         for part in _split_word(raw):
             if part:
                 toks.append(Token(part, start, end, cap))
     if not toks:
         return toks
-    toks = _merge_numbers(toks)
+    if any(t.norm in _NUMBER_WORDS or t.norm[0].isdigit() for t in toks):
+        toks = _merge_numbers(toks)
+    if not any(t.norm in ("cent", "19") for t in toks):
+        return toks
     # "per cent" -> percent
     merged: list[Token] = []
     for t in toks:
         if t.norm == "cent" and merged and merged[-1].norm == "per":
             prev = merged.pop()
             merged.append(Token("percent", prev.start, t.end, prev.cap))
+        elif t.norm == "19" and merged and merged[-1].norm == "covid":  # COVID-19 is one name
+            prev = merged.pop()
+            merged.append(Token("covid", prev.start, t.end, prev.cap))
         else:
             merged.append(t)
     return merged
@@ -226,3 +248,23 @@ class Utf16Map:
 def utf16_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (what JavaScript's .length counts)."""
     return len(text) + len(_ASTRAL_RE.findall(text))
+
+
+_UNSAFE_RE = re.compile(r"[^A-Za-z \t\n.,!?;:()\"]|[.,][A-Za-z]")
+_ALPHA_RE = re.compile(r"[A-Za-z]+")
+
+
+def simple_words(text: str) -> list[tuple[str, bool]] | None:
+    """``(norm, cap)`` of each word, as tokenize() would give, when ``text`` is plain
+    ASCII prose (letters and sentence punctuation only); otherwise None.
+
+    A fast path for building the index: most claim texts are plain prose.
+    """
+    if _UNSAFE_RE.search(text):
+        return None
+    words = _ALPHA_RE.findall(text)
+    out = [(w.lower(), w[0].isupper()) for w in words]
+    for norm, _ in out:
+        if norm in _NUMBER_WORDS or norm == "cent":
+            return None
+    return out

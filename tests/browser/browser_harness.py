@@ -123,6 +123,7 @@ class PageServer:
     def __init__(self):
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _QuietHandler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.fixture_pages = FIXTURE_PAGES
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def start(self) -> "PageServer":
@@ -194,17 +195,20 @@ HIGHLIGHTS_JS = """() => {
       let node = r.commonAncestorContainer;
       if (node.nodeType !== 1) node = node.parentElement;
       const owner = node.closest('[id]');
-      out.push({name, text: r.toString(), range: r, element: owner ? owner.id : null});
+      const ancestors = [];
+      for (let el = node; el && el !== document.body; el = el.parentElement) ancestors.push(el.localName);
+      out.push({name, text: r.toString(), range: r, element: owner ? owner.id : null, ancestors});
     }
   }
   out.sort((a, b) => a.range.compareBoundaryPoints(Range.START_TO_START, b.range));
-  return out.map(({name, text, element}) => ({name, text, element}));
+  return out.map(({name, text, element, ancestors}) => ({name, text, element, ancestors}));
 }"""
 
 
 def highlights(page) -> list[dict]:
-    """Returns [{name, text, element}] for every claimnotes highlight, in document order;
-    element is the id of the nearest element with an id that holds the whole range."""
+    """Returns [{name, text, element, ancestors}] for every claimnotes highlight, in document
+    order; element is the id of the nearest element with an id that holds the whole range,
+    ancestors the tag names from that range's parent up to (not including) <body>."""
     return page.evaluate(HIGHLIGHTS_JS)
 
 

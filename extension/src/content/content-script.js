@@ -22,6 +22,7 @@ const OFF_MESSAGES = {
 
 const state = {
   settings: null,
+  enabled: false,
   overlay: null,
   cache: new Map(), // block text -> the server's matches for it (for this page's lifetime)
   items: [],
@@ -40,7 +41,8 @@ export async function start() {
   state.overlay = new Overlay(document, { onFeedback: sendFeedback });
   state.settings = await fetchSettings();
   api.runtime.onMessage.addListener(onMessage);
-  api.storage.onChanged.addListener(() => {
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area !== "sync" && area !== "local") return; // our own per-tab reports live in "session"
     fetchSettings().then((settings) => {
       state.settings = settings;
       schedule(0);
@@ -110,6 +112,7 @@ function classify(el) {
 
 async function pass() {
   const verdict = state.settings ? isSiteEnabled(state.settings, location.href) : { enabled: false, reason: "internal" };
+  state.enabled = verdict.enabled;
   if (!verdict.enabled) {
     state.items = [];
     state.overlay.clear();
@@ -197,7 +200,7 @@ function observePage() {
       r.target === own ||
       own.contains(r.target) ||
       (r.type === "childList" && [...r.addedNodes, ...r.removedNodes].every((node) => node === own));
-    if (records.every(ours)) return;
+    if (!state.enabled || records.every(ours)) return; // an off site gets no passes until switched on
     schedule();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });

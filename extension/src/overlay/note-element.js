@@ -26,8 +26,8 @@ const CARD_CSS = `
   font-size: 18px; line-height: 26px; color: #444; }
 .close:hover { background: rgba(0,0,0,0.07); }
 .close:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid #1f5fa8; outline-offset: 1px; }
-.claim { margin: 8px 0 4px; font-weight: 600; }
-.note { margin: 4px 0 8px; white-space: pre-line; }
+.claim { margin: 8px 0 4px; font-weight: 600; overflow-wrap: anywhere; }
+.note { margin: 4px 0 8px; white-space: pre-line; overflow-wrap: anywhere; }
 h3 { margin: 8px 0 2px; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: #5a5a5a; }
 ul { margin: 0; padding-left: 18px; }
 li { margin: 2px 0; overflow-wrap: anywhere; }

@@ -3,14 +3,17 @@
 Each format module has ``sniff(data) -> bool`` and ``parse(data) -> Iterator[ImportRow]``.
 FORMATS is tried in order; the first that recognises the data parses it. A row
 that fails carries its line (or item) number and the reason, and never stops
-the rest.
+the rest. docs/claimreview.md lists the formats and how each is told apart.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import msgspec
 
 from claimnotes.errors import UnsupportedFormatError
 from claimnotes.schemas import ClaimIn
@@ -21,18 +24,51 @@ class ImportRow(NamedTuple):
     """1-based line (JSONL, CSV) or item number (JSON arrays, feeds) in the source."""
     claim: ClaimIn | None
     error: str | None = None
+    key: str | None = None
+    """The review URL of a ClaimReview row: the claim it updates is found by it."""
+    external: bool = False
+    """A fact-checker's review, not one of our claims: a re-import updates only the
+    fields the review owns and keeps curators' edits (importers/apply.py)."""
 
 
 def formats() -> list[ModuleType]:
-    from claimnotes.importers import ourformat
+    from claimnotes.importers import (claimreview, csvformat, datacommons, factcheck_api,
+                                      factchecked, ourformat)
 
-    return [ourformat]
+    # Most specific first: each later sniffer assumes the earlier ones said no.
+    return [ourformat, factchecked, factcheck_api, datacommons, claimreview, csvformat]
+
+
+_NOT_JSON = object()
+_cache = threading.local()
+
+
+def load_json(data: bytes) -> Any:
+    """`data` decoded as one JSON document, or None if it isn't one.
+
+    Several sniffers look at the same document; the last result is kept (per
+    thread) so that a 50 MB file is decoded once, not once per format.
+    """
+    if getattr(_cache, "data", None) is not data:
+        head = data.lstrip()[:1]
+        doc: Any = _NOT_JSON
+        if head in (b"{", b"["):
+            try:
+                doc = msgspec.json.decode(data)
+            except msgspec.DecodeError:
+                pass
+        _cache.data, _cache.doc = data, doc
+    return None if _cache.doc is _NOT_JSON else _cache.doc
 
 
 def read_rows(data: bytes) -> Iterator[ImportRow]:
     """Rows of an import file in any supported format."""
-    for fmt in formats():
-        if fmt.sniff(data):
-            return fmt.parse(data)
+    try:
+        for fmt in formats():
+            if fmt.sniff(data):
+                return fmt.parse(data)
+    finally:
+        _cache.data = _cache.doc = None
     raise UnsupportedFormatError(
-        "Send JSONL (one claim per line) or a JSON array of claims in our format.")
+        "Send our JSONL or JSON array, ClaimReview JSON-LD (or an HTML page holding it), a Google "
+        "Fact Check Tools API response, a DataCommons ClaimReview feed, or CSV with a header.")

@@ -14,7 +14,8 @@ from claimnotes.errors import InvalidClaimError
 from claimnotes.live_index import LiveIndex
 from claimnotes.routes.common import error_responses
 from claimnotes.routes.deps import provide_curator
-from claimnotes.schemas import Claim, ClaimIn, ClaimPage, ClaimPatch, HistoryPage, Rating, Status, TokenInfo
+from claimnotes.schemas import (Claim, ClaimIn, ClaimPage, ClaimPatch, HistoryPage, PreviewMatch, PreviewRequest,
+                                PreviewResponse, Rating, SimilarResult, Status, TokenInfo)
 from claimnotes.store import ClaimStore
 
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False,
@@ -66,6 +67,27 @@ class ClaimController(Controller):
         items, next_cursor = store.list(q=q, status=status, rating=rating, tag=tag,
                                         limit=limit, cursor=cursor)
         return ClaimPage(items=items, next_cursor=next_cursor)
+
+    @post("/preview", status_code=200, sync_to_thread=True, responses=error_responses(400, 401, 403, 404, 413))
+    def preview_claim(self, data: JSONBody[PreviewRequest], store: NamedDependency[ClaimStore],
+                      live: NamedDependency[LiveIndex], curator: NamedDependency[TokenInfo]) -> PreviewResponse:
+        """What a claim would match in some text before it is published, with score parts,
+        and the existing claims most like it."""
+        if data.claim_id is not None:
+            stored = store.get(data.claim_id)
+            variants = stored.variants if data.variants is UNSET else data.variants
+            texts = [data.text or stored.text, *variants]
+        elif data.text is not None:
+            texts = [data.text, *(data.variants or [])]
+        else:
+            raise InvalidClaimError("Send a claim_id or a text to preview.")
+        found = live.preview(store, texts, [(b.id, b.text) for b in data.blocks], replacing=data.claim_id)
+        similar = [SimilarResult(claim=card, score=round(score, 2))
+                   for card, score in live.similar(store, texts[0], 5) if card.id != data.claim_id]
+        return PreviewResponse(
+            matches=[PreviewMatch(block_id=m.block_id, start=m.start, end=m.end, quote=m.quote,
+                                  score=round(m.score, 2), parts=m.parts or {}) for m in found],
+            similar=similar)
 
     @get("/{claim_id:str}", sync_to_thread=True, responses=error_responses(401, 403, 404))
     def get_claim(self, claim_id: FromPath[str], store: NamedDependency[ClaimStore],

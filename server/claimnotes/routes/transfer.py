@@ -29,12 +29,16 @@ async def import_claims(
     request: Request, store: NamedDependency[ClaimStore], live: NamedDependency[LiveIndex], curator: NamedDependency[TokenInfo],
     atomic: Annotated[bool, QueryParameter(required=False)] = False,
     dry_run: Annotated[bool, QueryParameter(required=False)] = False,
+    merge: Annotated[bool, QueryParameter(
+        required=False, description="Add near-duplicates to the claim they repeat, as a variant and a source.")] = False,
 ) -> ImportReport:
-    """Import JSONL or a JSON array of claims; bad rows are reported, never fatal."""
+    """Import claims in any supported format (our JSONL or JSON, ClaimReview JSON-LD or an HTML
+    page holding it, Fact Check Tools API, DataCommons feed, CSV); bad rows are reported, never fatal."""
     body = await request.body()
 
     def work() -> ImportReport:
-        report = apply_rows(store, read_rows(body), curator.name, atomic=atomic, dry_run=dry_run)
+        report = apply_rows(store, read_rows(body), curator.name, atomic=atomic, dry_run=dry_run,
+                            merge=merge)
         live.follow(store)
         return report
 
@@ -45,10 +49,12 @@ async def import_claims(
 @get("/v1/export", tags=["curators"], security=[{"BearerToken": []}], dependencies=_curator,
      sync_to_thread=False, responses=error_responses(400, 401, 403))
 def export_claims(
-    store: NamedDependency[ClaimStore], curator: NamedDependency[TokenInfo],
-    format: Annotated[Literal["jsonl"], QueryParameter(required=False)] = "jsonl",
+    request: Request, store: NamedDependency[ClaimStore], curator: NamedDependency[TokenInfo],
+    format: Annotated[Literal["jsonl", "claimreview"], QueryParameter(required=False)] = "jsonl",
 ) -> Stream:
-    """Every claim, in any status, as JSONL (or ClaimReview JSON-LD)."""
+    """Every claim, in any status, as JSONL or as ClaimReview JSON-LD."""
     export, media_type = EXPORTERS[format]
+    # Our own claims get their API URL as ClaimReview `url` (docs/claimreview.md).
+    base_url = str(request.base_url).rstrip("/")
     # Read everything now: the request's connection closes before the body streams.
-    return Stream(export(list(store.all())), media_type=media_type)
+    return Stream(export(list(store.all()), base_url), media_type=media_type)

@@ -1,0 +1,58 @@
+"""Sentence splitter: abbreviations, quotes, bullets, chat labels, windows."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimnotes.sentences import split_sentences, windows
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("One. Two! Three?", ["One.", "Two!", "Three?"]),
+    ("Dr. Smith met Mr. Jones. They talked.", ["Dr. Smith met Mr. Jones.", "They talked."]),
+    ("The U.S. economy grew 3.5% in 2020. It slowed.", ["The U.S. economy grew 3.5% in 2020.", "It slowed."]),
+    ("J. R. R. Tolkien wrote it.", ["J. R. R. Tolkien wrote it."]),
+    ('"Really?" she asked. Yes.', ['"Really?" she asked.', "Yes."]),
+    ("He said \"stop.\" Then left.", ["He said \"stop.\"", "Then left."]),
+    ("no final stop here", ["no final stop here"]),
+    ("see example.com/a.b now. ok", ["see example.com/a.b now.", "ok"]),
+    ("@user_1 said hi. #tag follows", ["@user_1 said hi.", "#tag follows"]),
+    ("- first item\n- second item\n* third", ["first item", "second item", "third"]),
+    ("1. one\n2) two", ["one", "two"]),
+    ("Headline Without Stop\nThe body starts here.", ["Headline Without Stop", "The body starts here."]),
+    ("a line that wraps\nonto the next line.", ["a line that wraps\nonto the next line."]),
+    ("para one\n\npara two", ["para one", "para two"]),
+    ("jayden_k: the earth is flat", ["the earth is flat"]),
+    ("[08:21] Uncle Ray: 5G causes covid", ["5G causes covid"]),
+    ("wow 😀 bats are blind", ["wow", "bats are blind"]),
+    ("it's true!!! otherwise no", ["it's true!!!", "otherwise no"]),
+    ('"Insanity is repeating." - Albert Einstein.', ['"Insanity is repeating." - Albert Einstein.']),
+    ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
+    ("", []),
+    ("   \n\n  ", []),
+])
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [".", "...", "!?!?", "a." * 50, "\n" * 20, "- \n- ", "😀😀 😀", "\"", ": :"])
+def test_spans_are_valid(text: str) -> None:
+    spans = split_sentences(text)
+    for a, b in spans:
+        assert 0 <= a < b <= len(text)
+        assert text[a:b].strip() == text[a:b]
+    assert spans == sorted(spans)
+
+
+@pytest.mark.parametrize(("n", "size", "step", "expected"), [
+    (10, 48, 24, [(0, 10)]),
+    (48, 48, 24, [(0, 48)]),
+    (60, 48, 24, [(0, 48), (12, 60)]),
+    (100, 48, 24, [(0, 48), (24, 72), (48, 96), (52, 100)]),
+])
+def test_windows(n: int, size: int, step: int, expected: list[tuple[int, int]]) -> None:
+    assert windows(n, size, step) == expected
