@@ -21,7 +21,7 @@ from claimnotes.errors import (ClaimNotesError, handle_domain_error, handle_http
 from claimnotes.importers import read_rows
 from claimnotes.importers.apply import apply_rows
 from claimnotes.live_index import LiveIndex
-from claimnotes.openapi_links import add_claim_links
+from claimnotes.openapi_extras import finish_openapi
 from claimnotes.routes.claims import ClaimController
 from claimnotes.routes.deps import provide_live, provide_reader, provide_settings, provide_store
 from claimnotes.routes.reader import health, match_page, send_feedback, similar_claims
@@ -107,5 +107,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
-    add_claim_links(app)
+    finish_openapi(app)
     return app

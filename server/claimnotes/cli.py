@@ -30,14 +30,17 @@ def _open(args: argparse.Namespace, *, seed: bool = False):
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from claimnotes.serving import TIMEOUT_ENV, DeadlineH11Protocol
+
     os.environ["CLAIMNOTES_DB"] = args.db
+    os.environ[TIMEOUT_ENV] = str(args.request_timeout)
     if args.no_seed:
         os.environ["CLAIMNOTES_SEED"] = "0"
     # Workers re-create the app from the environment; each follows store_version.
     uvicorn.run("claimnotes.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, access_log=args.access_log, log_level=args.log_level,
                 timeout_keep_alive=5, limit_concurrency=args.limit_concurrency,
-                h11_max_incomplete_event_size=64 * 1024)
+                http=DeadlineH11Protocol, h11_max_incomplete_event_size=64 * 1024)
     return 0
 
 
@@ -65,45 +68,71 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(total: int, enabled: bool):
+    """A callback drawing `[#####.....] done/total rows` on stderr (a terminal, or --progress)."""
+    width = 30
+
+    def draw(done: int) -> None:
+        if enabled and total:
+            filled = width * min(done, total) // total
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows",
+                  end="", file=sys.stderr, flush=True)
+    return draw
+
+
+def _print_report(report, args: argparse.Namespace, limit: int = 50) -> None:
+    for kind, items in (("error", report.errors), ("near-duplicate", report.duplicates)):
+        for item in items[:limit]:
+            if kind == "error":
+                print(f"line {item.line}: {item.detail}", file=sys.stderr)
+            else:
+                print(f"line {item.line}: near-duplicate of {item.existing_id} (score {item.score:.0f})",
+                      file=sys.stderr)
+        if len(items) > limit:
+            print(f"... and {len(items) - limit} more {kind}s (--report FILE lists all)", file=sys.stderr)
+    verb = "would be " if args.dry_run else ""
+    print(f"{report.created} {verb}created, {report.updated} {verb}updated, "
+          f"{report.skipped} unchanged, {len(report.errors)} errors, "
+          f"{len(report.duplicates)} near-duplicates, {report.merged} {verb}merged")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    import msgspec
+
     from claimnotes.errors import ClaimNotesError
     from claimnotes.importers import read_rows
     from claimnotes.importers.apply import apply_rows
 
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     store = _open(args)
-
-    def progress(done: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\rimported {done} rows", end="", file=sys.stderr, flush=True)
-
+    show = args.progress or sys.stderr.isatty()
     try:
-        report = apply_rows(store, read_rows(data), args.author, atomic=args.atomic,
-                            dry_run=args.dry_run, progress=progress)
+        # Parsed up front so that the bar knows the total (33k rows take ~1 s).
+        rows = list(read_rows(data))
+        report = apply_rows(store, rows, args.author, atomic=args.atomic, dry_run=args.dry_run,
+                            merge=args.merge, progress=_progress_bar(len(rows), show))
     except ClaimNotesError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    if sys.stderr.isatty():
+    if show:
         print(file=sys.stderr)
-    for problem in report.errors:
-        print(f"line {problem.line}: {problem.detail}", file=sys.stderr)
-    verb = "would be " if args.dry_run else ""
-    print(f"{report.created} {verb}created, {report.updated} {verb}updated, "
-          f"{report.skipped} unchanged, {len(report.errors)} errors")
+    if args.report:
+        Path(args.report).write_bytes(msgspec.json.format(msgspec.json.encode(report)))
+    _print_report(report, args)
     return 1 if report.errors and args.atomic else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from claimnotes.exporters import EXPORTERS
+    from claimnotes.exporters import DEFAULT_BASE_URL, EXPORTERS
 
     export, _ = EXPORTERS[args.format]
     store = _open(args)
     try:
         out = open(args.output, "wb") if args.output else sys.stdout.buffer
         with store.snapshot():
-            for chunk in export(store.all()):
+            for chunk in export(store.all(), args.base_url or DEFAULT_BASE_URL):
                 out.write(chunk)
         out.flush()
         if args.output:
@@ -171,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--limit-concurrency", type=int, default=200,
                        help="answer 503 beyond this many open connections")
+    serve.add_argument("--request-timeout", type=float, default=30.0,
+                       help="seconds a client has to send a whole request (slow clients are dropped)")
     serve.set_defaults(func=cmd_serve)
 
     token = sub.add_parser("token", help="create, list or revoke API tokens")
@@ -193,11 +224,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--atomic", action="store_true", help="all or nothing")
     imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     imp.add_argument("--author", default="cli", help="name recorded in the history (default: cli)")
+    imp.add_argument("--merge", action="store_true",
+                     help="add a near-duplicate to the claim it repeats, as a variant and a source")
+    imp.add_argument("--progress", action="store_true", help="draw the progress bar even when stderr is not a terminal")
+    imp.add_argument("--report", metavar="FILE", help="write the full report (every error and near-duplicate) as JSON")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export every claim")
     _db_arg(exp)
-    exp.add_argument("--format", default="jsonl", choices=["jsonl"])
+    exp.add_argument("--format", default="jsonl", choices=["jsonl", "claimreview"])
+    exp.add_argument("--base-url", default=None,
+                     help="the server's public URL, for our own claims' ClaimReview url (default: http://127.0.0.1:8000)")
     exp.add_argument("-o", "--output", help="file to write (default: stdout)")
     exp.set_defaults(func=cmd_export)
 

@@ -24,6 +24,7 @@ simple loop the fast path is tested against.
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
@@ -36,7 +37,7 @@ from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import NEGATIONS, NOT_NEGATING_NEXT, STOPWORDS, SYNONYMS, stem
 from claimnotes.textnorm import Token, Utf16Map, simple_words, tokenize
 
-DEFAULT_THRESHOLD: float = 70.0
+DEFAULT_THRESHOLD: float = 62.0
 """Score a span needs to be returned. Chosen on the labelled pages and CheckThat!
 train splits (docs/benchmarks.md): lower lets paraphrases through at the cost of
 false highlights."""
@@ -45,12 +46,15 @@ MIN_COVERAGE = 0.6     # a span must hold this share of a claim's IDF weight, or
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
+PAIR_WORDS = 30        # adjacent sentences this short together are also matched as one unit
 NEGATION_REACH = 4     # a negation this many words before a span still negates it...
 NEGATION_AFTER = 2     # ...and this many after ("because most do not")
-COUNT_SHARE = 0.25     # coverage = mix of IDF-weighted and plain term counts: rare words
+COUNT_SHARE = 0.0      # coverage = mix of IDF-weighted and plain term counts: rare words
                        # alone ("Apollo 11") must not stand for a whole claim
 COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER
 SIMILARITY_POWER = 1.0  # similarity: rapidfuzz Indel over the term sequences (order, extra words)
+MISSING_SHARE = 0.3    # a claim word missing from the span that carries more than this share
+                       # of the claim's weight ("turmeric" in "turmeric kills cancer cells") is a guard
 GUARD_FACTOR = 0.5     # a conflicting name, missing number or flipped negation multiplies by this
 SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
@@ -146,6 +150,7 @@ def _units(text: str) -> list[_Unit]:
         return []
     units: list[_Unit] = []
     k = 0
+    prev: tuple[list[Token], int] | None = None
     for a, b in split_sentences(text):
         while k < len(tokens) and tokens[k].end <= a:
             k += 1
@@ -158,6 +163,11 @@ def _units(text: str) -> list[_Unit]:
             continue
         for wa, wb in windows(len(sent), WINDOW_WORDS, WINDOW_STEP):
             units.append(_make_unit(sent[wa:wb], (a, b)))
+        # Two short sentences together: a claim a writer broke in two ("I now use
+        # Oxygen drops. Which help me ...").
+        if prev is not None and len(prev[0]) + len(sent) <= PAIR_WORDS:
+            units.append(_make_unit(prev[0] + sent, (prev[1], b)))
+        prev = (sent, a)
     return units
 
 
@@ -207,10 +217,13 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float,
                 if _negated(unit.tokens, k):
                     neg_span = not neg_span
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
-            score = base * names * numbers * negation
+            missing = max((weight[u] for u in claim_terms if u not in covered), default=0.0)
+            distinct = GUARD_FACTOR if missing > MISSING_SHARE * total else 1.0
+            score = base * names * numbers * negation * distinct
             if best is None or score > best[0] + 1e-9:
                 best = (score, i, j, {"coverage": round(cov, 4), "similarity": round(sim, 4),
                                       "names": names, "numbers": numbers, "negation": negation,
+                                      "distinct": distinct,
                                       "terms": float(len(covered))})
     return best
 
@@ -232,7 +245,7 @@ class ClaimIndex:
         self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
-        self._ft: sparse.csr_matrix | None = None   # buckets x entries, BM25 weights (lazy)
+        self._ft: tuple[sparse.csr_matrix, list[str]] | None = None  # buckets x claims, BM25 (lazy)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, list[_Found]] = OrderedDict()
 
@@ -422,7 +435,9 @@ def _resolve(block_id: str, text: str, found: Iterable[_Found], threshold: float
         if f[3] < threshold:
             continue
         prev = per_claim.get(f[0])
-        if prev is None or f[3] > prev[3] or (f[3] == prev[3] and f[1] < prev[1]):
+        # Best score; on a tie the shorter sentence (a pair loses to its own half), then the first.
+        if prev is None or f[3] > prev[3] or (f[3] == prev[3] and (
+                (f[5][1] - f[5][0], f[1]) < (prev[5][1] - prev[5][0], prev[1]))):
             per_claim[f[0]] = f
     # Overlaps are judged on the aligned words: best score first, and a claim that
     # matches more terms (the more specific one) gets a head start.
@@ -537,69 +552,98 @@ def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex,
 # ---------------------------------------------------------------- similar
 
 _BM25_K1 = 1.2
-_BM25_B = 0.75
-_RERANK = 50  # claims re-scored with the aligner
+_BM25_B = 0.5
+RERANK = 50          # claims re-scored with the aligner in find_similar
+BM25_SHARE = 0.9     # find_similar score = this * BM25 (relative to the best) + rest * aligner
+BIGRAMS = False      # BM25 also counts adjacent term pairs (phrases)
+
+_URL_RE = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*")
+_TRAILER_RE = re.compile(r"\s[\u2014-]\s[^\u2014\n]{0,80}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TAG_RE = re.compile(r"[#@](\w+)")
 
 
-def _bm25(index: ClaimIndex) -> sparse.csr_matrix:
+def _query_text(text: str) -> str:
+    """Social-media text made plain: no URLs or tweet trailer; #CamelCase split into words."""
+    text = _TRAILER_RE.sub(" ", text)
+    text = _URL_RE.sub(" ", text)
+    return _TAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)) + " ", text)
+
+
+def _doc_terms(terms: Sequence[str]) -> list[str]:
+    out = list(terms)
+    if BIGRAMS:
+        out += [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+    return out
+
+
+def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str]]:
+    """Buckets x claims BM25 weights over each claim's texts taken together (built lazily)."""
     if index._ft is None:
-        rows, cols, vals = [], [], []
-        n = max(1, index._n_live)
-        lengths = [len(e.terms) for e in index._entries if e is not None]
+        claims = list(index._by_claim)
+        docs: list[dict[int, int]] = []
+        df: dict[int, int] = {}
+        for claim in claims:
+            tf: dict[int, int] = {}
+            for e_id in index._by_claim[claim]:
+                entry = index._entries[e_id]
+                if entry is not None:
+                    for t in _doc_terms(entry.terms):
+                        b = hash(t) & _MASK
+                        tf[b] = tf.get(b, 0) + 1
+            docs.append(tf)
+            for b in tf:
+                df[b] = df.get(b, 0) + 1
+        n = max(1, len(claims))
+        lengths = [sum(tf.values()) for tf in docs]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
-        for e_id, e in enumerate(index._entries):
-            if e is None:
-                continue
-            tf: dict[str, int] = {}
-            for t in e.terms:
-                tf[t] = tf.get(t, 0) + 1
-            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(e.terms) / avg)
-            for t, c in tf.items():
-                rows.append(_bucket(t))
-                cols.append(e_id)
-                idf = math.log(1 + (n - index._df[_bucket(t)] + 0.5) / (index._df[_bucket(t)] + 0.5))
-                vals.append(idf * c * (_BM25_K1 + 1) / (c + norm))
-        index._ft = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(_BUCKETS, max(1, len(index._entries))))
-        index._ft.sum_duplicates()
+        rows, cols, vals = [], [], []
+        for c, (tf, length) in enumerate(zip(docs, lengths)):
+            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * length / avg)
+            for b, k in tf.items():
+                idf = math.log(1 + (n - df[b] + 0.5) / (df[b] + 0.5))
+                rows.append(b)
+                cols.append(c)
+                vals.append(idf * k * (_BM25_K1 + 1) / (k + norm))
+        index._ft = (sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)),
+                                       shape=(_BUCKETS, n)), claims)
     return index._ft
 
 
 def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple[str, float]]:
-    """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold."""
-    if limit <= 0 or not index._entries:
+    """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold.
+
+    BM25 over each claim's texts (terms and term pairs) picks ``RERANK`` claims;
+    the word aligner re-scores them; the two are blended (``BM25_SHARE``).
+    """
+    if limit <= 0 or not index._by_claim:
         return []
-    query = analyse(text)
+    plain = _query_text(text)
+    query = analyse(plain)
     if not query.terms:
         return []
-    ft = _bm25(index)
-    buckets = sorted({_bucket(t) for t in query.terms})
-    scores = np.asarray(ft[buckets].sum(axis=0)).ravel()
+    ft, claims = _bm25(index)
+    q = sorted({hash(t) & _MASK for t in _doc_terms(query.terms)})
+    scores = np.asarray(ft[q].sum(axis=0)).ravel()
     nz = np.flatnonzero(scores)
     if not len(nz):
         return []
-    order = nz[np.argsort(-scores[nz], kind="stable")]
-    best: dict[str, float] = {}
-    for e_id in order:
-        claim = index._entries[e_id].claim
-        if claim not in best:
-            best[claim] = float(scores[e_id])
-            if len(best) >= max(limit, _RERANK):
-                break
-    top = max(best.values())
-    whole = _make_unit(tokenize(text), (0, len(text)))
+    top_n = max(limit, RERANK)
+    if len(nz) > top_n:
+        nz = nz[np.argpartition(-scores[nz], top_n - 1)[:top_n]]
+    top = float(scores[nz].max())
+    whole = _make_unit(tokenize(plain), (0, len(plain)))
     ranked = []
-    for claim, bm in best.items():
+    for c in nz.tolist():
+        claim = claims[c]
         align = 0.0
         for e_id in index._by_claim.get(claim, []):
             entry = index._entries[e_id]
-            if entry is None:
-                continue
-            w = index._weights(set(entry.terms))
-            r = _align(whole, entry, w)
-            if r is not None:
-                align = max(align, r[0])
-        ranked.append((claim, round(0.5 * 100.0 * bm / top + 0.5 * align, 4)))
+            if entry is not None:
+                r = _align(whole, entry, index._weights(set(entry.terms)))
+                if r is not None:
+                    align = max(align, r[0])
+        score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * align
+        ranked.append((claim, round(score, 4)))
     ranked.sort(key=lambda cs: (-cs[1], cs[0]))
     return ranked[:limit]

@@ -37,7 +37,10 @@ ClaimText = Annotated[str, Meta(min_length=3, max_length=1_000)]
 NoteText = Annotated[str, Meta(min_length=1, max_length=1_000,
                                description="Plain text shown to readers; never HTML.")]
 ShortText = Annotated[str, Meta(max_length=300)]
-HttpUrl = Annotated[str, Meta(min_length=8, max_length=2_048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s]+$",
+# No whitespace or control characters. Spelled out rather than `\s`, which means
+# different things in Python (msgspec) and in JSON Schema (clients, fuzzers).
+_URL_CHAR = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+HttpUrl = Annotated[str, Meta(min_length=8, max_length=2_048, pattern=rf"^[Hh][Tt][Tt][Pp][Ss]?://{_URL_CHAR}+$",
                               description="An absolute http or https URL.")]
 Tag = Annotated[str, Meta(min_length=1, max_length=64)]
 Lang = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$", max_length=35)]

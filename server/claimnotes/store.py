@@ -50,12 +50,14 @@ def text_claim_id(text: str) -> str:
 
 
 def review_key(url: str) -> str:
-    """The import key of a ClaimReview URL: scheme, host case, fragment and a
-    trailing slash don't make a different review."""
+    """The import key of a ClaimReview URL: http or https, the host's case and a
+    trailing slash don't make a different review. The fragment does: Google's
+    guidelines give each of several reviews on one page its own #anchor."""
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.netloc.lower()}{path}{query}"
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{parts.netloc.lower()}{path}{query}{fragment}"
 
 
 def review_claim_id(url: str) -> str:

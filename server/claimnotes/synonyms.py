@@ -26,7 +26,7 @@ NOT_NEGATING_NEXT = frozenset("but just only merely simply doubt wonder matter".
 SYNONYMS = {
     # abbreviations and clippings
     "chemo": "chemotherapy", "chemotherapies": "chemotherapy",
-    "vax": "vaccine", "vaxx": "vaccine", "vaxxed": "vaccinated", "vaccination": "vaccinated",
+    "jab": "vaccine", "jabs": "vaccine", "vax": "vaccine", "vaxx": "vaccine", "vaxxed": "vaccinated", "vaccination": "vaccinated",
     "vaccinations": "vaccinated", "vaccinate": "vaccinated", "vaccines": "vaccine",
     "immunization": "vaccinated", "immunisation": "vaccinated",
     "govt": "government", "gov't": "government", "gov": "government",
@@ -42,6 +42,9 @@ SYNONYMS = {
     "metastasize": "spread", "metastasizes": "spread", "metastasise": "spread",
     "fluoridated": "fluoride", "fluoridation": "fluoride",
     "mmr": "measles", "gmos": "gmo", "lawmakers": "legislator", "lawmaker": "legislator",
+    "antiperspirant": "deodorant", "antiperspirants": "deodorant", "deodorants": "deodorant",
+    "mindset": "attitude", "outlook": "attitude", "attitudes": "attitude",
+    "aluminum": "aluminium", "colour": "color", "colours": "color",
     "millions": "million", "billions": "billion",
     "died": "die", "dies": "die", "dying": "die", "dead": "die", "death": "die", "deaths": "die",
     "killed": "kill", "kills": "kill", "killing": "kill",

@@ -3,7 +3,6 @@ a static file server for the test pages, and Debian's Chromium with the extensio
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import json
@@ -57,9 +56,10 @@ def _env() -> dict[str, str]:
 class ClaimnotesServer:
     """`claimnotes serve` in a subprocess on a free loopback port, with a fresh database."""
 
-    def __init__(self, db_path: Path, claim_files: list[Path]):
+    def __init__(self, db_path: Path, claim_files: list[Path], env: dict[str, str] | None = None):
         self.db_path = db_path
         self.claim_files = claim_files
+        self.extra_env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -72,18 +72,28 @@ class ClaimnotesServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             _cli("serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db_path), "--no-seed"),
-            env=_env(), stdout=log, stderr=subprocess.STDOUT)
+            env={**_env(), **self.extra_env}, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"claimnotes serve exited: {self.log_path.read_text()[-2000:]}")
-            with contextlib.suppress(OSError, urllib.error.URLError):
+            try:
                 with urllib.request.urlopen(self.url + "/v1/health", timeout=2) as response:
                     if response.status == 200:
                         return self
+            except urllib.error.HTTPError:
+                return self  # it answers (a server that wants reader tokens says 401)
+            except (OSError, urllib.error.URLError):
+                pass
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("claimnotes serve did not answer /v1/health within 60 s")
+
+    def create_token(self, role: str, name: str) -> str:
+        """Returns a new API token made with `claimnotes token create`."""
+        result = subprocess.run(_cli("token", "create", "--db", str(self.db_path), "--role", role, "--name", name),
+                                env=_env(), check=True, capture_output=True, text=True, timeout=60)
+        return result.stdout.strip().splitlines()[-1].strip()
 
     def post(self, path: str, body: dict) -> dict:
         """POSTs JSON to the server and returns the decoded answer."""

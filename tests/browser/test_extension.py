@@ -3,8 +3,11 @@ keyboard, hostile notes, pages that change, the site switch, layout, server down
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
+import threading
+import time
 
 import pytest
 
@@ -44,9 +47,10 @@ MARKERS = "claimnotes-overlay .marker"
 def open_article(page, page_server, control):
     """Loads the test article and returns (tab_id, highlights) once all are drawn."""
     page.goto(page_server.url + "/pages/article.html")
-    found = wait_for_highlight_count(page, len(EXPECTED))
     tab_id = control.tab_id(page)
     wait_for_status(control, tab_id, {"ok"})
+    found = highlights(page)
+    assert [h["element"] for h in found] == list(EXPECTED), found
     return tab_id, found
 
 
@@ -266,6 +270,17 @@ LAYOUT_JS = """() => {
 }"""
 
 
+def test_history_navigation_alone_starts_a_new_pass(page, page_server, control):
+    tab_id, _ = open_article(page, page_server, control)
+    before = control.tab_state(tab_id)["updated"]
+    page.evaluate("() => history.pushState({}, '', '/pages/article.html?page=2')")  # no DOM change
+    deadline = time.monotonic() + 10
+    while control.tab_state(tab_id)["updated"] == before:
+        assert time.monotonic() < deadline, "pushState started no new pass"
+        time.sleep(0.1)
+    assert len(highlights(page)) == len(EXPECTED)
+
+
 @pytest.mark.parametrize("path", ["/pages/article.html", "/fixtures/seed-article.html"])
 def test_page_layout_does_not_move(page, page_server, control, path):
     site = page_server.url.split("//", 1)[1]
@@ -357,4 +372,98 @@ def test_server_down_leaves_the_page_working(page, page_server, control, tmp_pat
     page.evaluate("() => { const p = document.createElement('p'); p.textContent = 'Cancer is contagious, said a later comment.'; document.body.append(p); }")
     page.wait_for_timeout(1000)
     assert highlights(page) == []
+    assert page.errors == []
+
+
+def test_works_under_a_strict_content_security_policy(page, page_server, control):
+    page.goto(page_server.url + "/pages/strict-csp.html")
+    state = wait_for_status(control, control.tab_id(page), {"ok"})
+    found = highlights(page)
+    assert [h["element"] for h in found] == ["p-csp"]
+    assert found[0]["text"] == state["items"][0]["quote"]
+    page.locator(MARKERS).first.click()
+    styles = page.locator(CARD).evaluate("el => [getComputedStyle(el).borderRadius, getComputedStyle(el).overflowY]")
+    assert styles == ["10px", "auto"]  # the card's own stylesheet applied despite style-src 'self'
+    assert page.errors == []
+
+
+def test_a_long_page_is_sent_in_batches_and_fully_matched(page, page_server, control):
+    page.goto(page_server.url + "/pages/article.html")
+    tab_id = control.tab_id(page)
+    wait_for_status(control, tab_id, {"ok"})
+    # 1,000 distinct paragraphs: more than one request's worth of blocks (200 a batch)
+    page.evaluate("""() => {
+      const main = document.querySelector('main');
+      main.replaceChildren();
+      for (let i = 0; i < 1000; i += 1) {
+        const p = document.createElement('p');
+        p.textContent = `Paragraph number ${i} of a very long page about the history of bridges in the city.`;
+        main.append(p);
+      }
+      const last = document.createElement('p');
+      last.id = 'p-end';
+      last.textContent = 'At the very end a reader adds that lightning never strikes the same place twice.';
+      main.append(last);
+    }""")
+    found = wait_for_highlight_count(page, 1, timeout=30_000)
+    assert found[0]["element"] == "p-end"
+    assert_span(found[0]["text"], "never strikes the same place twice",
+                "At the very end a reader adds that lightning never strikes the same place twice.")
+    assert page.errors == []
+
+
+def test_reader_token_from_the_options_is_sent(page, page_server, control, tmp_path):
+    server = ClaimnotesServer(tmp_path / "token.db", [FIXTURE_CLAIMS],
+                              env={"CLAIMNOTES_REQUIRE_READER_TOKEN": "1"}).start()
+    try:
+        control.set_settings(serverUrl=server.url)
+        page.goto(page_server.url + "/pages/article.html")
+        tab_id = control.tab_id(page)
+        state = wait_for_status(control, tab_id, {"error"})
+        assert "reader token was refused" in state["message"]
+        assert highlights(page) == []
+
+        control.set_settings(token=server.create_token("reader", "browser-test"))  # no reload needed
+        state = wait_for_status(control, tab_id, {"ok"})
+        assert [h["element"] for h in highlights(page)] == [e for e in EXPECTED if e != "td-hostile"]
+    finally:
+        server.stop()
+    assert page.errors == []
+
+
+class _FailingHandler(http.server.BaseHTTPRequestHandler):
+    """A server that answers every request with a 500 in the API's error shape."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = json.dumps({"status_code": 500, "detail": "Internal Server Error"}).encode()
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_server_errors_are_one_quiet_line(page, page_server, control, context):
+    failing = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FailingHandler)
+    threading.Thread(target=failing.serve_forever, daemon=True).start()
+    try:
+        control.set_settings(serverUrl=f"http://127.0.0.1:{failing.server_address[1]}")
+        page.goto(page_server.url + "/pages/article.html")
+        tab_id = control.tab_id(page)
+        state = wait_for_status(control, tab_id, {"error"})
+        assert state["message"] == "The Claimnotes server answered with error 500: Internal Server Error."
+        popup = context.new_page()
+        popup.goto(f"{control.base}/src/popup/popup.html?tab={tab_id}")
+        popup.locator("#status").filter(has_text="error 500").wait_for()
+        assert popup.locator("#matches .match").count() == 0
+        popup.close()
+    finally:
+        failing.shutdown()
+        failing.server_close()
+    assert highlights(page) == []
+    page.locator("#counter-button").click()
+    assert page.locator("#counter-button").inner_text() == "Clicked 1"
     assert page.errors == []

@@ -11,6 +11,9 @@ import { batchBlocks, extractBlocks } from "./extract-text.js";
 
 const DEBOUNCE_MS = 400; // quiet time after the last DOM change before a new pass
 const MAX_WAIT_MS = 2_000; // a page that never stops changing still gets a pass this often
+const MAX_CACHED_TEXTS = 5_000; // a live ticker must not grow the answer cache for ever
+const RETRY_FIRST_MS = 30_000; // first retry after the server failed; doubles each time
+const RETRY_MAX_MS = 600_000;
 
 const OFF_MESSAGES = {
   "not-web": "Claimnotes runs only on web pages.",
@@ -31,6 +34,8 @@ const state = {
   timer: null,
   firstPending: 0,
   url: "",
+  retryTimer: null,
+  retryDelay: RETRY_FIRST_MS,
 };
 
 /** Starts the content script once per page. */
@@ -137,11 +142,20 @@ async function pass() {
     const reply = await send({ type: MSG.MATCH, blocks: batch.map(({ id, text }) => ({ id, text })) });
     if (!reply?.ok) {
       error = reply?.error ?? { message: "Something went wrong inside the extension." };
+      if (error.kind === "http" && (error.status === 400 || error.status === 413 || error.status === 422)) {
+        // The server refused this batch's text: don't ask about it again, go on with the rest.
+        for (const block of batch) state.cache.set(block.text, []);
+        continue;
+      }
       break;
     }
     const byBlock = new Map(batch.map((block) => [block.id, []]));
     for (const match of reply.matches) byBlock.get(match.block_id)?.push(match);
     for (const block of batch) state.cache.set(block.text, byBlock.get(block.id));
+  }
+  for (const text of state.cache.keys()) {
+    if (state.cache.size <= MAX_CACHED_TEXTS) break;
+    state.cache.delete(text); // oldest first: Map keeps insertion order
   }
   // Re-check: the reader may have switched the site off while we waited.
   if (!isSiteEnabled(state.settings, location.href).enabled) {
@@ -150,6 +164,18 @@ async function pass() {
   }
   render(blocks);
   await report(error ? "error" : "ok", error ? error.message : "");
+  scheduleRetry(Boolean(error));
+}
+
+/** After a failed pass, tries again later (30 s, then doubling up to 10 min) so a server that comes back is noticed. */
+function scheduleRetry(failed) {
+  clearTimeout(state.retryTimer);
+  if (!failed) {
+    state.retryDelay = RETRY_FIRST_MS;
+    return;
+  }
+  state.retryTimer = setTimeout(() => schedule(0), state.retryDelay);
+  state.retryDelay = Math.min(state.retryDelay * 2, RETRY_MAX_MS);
 }
 
 function render(blocks) {

@@ -91,10 +91,17 @@ export class Overlay {
     if (!this.useHighlights) return;
     const groups = new Map(RATING_KEYS.map((key) => [key, []]));
     for (const item of this.items) groups.get(describeRating(item.claim.rating).key).push(item.range);
-    for (const [key, ranges] of groups) {
-      const name = HIGHLIGHT_PREFIX + key;
-      if (ranges.length) CSS.highlights.set(name, new Highlight(...ranges));
-      else CSS.highlights.delete(name);
+    try {
+      for (const [key, ranges] of groups) {
+        const name = HIGHLIGHT_PREFIX + key;
+        if (ranges.length) CSS.highlights.set(name, new Highlight(...ranges));
+        else CSS.highlights.delete(name);
+      }
+    } catch (error) {
+      // e.g. a browser whose content-script sandbox can't hand ranges to the page's
+      // registry: draw the boxes in the overlay instead (see reposition)
+      console.debug("claimnotes: CSS highlights unavailable, using overlay boxes", error);
+      this.useHighlights = false;
     }
   }
 

@@ -61,14 +61,39 @@ def load_json(data: bytes) -> Any:
     return None if _cache.doc is _NOT_JSON else _cache.doc
 
 
+def _broken_json(data: bytes) -> Iterator[ImportRow] | None:
+    """Rows for data that starts like JSON but is no document: JSONL whose first
+    line is broken is still read line by line; anything else is one "Invalid
+    JSON" error that says where it breaks, rather than "unsupported format"."""
+    stripped = data.lstrip()
+    if stripped[:1] not in (b"{", b"[") or load_json(data) is not None:
+        return None
+    for line in stripped.split(b"\n", 5)[1:5]:
+        try:
+            if isinstance(msgspec.json.decode(line), dict):
+                from claimnotes.importers import ourformat
+
+                return ourformat.parse(data)
+        except msgspec.DecodeError:
+            continue
+    try:
+        msgspec.json.decode(stripped)
+    except msgspec.DecodeError as exc:
+        return iter([ImportRow(1, None, f"Invalid JSON: {exc}")])
+    return None
+
+
 def read_rows(data: bytes) -> Iterator[ImportRow]:
     """Rows of an import file in any supported format."""
     try:
         for fmt in formats():
             if fmt.sniff(data):
                 return fmt.parse(data)
+        broken = _broken_json(data)
     finally:
         _cache.data = _cache.doc = None
+    if broken is not None:
+        return broken
     raise UnsupportedFormatError(
         "Send our JSONL or JSON array, ClaimReview JSON-LD (or an HTML page holding it), a Google "
         "Fact Check Tools API response, a DataCommons ClaimReview feed, or CSV with a header.")

@@ -18,7 +18,8 @@ from claimnotes.schemas import (Claim, ClaimIn, ClaimPage, ClaimPatch, HistoryPa
                                 PreviewResponse, Rating, SimilarResult, Status, TokenInfo)
 from claimnotes.store import ClaimStore
 
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False,
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False, max_length=40,
+                                          pattern=r'^(W/)?"?[0-9]{1,18}"?$',
                                           description="The version being edited, e.g. \"3\".")]
 _VERSION_TAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
