@@ -14,7 +14,7 @@ import httpx
 
 from claimnotes.store import ClaimStore
 from claimnotes.tokens import create_token
-from conftest import free_port
+from support import free_port
 
 
 class ServeProcess:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
@@ -13,7 +15,7 @@ from claimnotes.importers import read_rows
 from claimnotes.importers.apply import apply_rows
 from claimnotes.store import ClaimStore
 
-from conftest import TEST_CLAIMS
+from support import TEST_CLAIMS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "claimreview"
 CONTENT = ("id", "text", "variants", "rating", "rating_text", "note", "sources", "tags", "lang", "status",
@@ -108,3 +110,17 @@ def test_export_over_http_and_import_into_another_server(make_server, tmp_path):
 
 def test_export_rejects_an_unknown_format(api, curator):
     assert api.get("/v1/export", params={"format": "xml"}, headers=curator).status_code == 400
+
+
+def test_cli_exports_claimreview(tmp_path, claims_file):
+    db = str(tmp_path / "cli.db")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "claimnotes", *a, "--db", db],  # noqa: E731
+                                    capture_output=True, check=True, timeout=120)
+    run("import", str(claims_file))
+    run("import", str(SAMPLES / "single-claimreview.jsonld"))
+    items = json.loads(run("export", "--format", "claimreview", "--base-url", "https://notes.example.org/").stdout)
+    assert sorted(i["url"] for i in items) == [
+        "https://factcheck.example.org/2024/05/great-wall-visible-from-space/",
+        "https://notes.example.org/v1/claims/cancer-fungus",
+        "https://notes.example.org/v1/claims/chemo-spreads-cancer",
+        "https://notes.example.org/v1/claims/vaccines-autism"]

@@ -20,7 +20,7 @@ from litestar.serialization import encode_json
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
-from conftest import LiveServer
+from support import LiveServer
 from claimnotes import create_app
 from claimnotes.settings import Settings
 

@@ -11,7 +11,7 @@ import traceback
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, TooManyRequestsException, ValidationException
 
 log = logging.getLogger("claimnotes")
 
@@ -96,10 +96,16 @@ def handle_domain_error(_: Request, exc: ClaimNotesError) -> Response[dict[str, 
 
 
 def handle_http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
-    """Litestar's own errors (validation, 404 route, 405, 413) in our shape."""
+    """Litestar's own errors (validation, 404 route, 405, 413, 429) in our shape."""
     extra = exc.extra if isinstance(exc, ValidationException) else (exc.extra or None)
+    headers = dict(exc.headers or {})
+    if isinstance(exc, TooManyRequestsException):
+        # Litestar's rate limiter sends only the RateLimit-* draft headers;
+        # clients and proxies look for Retry-After.
+        reset = next((v for k, v in headers.items() if k.lower() == "ratelimit-reset"), "1")
+        headers["Retry-After"] = str(max(1, int(reset))) if reset.isdigit() else "1"
     return Response(error_body(exc.status_code, exc.detail, extra),
-                    status_code=exc.status_code, headers=exc.headers)
+                    status_code=exc.status_code, headers=headers or None)
 
 
 def handle_undecodable_body(_: Request, exc: Exception) -> Response[dict[str, Any]]:

@@ -44,6 +44,7 @@ false highlights."""
 
 MIN_COVERAGE = 0.6     # a span must hold this share of a claim's IDF weight, or score 0
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
+KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
 PAIR_WORDS = 30        # adjacent sentences this short together are also matched as one unit
@@ -76,6 +77,7 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
 # ---------------------------------------------------------------- terms
 
 _TERM_CACHE: dict[str, str] = {}
+_SKIP = STOPWORDS | NEGATIONS  # words that are never terms
 
 
 def term_of(word: str) -> str:
@@ -130,18 +132,34 @@ def analyse(text: str, claim_id: str = "") -> _Entry:
 
 class _Unit(msgspec.Struct):
     """A sentence or window of a block: tokens, their terms (None = stopword), the
-    sentence span it belongs to, and the terms of its capitalised words."""
+    sentence span it belongs to, the terms of its capitalised words, and the running
+    count of negations (``negs[k]`` = negations among the first k tokens)."""
     tokens: list[Token]
     terms: list[str | None]
     key: str
     sent: tuple[int, int]
     names: frozenset[str]
+    negs: list[int]
+
+
+_NO_NEGS: list[int] = []
 
 
 def _make_unit(tokens: list[Token], sent: tuple[int, int]) -> _Unit:
-    terms = [None if t.norm in STOPWORDS or t.norm in NEGATIONS else term_of(t.norm) for t in tokens]
+    norms = [t.norm for t in tokens]
+    cache = _TERM_CACHE
+    terms = [None if w in _SKIP else (cache.get(w) or term_of(w)) for w in norms]
     names = frozenset(u for t, u in zip(tokens, terms) if u is not None and t.cap and not u.isdigit())
-    return _Unit(tokens, terms, " ".join(t.norm for t in tokens) + "|" + " ".join(sorted(names)), sent, names)
+    if NEGATIONS.isdisjoint(norms):
+        negs = _NO_NEGS
+    else:
+        negs = [0]
+        for k in range(len(tokens)):
+            negs.append(negs[-1] + _negated(tokens, k))
+    key = " ".join(norms)
+    if names:
+        key += "|" + " ".join(sorted(names))
+    return _Unit(tokens, terms, key, sent, names, negs)
 
 
 def _units(text: str) -> list[_Unit]:
@@ -177,8 +195,11 @@ def _idf(df: float, n: int) -> float:
     return math.log((n + 1.0) / (df + 0.5)) + 0.5
 
 
-def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float, int, int, dict[str, float]] | None:
-    """Best window of ``unit`` for ``entry``: (score, first token, last token, parts)."""
+def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
+           floor: float = 0.0) -> tuple[float, int, int, dict[str, float]] | None:
+    """Best window of ``unit`` for ``entry``: (score, first token, last token, parts).
+
+    None when no window can score ``floor`` or more."""
     claim_terms = set(entry.terms)
     total = sum(weight[t] for t in claim_terms)
     if total <= 0:
@@ -188,7 +209,15 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float,
     if not hits:
         return None
     present = {terms[i] for i in hits}
-    if sum(weight[t] for t in present) < MIN_COVERAGE * total - 1e-9:
+    present_w = sum(weight[t] for t in present)
+    if present_w < MIN_COVERAGE * total - 1e-9:
+        return None
+    # Upper bound of any window's score: all present terms covered, and the best
+    # Indel similarity a window holding them could reach. Guards only lower it.
+    n_claim = len(entry.terms)
+    common = sum(1 for t in entry.terms if t in present)
+    sim_max = 2.0 * common / (n_claim + common)
+    if 100.0 * (present_w / total) ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER < floor - 1e-9:
         return None
     claim_numbers = {t for t in claim_terms if t.isdigit()}
     # A capitalised word of the unit that the claim lacks, while a claim name is
@@ -212,10 +241,9 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float]) -> tuple[float,
             base = 100.0 * cov ** COVERAGE_POWER * sim ** SIMILARITY_POWER
             names = GUARD_FACTOR if other_names and not all(u in covered for u in entry.names) else 1.0
             numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
-            neg_span = False
-            for k in range(max(0, i - NEGATION_REACH), min(len(terms), j + 1 + NEGATION_AFTER)):
-                if _negated(unit.tokens, k):
-                    neg_span = not neg_span
+            negs = unit.negs
+            neg_span = bool(negs) and bool(
+                (negs[min(len(terms), j + 1 + NEGATION_AFTER)] - negs[max(0, i - NEGATION_REACH)]) % 2)
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
             missing = max((weight[u] for u in claim_terms if u not in covered), default=0.0)
             distinct = GUARD_FACTOR if missing > MISSING_SHARE * total else 1.0
@@ -248,6 +276,7 @@ class ClaimIndex:
         self._ft: tuple[sparse.csr_matrix, list[str]] | None = None  # buckets x claims, BM25 (lazy)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, list[_Found]] = OrderedDict()
+        self._wcache: dict[int, dict[str, float]] = {}
 
     # ---- building
 
@@ -282,6 +311,13 @@ class ClaimIndex:
         n = self._n_live
         return {t: _idf(float(self._df[_bucket(t)]), n) for t in terms}
 
+    def _entry_weights(self, e_id: int, entry: _Entry) -> dict[str, float]:
+        """IDF weights of an entry's terms, cached until the index changes."""
+        w = self._wcache.get(e_id)
+        if w is None:
+            w = self._wcache[e_id] = self._weights(set(entry.terms))
+        return w
+
     def _reindex(self) -> None:
         """(Re)build the key postings over every live entry (vectorised: numpy)."""
         e_list: list[int] = []
@@ -302,9 +338,14 @@ class ClaimIndex:
         csum = np.cumsum(w)
         first = np.searchsorted(e, e, side="left")
         before = csum - w - (csum[first] - w[first])   # weight of heavier terms of the same entry
-        keep = before < KEY_FRACTION * total[e] - 1e-12
+        # Very common terms are not keys (their postings would dominate the product),
+        # except an entry's rarest term, so every entry has at least one key. An
+        # entry made only of common words can then be missed: the one place where
+        # retrieval is not exact (docs/matching.md).
+        common = self._df[b] > KEY_MAX_DF
+        keep = (before < KEY_FRACTION * total[e] - 1e-12) & (~common | (first == np.arange(len(e))))
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
-        kmin = (keyed - (1.0 - MIN_COVERAGE) * total - 1e-4).astype(np.float32)
+        kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         live = np.zeros(n_entries, dtype=bool)
         live[e] = True
         kmin[~live] = np.inf
@@ -316,6 +357,7 @@ class ClaimIndex:
         self._ft = None
 
     def _changed(self) -> None:
+        self._wcache.clear()
         self._cache.clear()
         self._block_cache.clear()
         self._ft = None
@@ -379,14 +421,15 @@ class ClaimIndex:
                                   shape=(len(units), _BUCKETS))
             s = (q @ self._kt).tocsr()
             ok = s.data >= self._kmin[s.indices]
-            for u in range(len(units)):
-                lo, hi = s.indptr[u], s.indptr[u + 1]
-                sel = ok[lo:hi]
-                idx = s.indices[lo:hi][sel]
-                if len(idx) > CANDIDATES_PER_UNIT:
-                    top = np.argsort(-s.data[lo:hi][sel], kind="stable")[:CANDIDATES_PER_UNIT]
-                    idx = idx[top]
-                out[u] = idx.tolist()
+            unit_of = np.repeat(np.arange(len(units)), np.diff(s.indptr))[ok]
+            entry_of = s.indices[ok]
+            if len(entry_of) > CANDIDATES_PER_UNIT:
+                # Heaviest key weight first, so a cap keeps the most promising entries.
+                order = np.lexsort((-s.data[ok], unit_of))
+                unit_of, entry_of = unit_of[order], entry_of[order]
+            for u, e in zip(unit_of.tolist(), entry_of.tolist()):
+                if len(out[u]) < CANDIDATES_PER_UNIT:
+                    out[u].append(e)
         # Entries added since the last reindex: checked directly (few by construction).
         for e_id in range(self._indexed, len(self._entries)):
             entry = self._entries[e_id]
@@ -408,7 +451,7 @@ def _unit_results(unit: _Unit, entry_ids: Iterable[int], index: ClaimIndex,
         entry = index._entries[e_id]
         if entry is None:
             continue
-        found = _align(unit, entry, index._weights(set(entry.terms)))
+        found = _align(unit, entry, index._entry_weights(e_id, entry), threshold)
         if found is None or found[0] < threshold:
             continue
         score, i, j, parts = found
@@ -533,7 +576,7 @@ def _match_uncached(blocks: Sequence[tuple[str, str]], index: ClaimIndex, thresh
 
 # The cache stores results above this floor so that any threshold at or above it
 # can be served from the cache.
-_FLOOR = 40.0
+_FLOOR = 50.0
 BLOCK_CACHE_SIZE = 5_000  # whole blocks (nav bars, footers and reloads repeat verbatim)
 
 

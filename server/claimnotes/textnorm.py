@@ -106,6 +106,7 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000,
            "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
+_SPECIAL_WORDS = _NUMBER_WORDS | {"cent"}
 
 
 def _fmt(value: float) -> str:
@@ -149,7 +150,8 @@ def _merge_numbers(toks: list[Token]) -> list[Token]:
     out: list[Token] = []
     i, n = 0, len(toks)
     while i < n:
-        value = _as_number(toks[i].norm)
+        w = toks[i].norm
+        value = _as_number(w) if w[0].isdigit() or w in _NUMBER_WORDS else None
         if value is None:
             out.append(toks[i])
             i += 1
@@ -185,15 +187,19 @@ def _merge_numbers(toks: list[Token]) -> list[Token]:
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` in normal form, each with its original code-point span."""
     toks: list[Token] = []
+    append = toks.append
     new = tuple.__new__  # NamedTuple's own __new__ is a Python function: too slow per word
+    special = False      # any number, contraction or "per cent" to rewrite afterwards
     for m in _WORD_RE.finditer(text):
         raw = m.group()
-        start, end = m.span()
         if raw.isalpha() and raw.isascii():  # the common case: a plain word
-            toks.append(new(Token, (raw.lower(), start, end, raw[0].isupper())))
+            low = raw.lower()
+            if low in _SPECIAL_WORDS:
+                special = True
+            append(new(Token, (low, m.start(), m.end(), raw[0].isupper())))
             continue
-        if raw[-1] in ".-":  # guard; the lookahead already keeps these inside
-            raw = raw.rstrip(".-")
+        special = True
+        start, end = m.span()
         cap = raw[:1].isupper()
         if "-" in raw:  # "3-second" -> 3 second, each part with its own span
             pos = start
@@ -201,19 +207,17 @@ def tokenize(text: str) -> list[Token]:
                 if piece:
                     for part in _split_word(piece):
                         if part:
-                            toks.append(Token(part, pos, pos + len(piece), piece[:1].isupper()))
+                            append(Token(part, pos, pos + len(piece), piece[:1].isupper()))
                 pos += len(piece) + 1
             continue
         for part in _split_word(raw):
             if part:
-                toks.append(Token(part, start, end, cap))
-    if not toks:
+                append(Token(part, start, end, cap))
+    if not special:
         return toks
-    if any(t.norm in _NUMBER_WORDS or t.norm[0].isdigit() for t in toks):
-        toks = _merge_numbers(toks)
-    if not any(t.norm in ("cent", "19") for t in toks):
+    toks = _merge_numbers(toks)
+    if not any(t.norm == "cent" or t.norm == "19" for t in toks):
         return toks
-    # "per cent" -> percent
     merged: list[Token] = []
     for t in toks:
         if t.norm == "cent" and merged and merged[-1].norm == "per":

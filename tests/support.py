@@ -1,0 +1,96 @@
+"""Test support shared by test modules: real servers on loopback.
+
+Import it as ``from support import ...``; never import from conftest.py, whose
+module name is ambiguous when several conftest files are collected.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from claimnotes import create_app
+from claimnotes.settings import Settings
+from claimnotes.store import ClaimStore
+from claimnotes.tokens import create_token
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+
+# Claims the API tests rely on, built here so that a change to the default
+# store (fixtures/claims.jsonl) can't break them.
+TEST_CLAIMS = [
+    {"id": "chemo-spreads-cancer", "text": "Chemotherapy causes cancer to spread.",
+     "variants": ["chemo spreads cancer throughout the body", "chemotherapy makes cancer metastasize"],
+     "rating": "misleading",
+     "note": "A 2017 study found signs that some chemotherapy can raise the spread of breast "
+             "cancer cells in mice; it did not show that chemotherapy harms patients overall.",
+     "sources": [{"url": "https://www.cancer.gov/about-cancer/treatment/types/chemotherapy",
+                  "title": "Chemotherapy to Treat Cancer (NCI)"}],
+     "tags": ["cancer", "chemotherapy"]},
+    {"id": "vaccines-autism", "text": "Vaccines cause autism.",
+     "variants": ["the MMR vaccine causes autism", "childhood vaccines lead to autism"],
+     "rating": "false",
+     "note": "Large studies in many countries have found no link between vaccines and autism.",
+     "sources": [{"url": "https://www.cdc.gov/vaccine-safety/about/autism.html",
+                  "title": "Autism and Vaccines (CDC)"}],
+     "tags": ["vaccines", "autism"]},
+    {"id": "cancer-fungus", "text": "Cancer is a fungus.",
+     "variants": ["cancer is caused by a fungus", "cancer is really a fungal infection"],
+     "rating": "false",
+     "note": "Cancer is the uncontrolled growth of the body's own cells, driven by changes in "
+             "their DNA; it is not a fungus.",
+     "sources": [{"url": "https://www.cancer.gov/about-cancer/understanding/what-is-cancer",
+                  "title": "What Is Cancer? (NCI)"}],
+     "tags": ["cancer"]},
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real uvicorn server running create_app(settings) in a thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.client = httpx.Client(base_url=self.url, timeout=30)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.client.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def store(self) -> ClaimStore:
+        return ClaimStore.open(self.settings.db_path)
+
+    def token(self, role: str, name: str | None = None) -> str:
+        store = self.store()
+        try:
+            secret, _ = create_token(store.db, name or f"{role}-{time.monotonic_ns()}", role)  # type: ignore[arg-type]
+        finally:
+            store.close()
+        return secret
