@@ -19,6 +19,8 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
@@ -35,20 +37,21 @@ def load(root: Path) -> list[dict]:
     return read_jsonl(root / "factchecked-claims-33k" / "claims.jsonl")
 
 
-def make_store(rows: list[dict], size: int, seed: int = 7) -> list[tuple[str, list[str]]]:
+def make_store(rows: list[dict], size: int, seed: int = 7) -> Iterator[tuple[str, list[str]]]:
+    """``size`` claims: the real ones first, then generated variants (two words of a
+    real claim replaced by words of other claims). A generator, so that the
+    benchmark does not hold a second copy of the store."""
     rng = random.Random(seed)
     base = [(r["id"], r["claim"]) for r in rows]
     vocab = [w for _, t in base[:5000] for w in t.split() if w.isalpha() and len(w) > 3]
-    out = base[:size]
-    i = 0
-    while len(out) < size:
+    for cid, text in base[:size]:
+        yield cid, [text]
+    for i in range(max(0, size - len(base))):
         cid, text = base[i % len(base)]
         words = text.split()
         for _ in range(2):
             words[rng.randrange(len(words))] = rng.choice(vocab)
-        out.append((f"{cid}~{i}", " ".join(words)))
-        i += 1
-    return [(cid, [text]) for cid, text in out]
+        yield f"{cid}~{i}", [" ".join(words)]
 
 
 def make_page(rows: list[dict], chars: int = 20_000, seed: int = 3) -> tuple[list[tuple[str, str]], list[str]]:
@@ -77,13 +80,13 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def brute_force_ms(sentences: list[str], texts: list[str], sample: int) -> tuple[float, bool]:
+def brute_force_ms(sentences: list[str], texts: list[str], sample: int, size: int) -> tuple[float, bool]:
     """process.cdist of every sentence against every claim (extrapolated above ``sample``)."""
     use = texts[:sample]
     t0 = time.perf_counter()
     process.cdist(sentences, use, scorer=fuzz.ratio, workers=1)
     ms = (time.perf_counter() - t0) * 1000
-    return ms * len(texts) / len(use), len(use) < len(texts)
+    return ms * size / len(use), len(use) < size
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,17 +98,19 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     rows = load(datasets_dir(args.datasets))
     blocks, planted = make_page(rows)
+    rows = [{"id": r["id"], "claim": r["claim"]} for r in rows]  # drop article text: RSS counts
+    gc.collect()
     page_chars = sum(len(t) for _, t in blocks)
     sentences = [t[a:b] for _, t in blocks for a, b in split_sentences(t)]
     print(f"page: {page_chars} chars, {len(blocks)} blocks, {len(sentences)} sentences")
-    print("| claims | build s | p50 ms | p95 ms | warm p50 ms | upsert ms | found planted | brute force ms | ratio | peak RSS MB |")
+    print("| claims | build s | p50 ms | p95 ms | warm p50 ms | upsert ms | found planted | brute force ms | ratio | peak RSS MB after build |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in [int(s) for s in args.sizes.split(",")]:
-        store = make_store(rows, size)
         gc.collect()
         t0 = time.perf_counter()
-        index = ClaimIndex.build(store)
+        index = ClaimIndex.build(make_store(rows, size))
         build = time.perf_counter() - t0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         def cold() -> None:
             index._cache.clear()
@@ -123,14 +128,14 @@ def main(argv: list[str] | None = None) -> None:
         ok = any(m.claim_id == "bench-new" for m in match_blocks(
             [("x", "I read that purple giraffes secretly run the national weather service.")], index))
         assert ok, "upserted claim not matched on the next call"
-        brute, extrapolated = brute_force_ms(sentences, [t[0] for _, t in store], args.brute_sample)
+        sample = [t[0] for _, t in islice(make_store(rows, size), args.brute_sample)]
+        brute, extrapolated = brute_force_ms(sentences, sample, args.brute_sample, size)
         p50 = statistics.median(times)
         p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"| {size:,} | {build:.2f} | {p50:.2f} | {p95:.2f} | {statistics.median(warm):.2f} | {up:.2f} "
               f"| {hit}/{len(planted)} | {brute:,.0f}{' (extrapolated)' if extrapolated else ''} "
               f"| {brute / p50:,.0f}x | {rss:,.0f} |", flush=True)
-        del index, store
+        del index
         gc.collect()
 
 

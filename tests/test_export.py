@@ -9,10 +9,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimnotes.exporters import EXPORTERS
 from claimnotes.importers import read_rows
 from claimnotes.importers.apply import apply_rows
+from claimnotes.schemas import RATINGS, Claim, ReviewInfo, Source
 from claimnotes.store import ClaimStore
 
 from support import TEST_CLAIMS
@@ -124,3 +127,34 @@ def test_cli_exports_claimreview(tmp_path, claims_file):
         "https://notes.example.org/v1/claims/cancer-fungus",
         "https://notes.example.org/v1/claims/chemo-spreads-cancer",
         "https://notes.example.org/v1/claims/vaccines-autism"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=3, max_size=40)
+_SHORT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_URL = st.builds(lambda path: f"https://factcheck.example.org/{path}",
+                 st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.#?=", min_size=1, max_size=20))
+_REVIEW = st.builds(
+    ReviewInfo, url=_URL, publisher=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30), publisher_url=st.sampled_from(["", "https://factcheck.example.org"]),
+    # A review without a date is exported with the day it was added (documented), so dates are set here.
+    date_published=st.sampled_from(["2021-05-03", "2020-01-01T10:00:00Z"]), claim_author=_SHORT,
+    claim_date=st.sampled_from(["", "2021-04-28"]), appearances=st.lists(_URL, max_size=3))
+_CLAIM = st.builds(
+    Claim, id=st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_.:-]{0,20}\Z"), text=_TEXT,
+    variants=st.lists(_TEXT, max_size=3), rating=st.sampled_from(RATINGS), rating_text=st.none() | _SHORT,
+    note=_TEXT, sources=st.lists(st.builds(Source, url=_URL, title=_SHORT), min_size=1, max_size=3),
+    tags=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=10), max_size=3),
+    lang=st.from_regex(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8}){0,2}\Z"),
+    status=st.sampled_from(["draft", "published", "retracted"]), created_at=st.just("2024-01-02T03:04:05.000Z"),
+    updated_at=st.just("2024-01-03T03:04:05.000Z"), version=st.just(1), author=st.just("t"),
+    review=st.none() | _REVIEW)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_CLAIM)
+def test_any_claim_survives_a_claimreview_round_trip(claim):
+    exported = b"".join(EXPORTERS["claimreview"][0]([claim], "https://notes.example.org"))
+    (row,) = list(read_rows(exported))
+    assert row.error is None
+    expected = {k: v for k, v in msgspec.to_builtins(claim).items() if k in CONTENT}
+    assert msgspec.to_builtins(row.claim) == {**expected, "variants": expected["variants"]}
+    assert row.key == (claim.review.url if claim.review else None)

@@ -13,11 +13,37 @@ import httpx
 import pytest
 
 from claimnotes.schemas import MAX_BLOCK_CHARS, MAX_BODY_BYTES
+from claimnotes.settings import Settings
 from serve_process import ServeProcess
+from support import TEST_CLAIMS, LiveServer
 from test_api_errors import assert_error
 
 VALID = {"text": "Valid claim text.", "rating": "false", "note": "A note.",
          "sources": [{"url": "https://www.who.int/", "title": "WHO"}]}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory):
+    """One server for the whole module: every request here is refused or reads,
+    so the tests can't disturb each other, and ~100 server starts are saved."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    claims = tmp / "claims.jsonl"
+    claims.write_text("".join(json.dumps(c) + "\n" for c in TEST_CLAIMS), encoding="utf-8")
+    server = LiveServer(Settings(db_path=str(tmp / "hostile.db"), seed_file=str(claims),
+                                 match_rate_limit=0, curator_rate_limit=0)).start()
+    server.curator_headers = {"Authorization": f"Bearer {server.token('curator', 'hostile')}"}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(shared: LiveServer) -> httpx.Client:
+    return shared.client
+
+
+@pytest.fixture
+def curator(shared: LiveServer) -> dict[str, str]:
+    return shared.curator_headers
 
 
 def still_serving(api: httpx.Client) -> None:

@@ -51,6 +51,17 @@ def test_imported_reviews_match_right_away(api, curator):
     assert matches[0]["claim"]["sources"][0]["url"] == "https://factcheck.example.org/2021/05/5g-masts-virus/"
 
 
+def test_an_import_can_create_drafts_for_review(api, curator):
+    data = (SAMPLES / "single-claimreview.jsonld").read_bytes()
+    report = api.post("/v1/import", params={"status": "draft"}, content=data, headers=curator).json()
+    assert report["created"] == 1
+    (claim,) = api.get("/v1/claims", params={"status": "draft"}, headers=curator).json()["items"]
+    assert claim["review"]["url"] == "https://factcheck.example.org/2024/05/great-wall-visible-from-space/"
+    page = {"blocks": [{"id": "b", "text": "The Great Wall of China is visible from space with the naked eye."}]}
+    assert api.post("/v1/match", json=page).json()["matches"] == []
+    assert api.post("/v1/import", params={"status": "hidden"}, content=data, headers=curator).status_code == 400
+
+
 def test_near_duplicates_over_http_with_merge(api, curator):
     data = json.dumps({"claims": [{"text": "Studies prove vaccines cause autism.", "claimReview": [{
         "publisher": {"name": "Example Fact Check"}, "url": "https://factcheck.example.org/va",
@@ -86,7 +97,7 @@ def test_a_50_mb_line_over_http_is_one_row_error(api, curator):
 
 
 def test_match_keeps_answering_during_an_import(api, curator):
-    data = review_lines(3_000)
+    data = review_lines(5_000)
     result: dict[str, object] = {}
 
     def run_import() -> None:
@@ -102,7 +113,7 @@ def test_match_keeps_answering_during_an_import(api, curator):
         assert response.json()["matches"][0]["claim"]["id"] == "vaccines-autism"
     worker.join(timeout=120)
     assert statuses and set(statuses) == {200}
-    assert result["response"].json()["created"] == 3_000
+    assert result["response"].json()["created"] == 5_000
 
 
 # -- the CLI ----------------------------------------------------------------

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimnotes.errors import UnsupportedFormatError
 from claimnotes.importers import formats, read_rows
@@ -175,6 +177,28 @@ def test_malformed_input_is_reported_per_row(data, expect):
     assert len(failed) == 1 and expect in failed[0].error
 
 
+def test_claimreview_jsonl_is_read_line_by_line():
+    item = json.loads(sample("single-claimreview.jsonld"))
+    other = dict(item, url="https://factcheck.example.org/other", claimReviewed="Bats are blind.")
+    data = (json.dumps(item) + "\n{broken\n\n" + json.dumps(other) + "\n").encode()
+    assert detected(data) == "claimreview"
+    rows = list(read_rows(data))
+    assert [(r.line, r.claim is not None) for r in rows] == [(1, True), (2, False), (4, True)]
+    assert rows[2].claim.text == "Bats are blind." and rows[1].error.startswith("Invalid JSON")
+
+
+def test_html_in_a_review_body_becomes_plain_text():
+    ok, _ = rows_of(b'{"@type": "ClaimReview", "url": "https://a.example/r", "claimReviewed": "Bats are blind.", '
+                    b'"reviewBody": "<p>Bats <b>can</b> see &amp; echolocate.</p>"}')
+    assert ok[0].claim.note == "Bats can see & echolocate."
+
+
+def test_a_review_without_url_is_keyed_by_its_json_ld_id():
+    ok, _ = rows_of(b'{"@type": "ClaimReview", "@id": "https://a.example/page#review", '
+                    b'"claimReviewed": "The moon is made of cheese."}')
+    assert ok[0].key == "https://a.example/page#review" and ok[0].claim.rating == "other"
+
+
 def test_unknown_json_is_an_unsupported_format():
     with pytest.raises(UnsupportedFormatError):
         read_rows(b'{"hello": "world"}')
@@ -271,3 +295,44 @@ def test_atomic_and_dry_run_write_nothing(store):
     assert atomic.created == 0 and len(atomic.errors) == 1 and count(store) == 0
     dry = apply_rows(store, read_rows(data), "t", dry_run=True)
     assert dry.created == 4 and dry.dry_run and count(store) == 0 and store.store_version() == 0
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    | st.sampled_from(["https://a.example/r", "False", "ClaimReview", "Claimnotes", "en-US"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["@type", "name", "url", "alternateName", "author", "appearance"]), inner, max_size=3),
+    max_leaves=8)
+_REVIEW_KEYS = ["claimReviewed", "url", "@id", "author", "publisher", "reviewRating", "reviewBody", "itemReviewed",
+                "datePublished", "inLanguage", "headline", "identifier", "citation", "keywords",
+                "creativeWorkStatus"]
+
+
+@st.composite
+def _documents(draw) -> bytes:
+    review = {"@type": "ClaimReview", **draw(st.dictionaries(st.sampled_from(_REVIEW_KEYS), _JSON))}
+    if draw(st.booleans()):  # one of our own exports
+        review.update(sdPublisher={"name": "Claimnotes"}, identifier=draw(st.text(min_size=1, max_size=10)))
+    shape = draw(st.sampled_from(["object", "array", "graph", "feed", "api", "html"]))
+    doc = {"object": review, "array": [review, draw(_JSON)], "graph": {"@graph": [draw(_JSON), review]},
+           "feed": {"dataFeedElement": [{"item": [review, draw(_JSON)]}, draw(_JSON)]},
+           "api": {"claims": [{"text": draw(_JSON), "claimant": draw(_JSON),
+                               "claimReview": [draw(_JSON), {k: draw(_JSON) for k in ("url", "publisher",
+                                                                                    "textualRating")}]}]},
+           "html": None}[shape]
+    if shape == "html":
+        return b'<html><script type="application/ld+json">' + json.dumps(review).encode() + b"</script></html>"
+    return json.dumps(doc).encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(_documents())
+def test_any_claimreview_shaped_document_gives_rows_or_reasons_never_a_crash(data):
+    try:
+        rows = list(read_rows(data))
+    except UnsupportedFormatError:
+        return
+    for row in rows:
+        assert (row.claim is None) != (row.error is None)
+        if row.claim is not None:
+            assert isinstance(row.claim, ClaimIn) and 3 <= len(row.claim.text) <= 1000

@@ -106,7 +106,7 @@ def test_fast_path_agrees_with_reference(texts: list[str], threshold: float) -> 
 
 
 @FAST
-@given(st.text(alphabet=st.sampled_from(list("abcXYZ .,!?;:()\"\n'-1é")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ .,!?;:()\"\n'-1é\u2019\u201c$")), max_size=60))
 def test_simple_words_fast_path_agrees(text: str) -> None:
     from claimnotes.textnorm import simple_words
     fast = simple_words(text)

@@ -88,3 +88,13 @@ def test_simple_words_agrees_with_tokenize(text: str) -> None:
     fast = simple_words(text)
     if fast is not None:
         assert fast == [(t.norm, t.cap) for t in tokenize(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Obama's plan won't work", "e-mail and well-known", "\u201cquoted\u201d $5", "rock'n'roll",
+    "'single' quotes", "it\u2019s", "Trump\u2019s", "end-", "-start", "a--b", "don't-stop",
+])
+def test_simple_words_covers_apostrophes_and_hyphens(text: str) -> None:
+    fast = simple_words(text)
+    if fast is not None:
+        assert fast == [(t.norm, t.cap) for t in tokenize(text)]

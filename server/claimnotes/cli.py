@@ -110,7 +110,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         # Parsed up front so that the bar knows the total (33k rows take ~1 s).
         rows = list(read_rows(data))
         report = apply_rows(store, rows, args.author, atomic=args.atomic, dry_run=args.dry_run,
-                            merge=args.merge, progress=_progress_bar(len(rows), show))
+                            merge=args.merge, new_status=args.status,
+                            progress=_progress_bar(len(rows), show))
     except ClaimNotesError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1
@@ -226,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--author", default="cli", help="name recorded in the history (default: cli)")
     imp.add_argument("--merge", action="store_true",
                      help="add a near-duplicate to the claim it repeats, as a variant and a source")
+    imp.add_argument("--status", choices=["draft", "published"],
+                     help="status of the claims this import creates (default: each row's own)")
     imp.add_argument("--progress", action="store_true", help="draw the progress bar even when stderr is not a terminal")
     imp.add_argument("--report", metavar="FILE", help="write the full report (every error and near-duplicate) as JSON")
     imp.set_defaults(func=cmd_import)

@@ -42,9 +42,10 @@ DEFAULT_THRESHOLD: float = 62.0
 train splits (docs/benchmarks.md): lower lets paraphrases through at the cost of
 false highlights."""
 
-MIN_COVERAGE = 0.6     # a span must hold this share of a claim's IDF weight, or score 0
+MIN_COVERAGE = 0.65    # a span must hold this share of a claim's IDF weight, or score 0
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
 KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
+KEY_MAX = 6            # at most this many keys per entry (its rarest terms)
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
 PAIR_WORDS = 30        # adjacent sentences this short together are also matched as one unit
@@ -140,6 +141,7 @@ class _Unit(msgspec.Struct):
     sent: tuple[int, int]
     names: frozenset[str]
     negs: list[int]
+    termset: frozenset[str | None]
 
 
 _NO_NEGS: list[int] = []
@@ -159,7 +161,7 @@ def _make_unit(tokens: list[Token], sent: tuple[int, int]) -> _Unit:
     key = " ".join(norms)
     if names:
         key += "|" + " ".join(sorted(names))
-    return _Unit(tokens, terms, key, sent, names, negs)
+    return _Unit(tokens, terms, key, sent, names, negs, frozenset(terms))
 
 
 def _units(text: str) -> list[_Unit]:
@@ -200,18 +202,15 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
     """Best window of ``unit`` for ``entry``: (score, first token, last token, parts).
 
     None when no window can score ``floor`` or more."""
-    claim_terms = set(entry.terms)
-    total = sum(weight[t] for t in claim_terms)
-    if total <= 0:
+    present = weight.keys() & unit.termset   # the claim's terms found in the unit
+    if not present:
         return None
-    terms = unit.terms
-    hits = [i for i, t in enumerate(terms) if t is not None and t in claim_terms]
-    if not hits:
-        return None
-    present = {terms[i] for i in hits}
+    total = sum(weight.values())
     present_w = sum(weight[t] for t in present)
-    if present_w < MIN_COVERAGE * total - 1e-9:
+    if total <= 0 or present_w < MIN_COVERAGE * total - 1e-9:
         return None
+    claim_terms = weight.keys()
+    terms = unit.terms
     # Upper bound of any window's score: all present terms covered, and the best
     # Indel similarity a window holding them could reach. Guards only lower it.
     n_claim = len(entry.terms)
@@ -219,6 +218,7 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
     sim_max = 2.0 * common / (n_claim + common)
     if 100.0 * (present_w / total) ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER < floor - 1e-9:
         return None
+    hits = [i for i, t in enumerate(terms) if t in present]
     claim_numbers = {t for t in claim_terms if t.isdigit()}
     # A capitalised word of the unit that the claim lacks, while a claim name is
     # missing: "Jones voted..." is not "Smith voted...".
@@ -285,11 +285,11 @@ class ClaimIndex:
         """An index over ``(claim_id, [text, *variants])`` pairs."""
         index = cls()
         for claim_id, texts in entries:
-            index._add(claim_id, texts)
+            index._add(claim_id, texts, count=False)
         index._reindex()
         return index
 
-    def _add(self, claim_id: str, texts: Sequence[str]) -> None:
+    def _add(self, claim_id: str, texts: Sequence[str], count: bool = True) -> None:
         ids = self._by_claim.setdefault(claim_id, [])
         seen: set[tuple[str, ...]] = set()
         for text in texts:
@@ -301,8 +301,9 @@ class ClaimIndex:
             seen.add(entry.terms)
             ids.append(len(self._entries))
             self._entries.append(entry)
-            for t in set(entry.terms):
-                self._df[_bucket(t)] += 1
+            if count:  # build() counts all document frequencies at once in _reindex
+                for t in set(entry.terms):
+                    self._df[_bucket(t)] += 1
             self._n_live += 1
         if not ids:
             del self._by_claim[claim_id]
@@ -319,39 +320,54 @@ class ClaimIndex:
         return w
 
     def _reindex(self) -> None:
-        """(Re)build the key postings over every live entry (vectorised: numpy)."""
-        e_list: list[int] = []
-        b_list: list[int] = []
-        for e_id, entry in enumerate(self._entries):
-            if entry is not None:
-                for t in set(entry.terms):
-                    e_list.append(e_id)
-                    b_list.append(hash(t) & _MASK)
-        n_entries = len(self._entries)
-        e = np.asarray(e_list, dtype=np.int64)
-        b = np.asarray(b_list, dtype=np.int64)
+        """(Re)build the key postings and the entry matrix over every live entry (numpy)."""
+        entries = self._entries
+        n_entries = len(entries)
+        # numpy.fromiter, not lists: at 1M entries a list of 10M Python ints is ~700 MB.
+        lengths = np.fromiter((0 if en is None else len(set(en.terms)) for en in entries),
+                              dtype=np.int64, count=n_entries)
+        b = np.fromiter((hash(t) & _MASK for en in entries if en is not None for t in set(en.terms)),
+                        dtype=np.int32, count=int(lengths.sum()))
+        e = np.repeat(np.arange(n_entries, dtype=np.int32), lengths)
+        self._df = np.bincount(b, minlength=_BUCKETS).astype(np.int32)
         n = self._n_live
-        w = np.log((n + 1.0) / (self._df[b].astype(np.float64) + 0.5)) + 0.5  # == _idf
+        w = np.log((n + 1.0) / (self._df[b] + 0.5)) + 0.5  # == _idf
         order = np.lexsort((-w, e))            # by entry, heaviest term first
         e, b, w = e[order], b[order], w[order]
-        total = np.bincount(e, weights=w, minlength=n_entries)
-        csum = np.cumsum(w)
-        first = np.searchsorted(e, e, side="left")
-        before = csum - w - (csum[first] - w[first])   # weight of heavier terms of the same entry
+        del order
+        starts = np.zeros(n_entries + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        csum = np.zeros(len(w) + 1)
+        np.cumsum(w, out=csum[1:])
+        total = csum[starts[1:]] - csum[starts[:-1]]
+        before = csum[:-1] - np.repeat(csum[starts[:-1]], lengths)  # heavier terms of the same entry
+        del csum
+        is_first = np.zeros(len(w), dtype=bool)
+        is_first[starts[:-1][lengths > 0]] = True
         # Very common terms are not keys (their postings would dominate the product),
         # except an entry's rarest term, so every entry has at least one key. An
         # entry made only of common words can then be missed: the one place where
         # retrieval is not exact (docs/matching.md).
-        common = self._df[b] > KEY_MAX_DF
-        keep = (before < KEY_FRACTION * total[e] - 1e-12) & (~common | (first == np.arange(len(e))))
+        rank = np.arange(len(w)) - np.repeat(starts[:-1], lengths)   # 0 = rarest term of its entry
+        keep = (before < KEY_FRACTION * np.repeat(total, lengths) - 1e-12) & (
+            (self._df[b] <= KEY_MAX_DF) | is_first) & (rank < KEY_MAX)
+        del before, is_first, rank
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
-        live = np.zeros(n_entries, dtype=bool)
-        live[e] = True
-        kmin[~live] = np.inf
+        kmin[lengths == 0] = np.inf
         self._kt = sparse.csr_matrix((w[keep].astype(np.float32), (b[keep], e[keep])),
                                      shape=(_BUCKETS, max(1, n_entries)))
         self._kt.sum_duplicates()
+        del keep, e
+        # Entries x buckets with every term's weight: the exact pre-filter of candidates.
+        fw = sparse.csr_matrix((w.astype(np.float32), b, starts if n_entries else np.zeros(2, dtype=np.int64)),
+                               shape=(max(1, n_entries), _BUCKETS))
+        fw.sum_duplicates()   # sorts each row; merges terms that share a bucket
+        self._fw = fw
+        self._total = total
+        self._n_terms = np.fromiter((0 if en is None else len(en.terms) for en in entries),
+                                    dtype=np.int32, count=n_entries)
+        self._extra = self._n_terms - np.diff(fw.indptr)[:n_entries].astype(np.int32)  # repeats
         self._kmin = kmin
         self._indexed = n_entries
         self._ft = None
@@ -405,8 +421,8 @@ class ClaimIndex:
 
     # ---- retrieval
 
-    def _candidates(self, units: Sequence[_Unit]) -> list[list[int]]:
-        """Per unit, the entries that can reach MIN_COVERAGE (best key weight first)."""
+    def _candidates(self, units: Sequence[_Unit], floor: float) -> list[list[int]]:
+        """Per unit, the entries whose best window could score ``floor`` (best key weight first)."""
         out: list[list[int]] = [[] for _ in units]
         if not units or not self._entries:
             return out
@@ -423,9 +439,24 @@ class ClaimIndex:
             ok = s.data >= self._kmin[s.indices]
             unit_of = np.repeat(np.arange(len(units)), np.diff(s.indptr))[ok]
             entry_of = s.indices[ok]
+            key_w = s.data[ok]
+            if len(entry_of):
+                # The aligner's own first checks, for all pairs at once: the weight of
+                # the entry's terms in the unit (MIN_COVERAGE), and the best score any
+                # window could reach with them (see _align). Exact at build-time weights.
+                both = self._fw[entry_of].multiply(q[unit_of]).tocsr()
+                present = np.asarray(both.sum(axis=1)).ravel() * (1 + 1e-5)
+                total = self._total[entry_of]
+                n_claim = self._n_terms[entry_of]
+                common = np.diff(both.indptr) + self._extra[entry_of]
+                sim_max = 2.0 * common / (n_claim + common)
+                cov = np.minimum(present / total, 1.0)
+                best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
+                good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
+                unit_of, entry_of, key_w = unit_of[good], entry_of[good], key_w[good]
             if len(entry_of) > CANDIDATES_PER_UNIT:
                 # Heaviest key weight first, so a cap keeps the most promising entries.
-                order = np.lexsort((-s.data[ok], unit_of))
+                order = np.lexsort((-key_w, unit_of))
                 unit_of, entry_of = unit_of[order], entry_of[order]
             for u, e in zip(unit_of.tolist(), entry_of.tolist()):
                 if len(out[u]) < CANDIDATES_PER_UNIT:
@@ -543,7 +574,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
                     todo.setdefault(u.key, u)
         if todo:
             fresh = list(todo.values())
-            for u, ids in zip(fresh, index._candidates(fresh)):
+            for u, ids in zip(fresh, index._candidates(fresh, _FLOOR)):
                 unit_cache[u.key] = _unit_results(u, ids, index, _FLOOR)
                 if len(unit_cache) > CACHE_SIZE:
                     unit_cache.popitem(last=False)
@@ -552,7 +583,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
             for u in units:
                 res = unit_cache.get(u.key)
                 if res is None:  # evicted within this call
-                    res = _unit_results(u, index._candidates([u])[0], index, _FLOOR)
+                    res = _unit_results(u, index._candidates([u], _FLOOR)[0], index, _FLOOR)
                 results.append(res)
             local[text] = block_cache[text] = _found_in(units, results)
             if len(block_cache) > BLOCK_CACHE_SIZE:
@@ -568,7 +599,7 @@ def _match_uncached(blocks: Sequence[tuple[str, str]], index: ClaimIndex, thresh
     out: list[Match] = []
     for bid, text in blocks:
         units = _units(text)
-        cands = index._candidates(units)
+        cands = index._candidates(units, threshold)
         results = [_unit_results(u, ids, index, threshold) for u, ids in zip(units, cands)]
         out.extend(_resolve(bid, text, _found_in(units, results), threshold, explain))
     return out

@@ -1,5 +1,5 @@
 """The HTTP protocol `claimnotes serve` runs: uvicorn's h11 protocol plus a
-deadline for receiving each request.
+deadline for receiving each request, and TCP_NODELAY on every connection.
 
 uvicorn arms no timer while a request's headers or body are still arriving
 (its keep-alive timer only runs between requests, and any byte cancels it), so
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from typing import Any
 
 import h11
@@ -22,6 +23,22 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 DEFAULT_REQUEST_TIMEOUT = 30.0
 """Seconds a client has to send a request's headers and body (`--request-timeout`)."""
 TIMEOUT_ENV = "CLAIMNOTES_REQUEST_TIMEOUT"  # how `serve` hands the option to worker processes
+
+
+def _no_delay(transport: asyncio.Transport) -> None:
+    """Send small responses at once (TCP_NODELAY).
+
+    asyncio sets it only on sockets whose `proto` is IPPROTO_TCP. With
+    `--workers N` uvicorn binds the listening socket itself with proto 0, so
+    accepted connections kept Nagle's algorithm on, and every response waited
+    ~40 ms for the client's delayed ACK (bench/load.py: 160 instead of 800 req/s).
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
 
 
 class DeadlineH11Protocol(H11Protocol):
@@ -47,6 +64,7 @@ class DeadlineH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        _no_delay(transport)
         self._arm_deadline()
 
     def on_response_complete(self) -> None:

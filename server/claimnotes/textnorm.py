@@ -254,21 +254,27 @@ def utf16_len(text: str) -> int:
     return len(text) + len(_ASTRAL_RE.findall(text))
 
 
-_UNSAFE_RE = re.compile(r"[^A-Za-z \t\n.,!?;:()\"]|[.,][A-Za-z]")
-_ALPHA_RE = re.compile(r"[A-Za-z]+")
+_UNSAFE_RE = re.compile("[^A-Za-z \t\n.,!?;:()\"$'\u2019\u201c\u201d-]|[.,][A-Za-z]|[A-Za-z]['\u2019][^A-Za-z]")
+_SIMPLE_WORD_RE = re.compile("[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
 def simple_words(text: str) -> list[tuple[str, bool]] | None:
     """``(norm, cap)`` of each word, as tokenize() would give, when ``text`` is plain
-    ASCII prose (letters and sentence punctuation only); otherwise None.
+    prose (ASCII letters, apostrophes, hyphens and punctuation; no digits);
+    otherwise None.
 
     A fast path for building the index: most claim texts are plain prose.
     """
     if _UNSAFE_RE.search(text):
         return None
-    words = _ALPHA_RE.findall(text)
-    out = [(w.lower(), w[0].isupper()) for w in words]
-    for norm, _ in out:
-        if norm in _NUMBER_WORDS or norm == "cent":
+    out: list[tuple[str, bool]] = []
+    for w in _SIMPLE_WORD_RE.findall(text):
+        cap = w[0].isupper()
+        if "'" in w or "\u2019" in w:
+            out.extend((part, cap) for part in _split_word(w) if part)
+            continue
+        low = w.lower()
+        if low in _SPECIAL_WORDS:
             return None
+        out.append((low, cap))
     return out

@@ -8,7 +8,6 @@ the rest. docs/claimreview.md lists the formats and how each is told apart.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -40,25 +39,40 @@ def formats() -> list[ModuleType]:
 
 
 _NOT_JSON = object()
-_cache = threading.local()
+_last: tuple[bytes | None, Any] = (None, _NOT_JSON)
+"""The last document decoded, as one tuple so that threads read it whole."""
 
 
 def load_json(data: bytes) -> Any:
     """`data` decoded as one JSON document, or None if it isn't one.
 
-    Several sniffers look at the same document; the last result is kept (per
-    thread) so that a 50 MB file is decoded once, not once per format.
+    Several sniffers, then the parser, look at the same document: it is kept
+    until the import's rows have been read, so that a 50 MB file is decoded
+    once, not once per format.
     """
-    if getattr(_cache, "data", None) is not data:
-        head = data.lstrip()[:1]
-        doc: Any = _NOT_JSON
-        if head in (b"{", b"["):
+    global _last
+    cached_data, doc = _last
+    if cached_data is not data:
+        doc = _NOT_JSON
+        if data.lstrip()[:1] in (b"{", b"["):
             try:
                 doc = msgspec.json.decode(data)
             except msgspec.DecodeError:
                 pass
-        _cache.data, _cache.doc = data, doc
-    return None if _cache.doc is _NOT_JSON else _cache.doc
+        _last = (data, doc)
+    return None if doc is _NOT_JSON else doc
+
+
+def _forget() -> None:
+    global _last
+    _last = (None, _NOT_JSON)
+
+
+def _parsed(fmt: ModuleType, data: bytes) -> Iterator[ImportRow]:
+    try:
+        yield from fmt.parse(data)
+    finally:
+        _forget()
 
 
 def _broken_json(data: bytes) -> Iterator[ImportRow] | None:
@@ -85,13 +99,11 @@ def _broken_json(data: bytes) -> Iterator[ImportRow] | None:
 
 def read_rows(data: bytes) -> Iterator[ImportRow]:
     """Rows of an import file in any supported format."""
-    try:
-        for fmt in formats():
-            if fmt.sniff(data):
-                return fmt.parse(data)
-        broken = _broken_json(data)
-    finally:
-        _cache.data = _cache.doc = None
+    for fmt in formats():
+        if fmt.sniff(data):
+            return _parsed(fmt, data)
+    broken = _broken_json(data)
+    _forget()
     if broken is not None:
         return broken
     raise UnsupportedFormatError(

@@ -115,7 +115,7 @@ def _target(store: ClaimStore, row: ImportRow) -> tuple[str, Claim | None]:
 
 
 def _apply_one(store: ClaimStore, row: ImportRow, author: str, counts: _Counts,
-               similar: tuple[str, float] | None, merge: bool) -> None:
+               similar: tuple[str, float] | None, merge: bool, new_status: str | None) -> None:
     claim = row.claim
     assert claim is not None
     claim_id, existing = _target(store, row)
@@ -130,6 +130,8 @@ def _apply_one(store: ClaimStore, row: ImportRow, author: str, counts: _Counts,
                 else:
                     counts.skipped += 1
                 return
+        if new_status is not None:
+            claim = msgspec.structs.replace(claim, status=new_status)
         store.create_in_tx(claim, author, claim_id=claim_id)
         counts.created += 1
         return
@@ -141,7 +143,7 @@ def _apply_one(store: ClaimStore, row: ImportRow, author: str, counts: _Counts,
 
 def apply_rows(store: ClaimStore, rows: Iterable[ImportRow], author: str, *,
                atomic: bool = False, dry_run: bool = False, merge: bool = False,
-               check_duplicates: bool = True,
+               check_duplicates: bool = True, new_status: str | None = None,
                progress: Callable[[int], None] | None = None) -> ImportReport:
     """Create or update a claim for each good row; report bad rows with their line.
 
@@ -149,6 +151,8 @@ def apply_rows(store: ClaimStore, rows: Iterable[ImportRow], author: str, *,
     their text, so the same file imported twice updates and never duplicates.
     A new claim that repeats a published one is reported in `duplicates`; with
     `merge` it is added to that claim as a variant and a source instead.
+    `new_status` (e.g. "draft") overrides the status of the claims created, so
+    that a curator can review a large import before readers see it.
     Non-atomic imports commit every BATCH_SIZE rows: a killed import leaves
     whole batches, and a rerun completes it. With `atomic`, one bad row aborts
     the whole import; with `dry_run`, everything is rolled back at the end.
@@ -169,7 +173,7 @@ def apply_rows(store: ClaimStore, rows: Iterable[ImportRow], author: str, *,
                 continue
             try:
                 with store.savepoint():
-                    _apply_one(store, row, author, counts, similar.get(str(i)), merge)
+                    _apply_one(store, row, author, counts, similar.get(str(i)), merge, new_status)
             except (msgspec.ValidationError, ValueError) as exc:
                 counts.errors.append(ImportProblem(line=row.line, detail=str(exc)))
             except Exception as exc:  # a domain error on one row must not stop the rest

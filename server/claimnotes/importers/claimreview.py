@@ -1,5 +1,6 @@
-"""schema.org ClaimReview as JSON-LD: one object, an array, an @graph, or the
-``<script type="application/ld+json">`` blocks of a saved HTML page.
+"""schema.org ClaimReview as JSON-LD: one object, an array, an @graph, one
+object per line (JSONL), or the ``<script type="application/ld+json">`` blocks
+of a saved HTML page.
 
 Items that `claimnotes export --format claimreview` wrote (``sdPublisher`` is
 Claimnotes) carry every field of our claims and are read back exactly
@@ -16,7 +17,7 @@ import msgspec
 
 from claimnotes.importers import ImportRow, load_json
 from claimnotes.importers.ratings import map_rating
-from claimnotes.importers.review import as_text, name_of, review_row, url_of, urls_of
+from claimnotes.importers.review import as_text, name_of, review_row, url_of
 from claimnotes.schemas import RATINGS, ClaimIn
 
 SD_PUBLISHER = "Claimnotes"
@@ -57,7 +58,8 @@ def from_item(number: int, item: dict[str, Any], where: str = "") -> ImportRow:
     claim = _first(item.get("itemReviewed"))
     claim = claim if isinstance(claim, dict) else {}
     return review_row(
-        number, claim_reviewed=claim_reviewed, url=item.get("url"),
+        # Without `url`, a node's @id (often the page URL plus an #anchor) still names the review.
+        number, claim_reviewed=claim_reviewed, url=item.get("url") or item.get("@id"),
         publisher=name_of(author), publisher_url=url_of(author),
         rating_text=rating_text, note=as_text(item.get("reviewBody")) or explanation,
         title=as_text(item.get("headline")) or as_text(item.get("name")),
@@ -71,45 +73,53 @@ def _is_ours(item: dict[str, Any]) -> bool:
     return name_of(item.get("sdPublisher")) == SD_PUBLISHER and isinstance(item.get("identifier"), str)
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    value = _first(value)
+    return value if isinstance(value, dict) else {}
+
+
 def from_export(number: int, item: dict[str, Any], where: str = "") -> ImportRow:
-    """One of our own exported claims, read back field for field (exporters.claim_to_claimreview)."""
+    """One of our own exported claims, read back field for field (exporters.claim_to_claimreview).
+
+    Values are taken as they are, not cleaned up as for a fact-checker's review,
+    so that a round trip is exact and a value of the wrong type is an error.
+    """
     claim_id = item["identifier"]
-    rating = _first(item.get("reviewRating"))
-    rating = rating if isinstance(rating, dict) else {}
-    code = rating.get("identifier")
-    subject = _first(item.get("itemReviewed"))
-    subject = subject if isinstance(subject, dict) else {}
-    variants = subject.get("alternateName") or []
-    url = url_of(item.get("url"))
+    rating, subject, author = _obj(item.get("reviewRating")), _obj(item.get("itemReviewed")), _obj(item.get("author"))
+    url = item.get("url")
     review = None
-    if url and not url.endswith(CLAIM_URL_PATH + claim_id):
-        author = item.get("author")
-        # A review without a publisher was exported with us as its author.
-        ours = name_of(author) == SD_PUBLISHER
-        review = {"url": url, "publisher": "" if ours else name_of(author),
-                  "publisher_url": "" if ours else url_of(author),
-                  "date_published": as_text(item.get("datePublished")),
-                  "claim_author": name_of(subject.get("author")),
-                  "claim_date": as_text(subject.get("datePublished")),
-                  "appearances": urls_of([subject.get("appearance")])}
-    tags = item.get("keywords") or []
+    if isinstance(url, str) and not url.endswith(CLAIM_URL_PATH + claim_id):
+        appearances = item_list(subject.get("appearance"))
+        review = {"url": url, "publisher": author.get("name", ""), "publisher_url": author.get("url", ""),
+                  "date_published": item.get("datePublished", ""),
+                  "claim_author": _obj(subject.get("author")).get("name", ""),
+                  "claim_date": subject.get("datePublished", ""),
+                  "appearances": [a.get("url") if isinstance(a, dict) else a for a in appearances]}
+    code = rating.get("identifier")
     row = {
         "id": claim_id, "text": item.get("claimReviewed"),
-        "variants": variants if isinstance(variants, list) else [variants],
+        "variants": item_list(subject.get("alternateName")),
         "rating": code if code in RATINGS else map_rating(as_text(rating.get("alternateName"))),
         "rating_text": rating.get("name"), "note": item.get("reviewBody"),
-        "sources": [{"url": url_of(c), "title": name_of(c)} for c in item.get("citation") or []
-                    if isinstance(c, dict)],
-        "tags": [t.strip() for t in tags.split(",")] if isinstance(tags, str) else tags,
-        "lang": item.get("inLanguage") or "en",
-        "status": str(item.get("creativeWorkStatus") or "published").lower(),
+        "sources": [{"url": c.get("url"), "title": c.get("name", "")} if isinstance(c, dict) else c
+                    for c in item_list(item.get("citation"))],
+        "tags": item_list(item.get("keywords")),
+        "lang": item.get("inLanguage", "en"),
+        "status": item.get("creativeWorkStatus", "published"),
         "review": review,
     }
     try:
         claim = msgspec.convert(row, ClaimIn)
     except msgspec.ValidationError as exc:
         return ImportRow(number, None, f"{where + ': ' if where else ''}{exc}")
-    return ImportRow(number, claim, key=review["url"] if review else None)
+    return ImportRow(number, claim, key=url if review else None)
+
+
+def item_list(value: Any) -> list[Any]:
+    """A JSON-LD property that may hold one value or a list of them, as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _reviews(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -172,13 +182,41 @@ def _is_html(data: bytes) -> bool:
     return data.lstrip()[:1] == b"<" and b"application/ld+json" in data.lower()
 
 
+def _is_jsonl(data: bytes) -> bool:
+    """One ClaimReview object per line (no single JSON document)."""
+    start = data.lstrip()
+    if start[:1] != b"{" or load_json(data) is not None:
+        return False
+    try:
+        first = msgspec.json.decode(start.split(b"\n", 1)[0])
+    except msgspec.DecodeError:
+        return False
+    return isinstance(first, dict) and is_type(first, "ClaimReview")
+
+
 def sniff(data: bytes) -> bool:
-    if _is_html(data):
+    if _is_html(data) or _is_jsonl(data):
         return True
     return next(_reviews(load_json(data)), None) is not None
 
 
+def _parse_lines(data: bytes) -> Iterator[ImportRow]:
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = msgspec.json.decode(line)
+        except msgspec.DecodeError as exc:
+            yield ImportRow(number, None, f"Invalid JSON: {exc}")
+            continue
+        for row in _rows(doc, where=f"line {number}, "):
+            yield row._replace(line=number)
+
+
 def parse(data: bytes) -> Iterator[ImportRow]:
+    if _is_jsonl(data):
+        yield from _parse_lines(data)
+        return
     if not _is_html(data):
         yield from _rows(load_json(data))
         return

@@ -8,9 +8,11 @@ rating through importers/ratings.py.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -36,6 +38,14 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def plain_text(text: str) -> str:
+    """Publisher text without HTML: some feeds put markup in reviewBody, and notes are plain text."""
+    return html.unescape(_TAG.sub(" ", text)) if "<" in text or "&" in text else text
 
 
 def as_text(value: Any) -> str:
@@ -112,13 +122,15 @@ def review_row(number: int, *, claim_reviewed: Any, url: Any, publisher: str = "
     if len(text) > 1_000:
         return ImportRow(number, None, prefix + f"claimReviewed is {len(text)} characters; at most 1000.")
     rating_text = clip(rating_text, MAX_SHORT)
+    # Readers see the publisher in the source title: a review without one is credited to its site.
+    publisher = publisher or urlsplit(review_url).netloc
     generated = not note.strip()
     source_title = publisher + (f": {title}" if publisher and title else title)
     row = {
         "text": text,
         "rating": map_rating(rating_text),
         "rating_text": rating_text or None,
-        "note": clip(build_note(publisher, rating_text, title) if generated else note, MAX_NOTE),
+        "note": clip(build_note(publisher, rating_text, title) if generated else plain_text(note), MAX_NOTE),
         "sources": [{"url": review_url, "title": clip(source_title, MAX_SHORT)}],
         "tags": [NEEDS_NOTE] if generated else [],
         "lang": language(lang),

@@ -31,6 +31,8 @@ async def import_claims(
     dry_run: Annotated[bool, QueryParameter(required=False)] = False,
     merge: Annotated[bool, QueryParameter(
         required=False, description="Add near-duplicates to the claim they repeat, as a variant and a source.")] = False,
+    status: Annotated[Literal["draft", "published"] | None, QueryParameter(
+        required=False, description="Status of the claims this import creates (default: each row's own).")] = None,
 ) -> ImportReport:
     """Import claims in any supported format (our JSONL or JSON, ClaimReview JSON-LD or an HTML
     page holding it, Fact Check Tools API, DataCommons feed, CSV); bad rows are reported, never fatal."""
@@ -38,7 +40,7 @@ async def import_claims(
 
     def work() -> ImportReport:
         report = apply_rows(store, read_rows(body), curator.name, atomic=atomic, dry_run=dry_run,
-                            merge=merge)
+                            merge=merge, new_status=status)
         live.follow(store)
         return report
 
