@@ -47,16 +47,17 @@ class Writer(threading.Thread):
     """Creates claims and edits them at the version it read, recording every
     write the server acknowledged, until the connection dies."""
 
-    def __init__(self, url: str, token: str, prefix: str) -> None:
+    def __init__(self, url: str, token: str, prefix: str, first: int = 0) -> None:
         super().__init__(daemon=True)
         self.client = httpx.Client(base_url=url, timeout=10,
                                    headers={"Authorization": f"Bearer {token}"})
         self.prefix = prefix
+        self.first = first  # writers use different numbers, so their claims' texts differ
         self.acked: dict[str, int] = {}   # claim id -> last acknowledged version
         self.failed = 0
 
     def run(self) -> None:
-        n = 0
+        n = self.first
         try:
             while True:
                 n += 1
@@ -101,7 +102,7 @@ def serve(tmp_path: Path, claims_file: Path):
 def test_kill_during_edits_loses_no_acknowledged_write(serve, tmp_path):
     server = serve()
     token = server.token("curator", "crash-editor")
-    writers = [Writer(server.url, token, f"w{i}") for i in range(3)]
+    writers = [Writer(server.url, token, f"w{i}", 5_000 * i) for i in range(3)]
     for w in writers:
         w.start()
     wait_until(lambda: sum(len(w.acked) for w in writers) >= 40, 60, "40 acknowledged claims")
@@ -200,7 +201,7 @@ def test_kill_during_atomic_import_keeps_nothing(serve):
 
     wait_until(locked, 60, "the import's write transaction")
     conn.close()
-    time.sleep(0.3)
+    time.sleep(0.1)  # let it write some rows inside the transaction
     server.kill9()
     thread.join(timeout=15)
     assert outcome and isinstance(outcome[0], httpx.TransportError), "the import finished before the kill"
@@ -215,7 +216,7 @@ def test_kill_during_atomic_import_keeps_nothing(serve):
 def test_backup_while_serving_and_writing_then_restore(serve, tmp_path, claims_file):
     server = serve()
     token = server.token("curator", "backup-writer")
-    writers = [Writer(server.url, token, f"b{i}") for i in range(2)]
+    writers = [Writer(server.url, token, f"b{i}", 5_000 * i) for i in range(2)]
     for w in writers:
         w.start()
     wait_until(lambda: sum(len(w.acked) for w in writers) >= 10, 60, "writes before the backup")

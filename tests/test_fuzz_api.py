@@ -8,13 +8,16 @@ a deep run, e.g. `CLAIMNOTES_FUZZ_EXAMPLES=500 pytest tests/test_fuzz_api.py`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from hypothesis.stateful import run_state_machine_as_test
 from litestar.serialization import encode_json
 from schemathesis import checks
@@ -24,6 +27,7 @@ from support import LiveServer
 from claimnotes import create_app
 from claimnotes.settings import Settings
 
+CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 EXAMPLES = int(os.environ.get("CLAIMNOTES_FUZZ_EXAMPLES", "25"))
 STATEFUL_EXAMPLES = max(5, EXAMPLES // 3)
 FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("CLAIMNOTES_FUZZ_EXAMPLES"),
@@ -106,16 +110,44 @@ def test_stateful_links(fuzz_server, api_schema):
     links = RAW_SCHEMA["paths"]["/v1/claims"]["post"]["responses"]["201"]["links"]
     assert {"GetClaim", "UpdateClaim", "RetractClaim", "ClaimHistory"} <= set(links)
 
+    created = itertools.count()
+    observed: list[tuple[str, str, int]] = []
+
     class Machine(api_schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case):
+            # The server outlives each example: a claim id the fuzzer picks again
+            # would get 409 the second time, a different answer to the same
+            # data, which Hypothesis reports as flaky data generation. Keep
+            # every valid id unique.
+            body = case.body
+            if (case.method, case.path) == ("POST", "/v1/claims") and isinstance(body, dict) \
+                    and isinstance(body.get("id"), str) and CLAIM_ID.match(body["id"]):
+                body["id"] = f"{body['id'][:60]}-{next(created)}"
+
         def get_call_kwargs(self, case):
             return {"base_url": fuzz_server.url, "headers": fuzz_server.curator_headers, "timeout": 30}
+
+        def after_call(self, response, case):
+            observed.append((case.method, case.path, response.status_code))
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, additional_checks=additional_checks,
                                    excluded_checks=excluded_checks(case), transport_kwargs=kwargs)
 
-    run_state_machine_as_test(Machine, settings=settings(
-        FUZZ_SETTINGS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=8))
+    try:
+        run_state_machine_as_test(Machine, settings=settings(
+            FUZZ_SETTINGS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=8))
+    except FlakyStrategyDefinition:
+        # The server's state outlives each example, so on long runs Hypothesis
+        # can see the same draws lead to different rules and stop; this says
+        # nothing about the API (schemathesis's own runner ignores it too).
+        # Every answer seen up to then is still checked below.
+        pass
+    assert len(observed) >= STATEFUL_EXAMPLES
+    assert not [call for call in observed if call[2] >= 500]
+    # The links were followed: claims were created and then read or changed.
+    assert ("POST", "/v1/claims", 201) in observed
+    assert any(path.startswith("/v1/claims/{claim_id}") and status < 300 for _, path, status in observed)
     # The fuzzer left the server healthy and the store consistent.
     health = fuzz_server.client.get("/v1/health")
     assert health.status_code == 200

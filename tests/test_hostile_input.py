@@ -382,3 +382,32 @@ def test_valid_edge_values_are_accepted(api, curator):
     response = api.post("/v1/claims", json=edge, headers=curator)
     assert response.status_code == 201, response.text
     assert api.get(f"/v1/claims/{edge['id']}", headers=curator).json()["text"] == "abc"
+
+
+# -- URLs that pass the pattern but not Python's URL parser -------------------------
+
+BAD_HOST = "https://[unbalanced.example/fact-check"
+
+
+def test_an_unparseable_review_url_breaks_neither_create_nor_export(api, curator):
+    """urlsplit raises on an unbalanced "[" in the host; that once made POST
+    /v1/claims a 500, and a stored one would have broken every export."""
+    claim = {**VALID, "id": "bad-host-review", "text": "A claim from an odd review URL.",
+             "review": {"url": BAD_HOST}, "sources": [{"url": BAD_HOST}]}
+    created = api.post("/v1/claims", json=claim, headers=curator)
+    assert created.status_code in (201, 400), created.text
+    for fmt in ("jsonl", "claimreview"):
+        exported = api.get("/v1/export", params={"format": fmt}, headers=curator)
+        assert exported.status_code == 200, exported.text
+        assert ("bad-host-review" in exported.text) == (created.status_code == 201)
+    still_serving(api)
+
+
+def test_an_unparseable_review_url_in_an_import_is_no_5xx(api, curator):
+    review = {"@context": "https://schema.org", "@type": "ClaimReview", "url": BAD_HOST,
+              "claimReviewed": "The moon is made of green cheese.",
+              "reviewRating": {"@type": "Rating", "alternateName": "False"}}
+    response = api.post("/v1/import", content=json.dumps(review).encode(),
+                        headers={**curator, "Content-Type": "application/ld+json"})
+    assert response.status_code < 500, response.text
+    assert api.get("/v1/export", params={"format": "claimreview"}, headers=curator).status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimnotes.matcher import ClaimIndex, match_blocks, reference_match_blocks
+from claimnotes.matcher import ClaimIndex, find_similar, match_blocks, reference_match_blocks
 from claimnotes.sentences import split_sentences
 from claimnotes.textnorm import normalize, tokenize
 
@@ -65,6 +65,16 @@ def test_sentences_are_ordered_spans(text: str) -> None:
 def test_hostile_input_is_handled(text: str) -> None:
     for m in match_blocks([("b", text)], INDEX):
         assert utf16_slice(text, m.start, m.end) == m.quote
+    for claim_id, score in find_similar(text, INDEX, limit=3):
+        assert claim_id in dict(CLAIMS) and 0 <= score <= 100
+
+
+@FAST
+@given(any_text)
+def test_find_similar_never_raises(text: str) -> None:
+    res = find_similar(text, INDEX, limit=2)
+    assert len(res) <= 2
+    assert [s for _, s in res] == sorted((s for _, s in res), reverse=True)
 
 
 @FAST

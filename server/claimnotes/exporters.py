@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 
 from claimnotes.importers.claimreview import CLAIM_URL_PATH, SD_PUBLISHER
 from claimnotes.importers.ratings import LABELS
 from claimnotes.schemas import Claim
+from claimnotes.store import url_host
 
 _encoder = msgspec.json.Encoder()
 
@@ -63,7 +63,7 @@ def claim_to_claimreview(claim: Claim, base_url: str = DEFAULT_BASE_URL) -> dict
         "reviewRating": rating,
         "reviewBody": claim.note,
         # Google wants an author name: a review stored without one is credited to its site.
-        "author": _org(review.publisher or urlsplit(review.url).netloc, review.publisher_url) if review
+        "author": _org(review.publisher or url_host(review.url), review.publisher_url) if review
         else _org(SD_PUBLISHER, base),
         # A review that came without a date gets the day it was added here.
         "datePublished": (review.date_published if review and review.date_published else claim.created_at[:10]),

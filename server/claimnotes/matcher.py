@@ -45,7 +45,8 @@ false highlights."""
 MIN_COVERAGE = 0.65    # a span must hold this share of a claim's IDF weight, or score 0
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
 KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
-KEY_MAX = 6            # at most this many keys per entry (its rarest terms)
+KEY_MAX = 6            # at most this many keys per entry (its rarest terms)...
+KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
 PAIR_WORDS = 30        # adjacent sentences this short together are also matched as one unit
@@ -57,10 +58,12 @@ COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SI
 SIMILARITY_POWER = 1.0  # similarity: rapidfuzz Indel over the term sequences (order, extra words)
 MISSING_SHARE = 0.3    # a claim word missing from the span that carries more than this share
                        # of the claim's weight ("turmeric" in "turmeric kills cancer cells") is a guard
-GUARD_FACTOR = 0.5     # a conflicting name, missing number or flipped negation multiplies by this
+GUARD_FACTOR = 0.5     # a conflicting name, missing number, flipped negation or missing
+                       # distinctive word multiplies the score by this
 SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
-CANDIDATES_PER_UNIT = 64  # verify at most this many entries per unit (by key weight)
+CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
+PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 _BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 _MASK = _BUCKETS - 1
 
@@ -350,7 +353,8 @@ class ClaimIndex:
         # retrieval is not exact (docs/matching.md).
         rank = np.arange(len(w)) - np.repeat(starts[:-1], lengths)   # 0 = rarest term of its entry
         keep = (before < KEY_FRACTION * np.repeat(total, lengths) - 1e-12) & (
-            (self._df[b] <= KEY_MAX_DF) | is_first) & (rank < KEY_MAX)
+            (self._df[b] <= KEY_MAX_DF) | is_first) & (
+            rank < np.maximum(KEY_MAX, np.repeat(lengths, lengths) * KEY_SHARE))
         del before, is_first, rank
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
@@ -369,6 +373,7 @@ class ClaimIndex:
                                     dtype=np.int32, count=n_entries)
         self._extra = self._n_terms - np.diff(fw.indptr)[:n_entries].astype(np.int32)  # repeats
         self._kmin = kmin
+        self._keyed = np.maximum(keyed, 1e-6).astype(np.float32)
         self._indexed = n_entries
         self._ft = None
 
@@ -439,7 +444,16 @@ class ClaimIndex:
             ok = s.data >= self._kmin[s.indices]
             unit_of = np.repeat(np.arange(len(units)), np.diff(s.indptr))[ok]
             entry_of = s.indices[ok]
-            key_w = s.data[ok]
+            # Rank by the share of the entry's whole weight that its keys found.
+            key_w = s.data[ok] / self._total[entry_of]
+            if len(entry_of) > PRE_CANDIDATES * len(units):
+                # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
+                # key weight before the exact pre-filter (not exact past this point).
+                order = np.lexsort((-key_w, unit_of))
+                unit_of, entry_of, key_w = unit_of[order], entry_of[order], key_w[order]
+                first = np.searchsorted(unit_of, unit_of, side="left")
+                top = (np.arange(len(unit_of)) - first) < PRE_CANDIDATES
+                unit_of, entry_of, key_w = unit_of[top], entry_of[top], key_w[top]
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
@@ -453,9 +467,10 @@ class ClaimIndex:
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
                 good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
-                unit_of, entry_of, key_w = unit_of[good], entry_of[good], key_w[good]
+                # From here on rank by that bound: a claim pasted whole has 100.
+                unit_of, entry_of, key_w = unit_of[good], entry_of[good], best[good]
             if len(entry_of) > CANDIDATES_PER_UNIT:
-                # Heaviest key weight first, so a cap keeps the most promising entries.
+                # Best bound first, so a cap keeps the most promising entries.
                 order = np.lexsort((-key_w, unit_of))
                 unit_of, entry_of = unit_of[order], entry_of[order]
             for u, e in zip(unit_of.tolist(), entry_of.tolist()):
@@ -502,8 +517,10 @@ def _found_in(units: Sequence[_Unit], results: Sequence[Sequence[tuple[str, int,
             for u, res in zip(units, results) for claim, i, j, score, parts in res]
 
 
-def _resolve(block_id: str, text: str, found: Iterable[_Found], threshold: float, explain: bool) -> list[Match]:
+def _resolve(block_id: str, text: str, found: Sequence[_Found], threshold: float, explain: bool) -> list[Match]:
     """Best span per claim, overlaps resolved, each span widened to its sentence."""
+    if not found:
+        return []
     per_claim: dict[str, _Found] = {}
     for f in found:
         if f[3] < threshold:

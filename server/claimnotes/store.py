@@ -53,11 +53,24 @@ def review_key(url: str) -> str:
     """The import key of a ClaimReview URL: http or https, the host's case and a
     trailing slash don't make a different review. The fragment does: Google's
     guidelines give each of several reviews on one page its own #anchor."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        # Python refuses some URLs that pass the wire pattern (an unbalanced "["
+        # in the host, say); the URL as given is still a stable key.
+        return url.strip()
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     return f"{parts.netloc.lower()}{path}{query}{fragment}"
+
+
+def url_host(url: str) -> str:
+    """The host part of a URL (`netloc`), or "" if Python can't parse the URL."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:  # e.g. "https://[bad/": see review_key
+        return ""
 
 
 def review_claim_id(url: str) -> str:

@@ -19,9 +19,10 @@ you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
 """.split())
 
-# Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder" are not negations.
+# Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
+# (that)" are not negations of what follows.
 NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split())
-NOT_NEGATING_NEXT = frozenset("but just only merely simply doubt wonder matter".split())
+NOT_NEGATING_NEXT = frozenset("but just only merely simply doubt wonder matter know realize realise forget".split())
 
 SYNONYMS = {
     # abbreviations and clippings
@@ -45,6 +46,9 @@ SYNONYMS = {
     "antiperspirant": "deodorant", "antiperspirants": "deodorant", "deodorants": "deodorant",
     "mindset": "attitude", "outlook": "attitude", "attitudes": "attitude",
     "aluminum": "aluminium", "colour": "color", "colours": "color",
+    "alter": "change", "alters": "change", "altered": "change", "altering": "change",
+    "modify": "change", "modifies": "change", "modified": "change",
+    "hrs": "hours", "hr": "hour", "mins": "minutes", "yrs": "years", "yr": "year",
     "millions": "million", "billions": "billion",
     "died": "die", "dies": "die", "dying": "die", "dead": "die", "death": "die", "deaths": "die",
     "killed": "kill", "kills": "kill", "killing": "kill",

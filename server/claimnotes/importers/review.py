@@ -12,13 +12,13 @@ import html
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 
 from claimnotes.importers import ImportRow
 from claimnotes.importers.ratings import map_rating
 from claimnotes.schemas import ClaimIn
+from claimnotes.store import url_host
 
 NEEDS_NOTE = "needs-note"
 """Tag on claims whose note was built from the verdict: a curator should write a real one.
@@ -123,7 +123,7 @@ def review_row(number: int, *, claim_reviewed: Any, url: Any, publisher: str = "
         return ImportRow(number, None, prefix + f"claimReviewed is {len(text)} characters; at most 1000.")
     rating_text = clip(rating_text, MAX_SHORT)
     # Readers see the publisher in the source title: a review without one is credited to its site.
-    publisher = publisher or urlsplit(review_url).netloc
+    publisher = publisher or url_host(review_url)
     generated = not note.strip()
     source_title = publisher + (f": {title}" if publisher and title else title)
     row = {

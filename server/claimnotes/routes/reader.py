@@ -16,7 +16,7 @@ from claimnotes.schemas import (FeedbackRequest, FeedbackResponse, HealthRespons
 from claimnotes.store import ClaimStore
 
 
-@get("/v1/health", tags=["readers"], sync_to_thread=True)
+@get("/v1/health", tags=["readers"], sync_to_thread=True, responses=error_responses())
 def health(store: NamedDependency[ClaimStore]) -> HealthResponse:
     """Liveness, the number of published claims, and the store version."""
     with store.snapshot():
