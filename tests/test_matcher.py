@@ -38,6 +38,10 @@ def found(text: str, index: ClaimIndex, **kw: object) -> list[tuple[str, str]]:
     ("Smith voted to close 12 hospitals last year.", "smith-hospitals", "Smith voted to close 12 hospitals last year."),
     ("THE EARTH IS FLAT!!!", "earth-flat", "THE EARTH IS FLAT!!!"),
     ("\u201cVaccines cause autism,\u201d he wrote.", "vaccines-autism", "\u201cVaccines cause autism,\u201d he wrote."),
+    ("Vaccines cause autism and nobody will admit it.", "vaccines-autism",
+     "Vaccines cause autism and nobody will admit it."),
+    ("Kids today don't know that vaccines cause autism.", "vaccines-autism",
+     "Kids today don't know that vaccines cause autism."),
 ])
 def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index: ClaimIndex) -> None:
     assert (claim, quote) in found(text, index)

@@ -51,7 +51,7 @@ WINDOW_WORDS = 48      # longer sentences are matched in windows of this many wo
 WINDOW_STEP = 24       # ...starting every this many words
 PAIR_WORDS = 30        # adjacent sentences this short together are also matched as one unit
 NEGATION_REACH = 4     # a negation this many words before a span still negates it...
-NEGATION_AFTER = 2     # ...and this many after ("because most do not")
+NEGATION_AFTER = 2     # ...and a "not" this many after ("because most do not")
 COUNT_SHARE = 0.0      # coverage = mix of IDF-weighted and plain term counts: rare words
                        # alone ("Apollo 11") must not stand for a whole claim
 COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER
@@ -245,8 +245,13 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
             names = GUARD_FACTOR if other_names and not all(u in covered for u in entry.names) else 1.0
             numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
             negs = unit.negs
-            neg_span = bool(negs) and bool(
-                (negs[min(len(terms), j + 1 + NEGATION_AFTER)] - negs[max(0, i - NEGATION_REACH)]) % 2)
+            neg_span = bool(negs) and bool((negs[j + 1] - negs[max(0, i - NEGATION_REACH)]) % 2)
+            # After the span only a plain "not" counts ("because most do not"), not
+            # "no"/"nobody" starting a new clause ("...mercury and nobody will tell you").
+            if negs:
+                for k in range(j + 1, min(len(terms), j + 1 + NEGATION_AFTER)):
+                    if unit.tokens[k].norm == "not" and _negated(unit.tokens, k):
+                        neg_span = not neg_span
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
             missing = max((weight[u] for u in claim_terms if u not in covered), default=0.0)
             distinct = GUARD_FACTOR if missing > MISSING_SHARE * total else 1.0
