@@ -32,6 +32,7 @@ def sentences(text: str) -> list[str]:
     ("it's true!!! otherwise no", ["it's true!!!", "otherwise no"]),
     ('"Insanity is repeating." - Albert Einstein.', ['"Insanity is repeating." - Albert Einstein.']),
     ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
+    ("immune cells\u2026but it is not over", ["immune cells\u2026", "but it is not over"]),
     ("", []),
     ("   \n\n  ", []),
 ])

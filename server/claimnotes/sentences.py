@@ -25,7 +25,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 _BREAK_RE = re.compile(
     r"(?<![.!?\u2026])[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
-    rf"|(?<![{_EMOJI}])[{_EMOJI}]+(?=\s)|\n")
+    rf"|(?<![{_EMOJI}])[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
 # "Q3: ", "u/old_school_tech: " (at most three words before the colon).

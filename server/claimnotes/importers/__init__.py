@@ -43,6 +43,17 @@ _last: tuple[bytes | None, Any] = (None, _NOT_JSON)
 """The last document decoded, as one tuple so that threads read it whole."""
 
 
+def json_lines(data: bytes) -> Iterator[tuple[int, Any, str | None]]:
+    """Each non-blank line of a JSONL file: (line number, decoded value, error or None)."""
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, msgspec.json.decode(line), None
+        except msgspec.DecodeError as exc:
+            yield number, None, f"Invalid JSON: {exc}"
+
+
 def load_json(data: bytes) -> Any:
     """`data` decoded as one JSON document, or None if it isn't one.
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import msgspec
@@ -180,39 +181,29 @@ def apply_rows(store: ClaimStore, rows: Iterable[ImportRow], author: str, *,
                 detail = getattr(exc, "detail", None) or type(exc).__name__
                 counts.errors.append(ImportProblem(line=row.line, detail=detail))
 
-    def flush(batch: list[ImportRow]) -> None:
-        with store.transaction():
-            run_batch(batch)
+    def batches() -> Iterator[list[ImportRow]]:
+        batch: list[ImportRow] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     done = 0
-    batch: list[ImportRow] = []
+    whole = atomic or dry_run
     try:
-        if atomic or dry_run:
-            with store.transaction():
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) >= BATCH_SIZE:
-                        run_batch(batch)
-                        done += len(batch)
-                        batch = []
-                        if progress:
-                            progress(done)
-                run_batch(batch)
+        # One transaction around everything, or one per batch.
+        with store.transaction() if whole else nullcontext():
+            for batch in batches():
+                with nullcontext() if whole else store.transaction():
+                    run_batch(batch)
                 done += len(batch)
-                if dry_run or (atomic and counts.errors):
-                    raise _Rollback
-        else:
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH_SIZE:
-                    flush(batch)
-                    done += len(batch)
-                    batch = []
-                    if progress:
-                        progress(done)
-            if batch:
-                flush(batch)
-                done += len(batch)
+                if progress:
+                    progress(done)
+            if dry_run or (atomic and counts.errors):
+                raise _Rollback
     except _Rollback:
         pass
     if progress:

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from claimnotes.importers import ImportRow, load_json
+from claimnotes.importers import ImportRow, json_lines, load_json
 from claimnotes.importers.ratings import map_rating
 from claimnotes.importers.review import as_text, name_of, review_row, url_of
 from claimnotes.schemas import RATINGS, ClaimIn
@@ -201,13 +201,9 @@ def sniff(data: bytes) -> bool:
 
 
 def _parse_lines(data: bytes) -> Iterator[ImportRow]:
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = msgspec.json.decode(line)
-        except msgspec.DecodeError as exc:
-            yield ImportRow(number, None, f"Invalid JSON: {exc}")
+    for number, doc, error in json_lines(data):
+        if error:
+            yield ImportRow(number, None, error)
             continue
         for row in _rows(doc, where=f"line {number}, "):
             yield row._replace(line=number)

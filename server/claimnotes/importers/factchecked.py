@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from claimnotes.importers import ImportRow
+from claimnotes.importers import ImportRow, json_lines
 from claimnotes.importers.review import NEEDS_NOTE, as_text, clip, review_row
 from claimnotes.schemas import ClaimIn
 
@@ -94,12 +94,5 @@ def _row(number: int, obj: Any) -> ImportRow:
 
 
 def parse(data: bytes) -> Iterator[ImportRow]:
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = msgspec.json.decode(line)
-        except msgspec.DecodeError as exc:
-            yield ImportRow(number, None, f"Invalid JSON: {exc}")
-            continue
-        yield _row(number, obj)
+    for number, obj, error in json_lines(data):
+        yield ImportRow(number, None, error) if error else _row(number, obj)

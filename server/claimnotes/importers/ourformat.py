@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import msgspec
 
-from claimnotes.importers import ImportRow
+from claimnotes.importers import ImportRow, json_lines
 from claimnotes.schemas import ClaimIn
 
 _MANAGED = frozenset({"created_at", "updated_at", "version", "author", "feedback"})
@@ -56,12 +56,5 @@ def parse(data: bytes) -> Iterator[ImportRow]:
         for number, obj in enumerate(items, 1):
             yield _row(number, obj)
         return
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = msgspec.json.decode(line)
-        except msgspec.DecodeError as exc:
-            yield ImportRow(number, None, f"Invalid JSON: {exc}")
-            continue
-        yield _row(number, obj)
+    for number, obj, error in json_lines(data):
+        yield ImportRow(number, None, error) if error else _row(number, obj)
