@@ -61,12 +61,18 @@ def checkthat2020(root: Path, split: str) -> RetrievalTask:
     return RetrievalTask(f"2020-2 {split}", claims, {q: queries[q] for q in gold}, gold)
 
 
-def checkthat2021a(root: Path, split: str) -> RetrievalTask:
-    d = root / "checkthat2021-task2a-en"
+def _vclaims(path: Path) -> dict[str, list[str]]:
+    """2021 verified claims: id -> [claim, title of the fact-check]."""
     claims = {}
-    for line in (d / "vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         c = json.loads(line)
         claims[c["vclaim_id"]] = [c["vclaim"], c["title"]]
+    return claims
+
+
+def checkthat2021a(root: Path, split: str) -> RetrievalTask:
+    d = root / "checkthat2021-task2a-en"
+    claims = _vclaims(d / "vclaims.jsonl")
     queries = {r[0]: r[1] for r in _tsv_rows(d / "tweets-train-dev.tsv")}
     gold = _qrels(d / f"qrels-{split}.tsv")
     return RetrievalTask(f"2021-2A {split}", claims, {q: queries[q] for q in gold}, gold)
@@ -74,10 +80,7 @@ def checkthat2021a(root: Path, split: str) -> RetrievalTask:
 
 def checkthat2021b(root: Path, split: str) -> RetrievalTask:
     d = root / "checkthat2021-task2b-en"
-    claims = {}
-    for line in (d / "vclaims.jsonl").read_text(encoding="utf-8").splitlines():
-        c = json.loads(line)
-        claims[c["vclaim_id"]] = [c["vclaim"], c["title"]]
+    claims = _vclaims(d / "vclaims.jsonl")
     queries = {r[0]: r[1] for r in _tsv_rows(d / "iclaims-train-dev.queries.tsv")}
     gold = _qrels(d / f"qrels-{split}.tsv")
     return RetrievalTask(f"2021-2B {split}", claims, {q: queries[q] for q in gold}, gold)
