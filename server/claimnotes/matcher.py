@@ -25,8 +25,13 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise, repeat
+from operator import itemgetter
 
 import msgspec
 import numpy as np
@@ -102,7 +107,7 @@ def _negated(tokens: Sequence[Token], i: int) -> bool:
     return not (i + 1 < len(tokens) and tokens[i + 1].norm in NOT_NEGATING_NEXT)
 
 
-class _Entry(msgspec.Struct, array_like=True):
+class _Entry(msgspec.Struct, array_like=True, gc=False):
     """One claim text, analysed: ordered content terms, name terms, negation parity."""
     claim: str
     terms: tuple[str, ...]
@@ -115,23 +120,44 @@ def analyse(text: str, claim_id: str = "") -> _Entry:
     words = simple_words(text)
     if words is None:
         toks = tokenize(text)
-        words = [(t.norm, t.cap) for t in toks]
-    terms: list[str] = []
-    names: set[str] = set()
+        norms = list(map(_norm_of, toks))
+        caps = list(map(_cap_of, toks))
+    else:
+        norms = list(map(_norm_of, words))
+        caps = list(map(_tok_cap_of, words))
     neg = False
-    n = len(words)
-    for i, (w, cap) in enumerate(words):
-        if w in NEGATIONS:
-            if not (i + 1 < n and words[i + 1][0] in NOT_NEGATING_NEXT):
+    if not NEGATIONS.isdisjoint(norms):
+        n = len(norms)
+        for i, w in enumerate(norms):
+            if w in NEGATIONS and not (i + 1 < n and norms[i + 1] in NOT_NEGATING_NEXT):
                 neg = not neg
-            continue
-        if w in STOPWORDS:
-            continue
-        term = _TERM_CACHE.get(w) or term_of(w)
-        terms.append(term)
-        if cap and not term.isdigit():
-            names.add(term)
+    all_terms = _terms_of(norms)
+    terms = [t for t in all_terms if t is not None]
+    names = {t for t, cap in zip(all_terms, caps) if cap and t is not None and not t.isdigit()}
     return _Entry(claim_id, tuple(terms), tuple(sorted(names)), neg)
+
+
+_UNIT_TERMS: dict[str, str | None] = dict.fromkeys(_SKIP)  # word -> term, None = never a term
+_MISS = object()
+_norm_of = itemgetter(0)
+_cap_of = itemgetter(3)
+_tok_cap_of = itemgetter(1)
+
+
+def _terms_of(norms: list[str]) -> list[str | None]:
+    """The term of each normalised word, None for stopwords and negations."""
+    cache = _UNIT_TERMS
+    terms = list(map(cache.get, norms, repeat(_MISS)))
+    if _MISS in terms:
+        for k, t in enumerate(terms):
+            if t is _MISS:
+                w = norms[k]
+                t = terms[k] = term_of(w)
+                if len(cache) > 500_000:
+                    cache.clear()
+                    cache.update(dict.fromkeys(_SKIP))
+                cache[w] = t
+    return terms
 
 
 class _Unit(msgspec.Struct):
@@ -151,10 +177,10 @@ _NO_NEGS: list[int] = []
 
 
 def _make_unit(tokens: list[Token], sent: tuple[int, int]) -> _Unit:
-    norms = [t.norm for t in tokens]
-    cache = _TERM_CACHE
-    terms = [None if w in _SKIP else (cache.get(w) or term_of(w)) for w in norms]
-    names = frozenset(u for t, u in zip(tokens, terms) if u is not None and t.cap and not u.isdigit())
+    norms = list(map(_norm_of, tokens))
+    terms = _terms_of(norms)
+    names = frozenset([u for u, cap in zip(terms, map(_cap_of, tokens))
+                       if cap and u is not None and not u.isdigit()])
     if NEGATIONS.isdisjoint(norms):
         negs = _NO_NEGS
     else:
@@ -171,15 +197,15 @@ def _units(text: str) -> list[_Unit]:
     tokens = tokenize(text)
     if not tokens:
         return []
+    # Token spans are in text order (both ends non-decreasing): bisect, not a scan.
+    starts = list(map(_start_of, tokens))
+    ends = list(map(_end_of, tokens))
     units: list[_Unit] = []
     k = 0
     prev: tuple[list[Token], int] | None = None
     for a, b in split_sentences(text):
-        while k < len(tokens) and tokens[k].end <= a:
-            k += 1
-        j = k
-        while j < len(tokens) and tokens[j].start < b:
-            j += 1
+        k = bisect_right(ends, a, k)
+        j = bisect_left(starts, b, k)
         sent = tokens[k:j]
         k = j
         if not sent:
@@ -192,6 +218,10 @@ def _units(text: str) -> list[_Unit]:
             units.append(_make_unit(prev[0] + sent, (prev[1], b)))
         prev = (sent, a)
     return units
+
+
+_start_of = itemgetter(1)
+_end_of = itemgetter(2)
 
 
 # ---------------------------------------------------------------- scoring
@@ -227,24 +257,30 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
     # missing: "Jones voted..." is not "Smith voted...".
     other_names = bool(unit.names - claim_terms)
     best: tuple[float, int, int, dict[str, float]] | None = None
+    need = MIN_COVERAGE * total - 1e-9
+    # Claim words heavy enough that missing one is a guard (see MISSING_SHARE).
+    heavy = [u for u in claim_terms if weight[u] > MISSING_SHARE * total]
+    negs = unit.negs
     for x, i in enumerate(hits):
         covered: set[str] = set()
         cov_w = 0.0
+        window: list[str] = []   # the unit's terms from i to j (grown with j)
+        grown = i
         for j in hits[x:]:
             t = terms[j]
             if t in covered:
                 continue
             covered.add(t)
             cov_w += weight[t]
-            if cov_w < MIN_COVERAGE * total - 1e-9:
+            if cov_w < need:
                 continue
             cov = (1 - COUNT_SHARE) * cov_w / total + COUNT_SHARE * len(covered) / len(claim_terms)
-            window = [u for u in terms[i:j + 1] if u is not None]
+            window.extend([u for u in terms[grown:j + 1] if u is not None])
+            grown = j + 1
             sim = Indel.normalized_similarity(entry.terms, window)
             base = 100.0 * cov ** COVERAGE_POWER * sim ** SIMILARITY_POWER
             names = GUARD_FACTOR if other_names and not all(u in covered for u in entry.names) else 1.0
             numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
-            negs = unit.negs
             neg_span = bool(negs) and bool((negs[j + 1] - negs[max(0, i - NEGATION_REACH)]) % 2)
             # After the span only a plain "not" counts ("because most do not"), not
             # "no"/"nobody" starting a new clause ("...mercury and nobody will tell you").
@@ -253,8 +289,7 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
                     if unit.tokens[k].norm == "not" and _negated(unit.tokens, k):
                         neg_span = not neg_span
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
-            missing = max((weight[u] for u in claim_terms if u not in covered), default=0.0)
-            distinct = GUARD_FACTOR if missing > MISSING_SHARE * total else 1.0
+            distinct = GUARD_FACTOR if heavy and not covered.issuperset(heavy) else 1.0
             score = base * names * numbers * negation * distinct
             if best is None or score > best[0] + 1e-9:
                 best = (score, i, j, {"coverage": round(cov, 4), "similarity": round(sim, 4),
@@ -266,8 +301,12 @@ def _align(unit: _Unit, entry: _Entry, weight: dict[str, float],
 
 # ---------------------------------------------------------------- index
 
+@lru_cache(maxsize=1 << 20)
 def _bucket(term: str) -> int:
-    return hash(term) & _MASK
+    # A stable hash, not hash(): str hashes are salted per process, and bucket
+    # collisions change document frequencies, so results would differ between
+    # runs and between worker processes.
+    return zlib.crc32(term.encode("utf-8", "surrogatepass")) & _MASK
 
 
 class ClaimIndex:
@@ -324,7 +363,7 @@ class ClaimIndex:
         """IDF weights of an entry's terms, cached until the index changes."""
         w = self._wcache.get(e_id)
         if w is None:
-            w = self._wcache[e_id] = self._weights(set(entry.terms))
+            w = self._wcache[e_id] = self._weights(dict.fromkeys(entry.terms))
         return w
 
     def _reindex(self) -> None:
@@ -332,9 +371,9 @@ class ClaimIndex:
         entries = self._entries
         n_entries = len(entries)
         # numpy.fromiter, not lists: at 1M entries a list of 10M Python ints is ~700 MB.
-        lengths = np.fromiter((0 if en is None else len(set(en.terms)) for en in entries),
+        lengths = np.fromiter((0 if en is None else len(dict.fromkeys(en.terms)) for en in entries),
                               dtype=np.int64, count=n_entries)
-        b = np.fromiter((hash(t) & _MASK for en in entries if en is not None for t in set(en.terms)),
+        b = np.fromiter((_bucket(t) for en in entries if en is not None for t in dict.fromkeys(en.terms)),
                         dtype=np.int32, count=int(lengths.sum()))
         e = np.repeat(np.arange(n_entries, dtype=np.int32), lengths)
         self._df = np.bincount(b, minlength=_BUCKETS).astype(np.int32)
@@ -436,28 +475,31 @@ class ClaimIndex:
         out: list[list[int]] = [[] for _ in units]
         if not units or not self._entries:
             return out
-        rows: list[int] = []
+        # Units x buckets, 1 where the unit has a term: built as CSR directly, each
+        # row's buckets sorted (the canonical form a COO conversion would give).
         cols: list[int] = []
-        for u, unit in enumerate(units):
-            for b in {_bucket(t) for t in unit.terms if t is not None}:
-                rows.append(u)
-                cols.append(b)
-        if self._indexed and rows:
-            q = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                  shape=(len(units), _BUCKETS))
+        indptr = [0]
+        for unit in units:
+            cols.extend(sorted({_bucket(t) for t in unit.termset if t is not None}))
+            indptr.append(len(cols))
+        if self._indexed and cols:
+            q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
+                                   np.asarray(indptr, dtype=np.int32)), shape=(len(units), _BUCKETS))
             s = (q @ self._kt).tocsr()
-            ok = s.data >= self._kmin[s.indices]
-            unit_of = np.repeat(np.arange(len(units)), np.diff(s.indptr))[ok]
+            ok = np.flatnonzero(s.data >= self._kmin[s.indices])
+            unit_of = np.searchsorted(s.indptr, ok, side="right") - 1   # the row of each
             entry_of = s.indices[ok]
             # Rank by the share of the entry's whole weight that its keys found.
             key_w = s.data[ok] / self._total[entry_of]
             if len(entry_of) > PRE_CANDIDATES * len(units):
                 # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
                 # key weight before the exact pre-filter (not exact past this point).
-                order = np.lexsort((-key_w, unit_of))
-                unit_of, entry_of, key_w = unit_of[order], entry_of[order], key_w[order]
-                first = np.searchsorted(unit_of, unit_of, side="left")
-                top = (np.arange(len(unit_of)) - first) < PRE_CANDIDATES
+                # unit_of is sorted already: a stable sort of each unit's run by -key_w
+                # (what np.lexsort((-key_w, unit_of)) gives), cut to its first entries.
+                bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
+                neg = -key_w
+                top = [a + _stable_top(neg[a:b], PRE_CANDIDATES) for a, b in pairwise(bounds) if b > a]
+                top = np.concatenate(top)
                 unit_of, entry_of, key_w = unit_of[top], entry_of[top], key_w[top]
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
@@ -491,6 +533,16 @@ class ClaimIndex:
                 if needed.intersection(unit.terms):
                     out[u].append(e_id)
         return out
+
+
+def _stable_top(values: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(values, kind="stable")[:k]``, without sorting all of a long array."""
+    if len(values) <= k:
+        return np.argsort(values, kind="stable")
+    kth = np.partition(values, k - 1)[k - 1]
+    less = np.flatnonzero(values < kth)
+    keep = np.sort(np.concatenate((less, np.flatnonzero(values == kth)[:k - len(less)])))
+    return keep[np.argsort(values[keep], kind="stable")]
 
 
 # ---------------------------------------------------------------- matching
@@ -685,7 +737,7 @@ def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str]]:
                 entry = index._entries[e_id]
                 if entry is not None:
                     for t in _doc_terms(entry.terms):
-                        b = hash(t) & _MASK
+                        b = _bucket(t)
                         tf[b] = tf.get(b, 0) + 1
             docs.append(tf)
             for b in tf:
@@ -719,7 +771,7 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple
     if not query.terms:
         return []
     ft, claims = _bm25(index)
-    q = sorted({hash(t) & _MASK for t in _doc_terms(query.terms)})
+    q = sorted({_bucket(t) for t in _doc_terms(query.terms)})
     scores = np.asarray(ft[q].sum(axis=0)).ravel()
     nz = np.flatnonzero(scores)
     if not len(nz):
@@ -736,7 +788,7 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple
         for e_id in index._by_claim.get(claim, []):
             entry = index._entries[e_id]
             if entry is not None:
-                r = _align(whole, entry, index._weights(set(entry.terms)))
+                r = _align(whole, entry, index._weights(dict.fromkeys(entry.terms)))
                 if r is not None:
                     align = max(align, r[0])
         score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * align

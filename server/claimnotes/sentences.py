@@ -136,9 +136,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while b > a and not text[b - 1].isalnum() and text[b - 1] not in _TRAIL_KEEP:
             b -= 1
         # An opening quote whose closing quote is in another sentence is not quoted.
-        if a < b and text[a] in "\"\u201c" and not any(c in "\"\u201d" for c in text[a + 1:b]):
+        if a < b and text[a] in "\"\u201c" and text.find('"', a + 1, b) < 0 and text.find("\u201d", a + 1, b) < 0:
             a += 1
-        if b > a and text[b - 1] in "\"\u201d" and not any(c in "\"\u201c" for c in text[a:b - 1]):
+        if b > a and text[b - 1] in "\"\u201d" and text.find('"', a, b - 1) < 0 and text.find("\u201c", a, b - 1) < 0:
             b -= 1
         if a < b:
             spans.append((a, b))

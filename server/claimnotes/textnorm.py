@@ -89,6 +89,8 @@ class Token(NamedTuple):
 _W = r"[^\W_]"
 _JOIN = r"[\u0300-\u036f\u200b-\u200d\u2060\u00ad]"
 _WORD_RE = re.compile(rf"{_W}(?:{_W}|{_JOIN}|['\u2019.\-](?={_W})|,(?=\d))*|%")
+# The same on ASCII text (no marks or invisibles there), without Unicode classes: faster.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|['.\-](?=[A-Za-z0-9])|,(?=[0-9]))*|%")
 
 _CONTRACTIONS = {
     "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
@@ -190,7 +192,7 @@ def tokenize(text: str) -> list[Token]:
     append = toks.append
     new = tuple.__new__  # NamedTuple's own __new__ is a Python function: too slow per word
     special = False      # any number, contraction or "per cent" to rewrite afterwards
-    for m in _WORD_RE.finditer(text):
+    for m in (_ASCII_WORD_RE if text.isascii() else _WORD_RE).finditer(text):
         raw = m.group()
         if raw.isalpha() and raw.isascii():  # the common case: a plain word
             low = raw.lower()
