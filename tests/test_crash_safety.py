@@ -98,14 +98,24 @@ def serve(tmp_path: Path, claims_file: Path):
         proc.stop()
 
 
+def acked_count(writers: list[Writer]) -> int:
+    return sum(len(w.acked) for w in writers)
+
+
+def start_writers(server, token: str, prefix: str, count: int, *, at_least: int) -> list[Writer]:
+    """`count` started writer threads, returned once `at_least` writes are acknowledged."""
+    writers = [Writer(server.url, token, f"{prefix}{i}", 5_000 * i) for i in range(count)]
+    for w in writers:
+        w.start()
+    wait_until(lambda: acked_count(writers) >= at_least, 60, f"{at_least} acknowledged writes")
+    return writers
+
+
 @pytest.mark.slow
 def test_kill_during_edits_loses_no_acknowledged_write(serve, tmp_path):
     server = serve()
     token = server.token("curator", "crash-editor")
-    writers = [Writer(server.url, token, f"w{i}", 5_000 * i) for i in range(3)]
-    for w in writers:
-        w.start()
-    wait_until(lambda: sum(len(w.acked) for w in writers) >= 40, 60, "40 acknowledged claims")
+    writers = start_writers(server, token, "w", 3, at_least=40)
     server.kill9()
     for w in writers:
         w.join(timeout=15)
@@ -216,10 +226,7 @@ def test_kill_during_atomic_import_keeps_nothing(serve):
 def test_backup_while_serving_and_writing_then_restore(serve, tmp_path, claims_file):
     server = serve()
     token = server.token("curator", "backup-writer")
-    writers = [Writer(server.url, token, f"b{i}", 5_000 * i) for i in range(2)]
-    for w in writers:
-        w.start()
-    wait_until(lambda: sum(len(w.acked) for w in writers) >= 10, 60, "writes before the backup")
+    writers = start_writers(server, token, "b", 2, at_least=10)
     # Writes acknowledged before the backup starts must all be in it.
     acked_before = {cid: v for w in writers for cid, v in dict(w.acked).items()}
     backup = tmp_path / "backup.db"
@@ -227,7 +234,7 @@ def test_backup_while_serving_and_writing_then_restore(serve, tmp_path, claims_f
                             capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert b"integrity_check: ok" in result.stderr
-    wait_until(lambda: sum(len(w.acked) for w in writers) >= len(acked_before) + 5, 60, "writes after the backup")
+    wait_until(lambda: acked_count(writers) >= len(acked_before) + 5, 60, "writes after the backup")
     server.stop()
     for w in writers:
         w.join(timeout=15)
