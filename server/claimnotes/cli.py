@@ -81,15 +81,14 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def _print_report(report, args: argparse.Namespace, limit: int = 50) -> None:
-    for kind, items in (("error", report.errors), ("near-duplicate", report.duplicates)):
-        for item in items[:limit]:
-            if kind == "error":
-                print(f"line {item.line}: {item.detail}", file=sys.stderr)
-            else:
-                print(f"line {item.line}: near-duplicate of {item.existing_id} (score {item.score:.0f})",
-                      file=sys.stderr)
-        if len(items) > limit:
-            print(f"... and {len(items) - limit} more {kind}s (--report FILE lists all)", file=sys.stderr)
+    listed = (("error", [f"line {e.line}: {e.detail}" for e in report.errors]),
+              ("near-duplicate", [f"line {d.line}: near-duplicate of {d.existing_id} (score {d.score:.0f})"
+                                  for d in report.duplicates]))
+    for kind, lines in listed:
+        for line in lines[:limit]:
+            print(line, file=sys.stderr)
+        if len(lines) > limit:
+            print(f"... and {len(lines) - limit} more {kind}s (--report FILE lists all)", file=sys.stderr)
     verb = "would be " if args.dry_run else ""
     print(f"{report.created} {verb}created, {report.updated} {verb}updated, "
           f"{report.skipped} unchanged, {len(report.errors)} errors, "
