@@ -1,0 +1,281 @@
+"""ClaimIndex: the in-memory retrieval index over claim texts (pure, no I/O).
+
+Every claim text (text or variant, an *entry*) is filed under its rarest terms
+(its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight). One sparse
+product (units x buckets) @ (buckets x entries) gives, per unit and entry, the key
+weight the unit contains. An entry whose key weight is below
+``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach ``MIN_COVERAGE``
+(a hard gate of the aligner), so pruning it loses nothing.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
+from claimnotes.terms import Entry, Unit, analyse
+
+if TYPE_CHECKING:
+    from claimnotes.matcher import Found
+
+KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
+KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
+KEY_MAX = 6            # at most this many keys per entry (its rarest terms)...
+KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
+CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
+PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
+BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
+_MASK = BUCKETS - 1
+
+
+@lru_cache(maxsize=1 << 20)
+def bucket(term: str) -> int:
+    # A stable hash, not hash(): str hashes are salted per process, and bucket
+    # collisions change document frequencies, so results would differ between
+    # runs and between worker processes.
+    return zlib.crc32(term.encode("utf-8", "surrogatepass")) & _MASK
+
+
+class ClaimIndex:
+    """In-memory index over claim texts and variants; not thread-safe."""
+
+    def __init__(self) -> None:
+        self._entries: list[Entry | None] = []
+        self._by_claim: dict[str, list[int]] = {}
+        self._df = np.zeros(BUCKETS, dtype=np.int32)
+        self._n_live = 0
+        self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
+        self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
+        self._indexed = 0                            # entries [0, _indexed) are in _kt
+        self._ft: tuple[sparse.csr_matrix, list[str]] | None = None  # buckets x claims, BM25 (lazy)
+        self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
+        self._block_cache: OrderedDict[str, list[Found]] = OrderedDict()
+        self._wcache: dict[int, dict[str, float]] = {}
+
+    # ---- building
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, Sequence[str]]]) -> ClaimIndex:
+        """An index over ``(claim_id, [text, *variants])`` pairs."""
+        index = cls()
+        for claim_id, texts in entries:
+            index._add(claim_id, texts, count=False)
+        index._reindex()
+        return index
+
+    def _add(self, claim_id: str, texts: Sequence[str], count: bool = True) -> None:
+        ids = self._by_claim.setdefault(claim_id, [])
+        seen: set[tuple[str, ...]] = set()
+        for text in texts:
+            if not isinstance(text, str):
+                raise ValueError("claim texts must be strings")
+            entry = analyse(text, claim_id)
+            if not entry.terms or entry.terms in seen:
+                continue
+            seen.add(entry.terms)
+            ids.append(len(self._entries))
+            self._entries.append(entry)
+            if count:  # build() counts all document frequencies at once in _reindex
+                for t in set(entry.terms):
+                    self._df[bucket(t)] += 1
+            self._n_live += 1
+        if not ids:
+            del self._by_claim[claim_id]
+
+    def _weights(self, terms: Iterable[str]) -> dict[str, float]:
+        n = self._n_live
+        return {t: idf(float(self._df[bucket(t)]), n) for t in terms}
+
+    def _entry_weights(self, e_id: int, entry: Entry) -> dict[str, float]:
+        """IDF weights of an entry's terms, cached until the index changes."""
+        w = self._wcache.get(e_id)
+        if w is None:
+            w = self._wcache[e_id] = self._weights(dict.fromkeys(entry.terms))
+        return w
+
+    def _reindex(self) -> None:
+        """(Re)build the key postings and the entry matrix over every live entry (numpy)."""
+        entries = self._entries
+        n_entries = len(entries)
+        # numpy.fromiter, not lists: at 1M entries a list of 10M Python ints is ~700 MB.
+        lengths = np.fromiter((0 if en is None else len(dict.fromkeys(en.terms)) for en in entries),
+                              dtype=np.int64, count=n_entries)
+        b = np.fromiter((bucket(t) for en in entries if en is not None for t in dict.fromkeys(en.terms)),
+                        dtype=np.int32, count=int(lengths.sum()))
+        e = np.repeat(np.arange(n_entries, dtype=np.int32), lengths)
+        self._df = np.bincount(b, minlength=BUCKETS).astype(np.int32)
+        n = self._n_live
+        w = np.log((n + 1.0) / (self._df[b] + 0.5)) + 0.5  # == idf
+        order = np.lexsort((-w, e))            # by entry, heaviest term first
+        e, b, w = e[order], b[order], w[order]
+        del order
+        starts = np.zeros(n_entries + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        csum = np.zeros(len(w) + 1)
+        np.cumsum(w, out=csum[1:])
+        total = csum[starts[1:]] - csum[starts[:-1]]
+        before = csum[:-1] - np.repeat(csum[starts[:-1]], lengths)  # heavier terms of the same entry
+        del csum
+        is_first = np.zeros(len(w), dtype=bool)
+        is_first[starts[:-1][lengths > 0]] = True
+        # Very common terms are not keys (their postings would dominate the product),
+        # except an entry's rarest term, so every entry has at least one key. An
+        # entry made only of common words can then be missed: the one place where
+        # retrieval is not exact (docs/matching.md).
+        rank = np.arange(len(w)) - np.repeat(starts[:-1], lengths)   # 0 = rarest term of its entry
+        keep = (before < KEY_FRACTION * np.repeat(total, lengths) - 1e-12) & (
+            (self._df[b] <= KEY_MAX_DF) | is_first) & (
+            rank < np.maximum(KEY_MAX, np.repeat(lengths, lengths) * KEY_SHARE))
+        del before, is_first, rank
+        keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
+        kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
+        kmin[lengths == 0] = np.inf
+        self._kt = sparse.csr_matrix((w[keep].astype(np.float32), (b[keep], e[keep])),
+                                     shape=(BUCKETS, max(1, n_entries)))
+        self._kt.sum_duplicates()
+        del keep, e
+        # Entries x buckets with every term's weight: the exact pre-filter of candidates.
+        fw = sparse.csr_matrix((w.astype(np.float32), b, starts if n_entries else np.zeros(2, dtype=np.int64)),
+                               shape=(max(1, n_entries), BUCKETS))
+        fw.sum_duplicates()   # sorts each row; merges terms that share a bucket
+        self._fw = fw
+        self._total = total
+        self._n_terms = np.fromiter((0 if en is None else len(en.terms) for en in entries),
+                                    dtype=np.int32, count=n_entries)
+        self._extra = self._n_terms - np.diff(fw.indptr)[:n_entries].astype(np.int32)  # repeats
+        self._kmin = kmin
+        self._keyed = np.maximum(keyed, 1e-6).astype(np.float32)
+        self._indexed = n_entries
+        self._ft = None
+
+    def _changed(self) -> None:
+        self._wcache.clear()
+        self._cache.clear()
+        self._block_cache.clear()
+        self._ft = None
+        pending = len(self._entries) - self._indexed
+        if pending > max(256, self._indexed // 20):
+            self._compact()
+
+    def _compact(self) -> None:
+        live = [(e.claim, e) for e in self._entries if e is not None]
+        self._entries = []
+        self._by_claim = {}
+        for claim, e in live:
+            self._by_claim.setdefault(claim, []).append(len(self._entries))
+            self._entries.append(e)
+        self._reindex()
+
+    def upsert(self, claim_id: str, texts: Sequence[str]) -> None:
+        """Add or replace one claim's texts; it matches on the very next call."""
+        self._drop(claim_id)
+        self._add(claim_id, texts)
+        self._changed()
+
+    def remove(self, claim_id: str) -> None:
+        """Forget a claim (no error if it is not indexed)."""
+        if self._drop(claim_id):
+            self._changed()
+
+    def _drop(self, claim_id: str) -> bool:
+        ids = self._by_claim.pop(claim_id, None)
+        if not ids:
+            return False
+        for e_id in ids:
+            entry = self._entries[e_id]
+            if entry is not None:
+                for t in set(entry.terms):
+                    self._df[bucket(t)] -= 1
+                self._entries[e_id] = None
+                self._n_live -= 1
+            if e_id < len(self._kmin):
+                self._kmin[e_id] = np.inf
+        return True
+
+    def __len__(self) -> int:
+        return len(self._by_claim)
+
+    # ---- retrieval
+
+    def _candidates(self, units: Sequence[Unit], floor: float) -> list[list[int]]:
+        """Per unit, the entries whose best window could score ``floor`` (best key weight first)."""
+        out: list[list[int]] = [[] for _ in units]
+        if not units or not self._entries:
+            return out
+        # Units x buckets, 1 where the unit has a term: built as CSR directly, each
+        # row's buckets sorted (the canonical form a COO conversion would give).
+        cols: list[int] = []
+        indptr = [0]
+        for unit in units:
+            cols.extend(sorted({bucket(t) for t in unit.termset if t is not None}))
+            indptr.append(len(cols))
+        if self._indexed and cols:
+            q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
+                                   np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
+            s = (q @ self._kt).tocsr()
+            ok = np.flatnonzero(s.data >= self._kmin[s.indices])
+            unit_of = np.searchsorted(s.indptr, ok, side="right") - 1   # the row of each
+            entry_of = s.indices[ok]
+            # Rank by the share of the entry's whole weight that its keys found.
+            key_w = s.data[ok] / self._total[entry_of]
+            if len(entry_of) > PRE_CANDIDATES * len(units):
+                # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
+                # key weight before the exact pre-filter (not exact past this point).
+                # unit_of is sorted already: a stable sort of each unit's run by -key_w
+                # (what np.lexsort((-key_w, unit_of)) gives), cut to its first entries.
+                bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
+                neg = -key_w
+                top = [a + _stable_top(neg[a:b], PRE_CANDIDATES) for a, b in pairwise(bounds) if b > a]
+                top = np.concatenate(top)
+                unit_of, entry_of, key_w = unit_of[top], entry_of[top], key_w[top]
+            if len(entry_of):
+                # The aligner's own first checks, for all pairs at once: the weight of
+                # the entry's terms in the unit (MIN_COVERAGE), and the best score any
+                # window could reach with them (see align). Exact at build-time weights.
+                both = self._fw[entry_of].multiply(q[unit_of]).tocsr()
+                present = np.asarray(both.sum(axis=1)).ravel() * (1 + 1e-5)
+                total = self._total[entry_of]
+                n_claim = self._n_terms[entry_of]
+                common = np.diff(both.indptr) + self._extra[entry_of]
+                sim_max = 2.0 * common / (n_claim + common)
+                cov = np.minimum(present / total, 1.0)
+                best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
+                good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
+                # From here on rank by that bound: a claim pasted whole has 100.
+                unit_of, entry_of, key_w = unit_of[good], entry_of[good], best[good]
+            if len(entry_of) > CANDIDATES_PER_UNIT:
+                # Best bound first, so a cap keeps the most promising entries.
+                order = np.lexsort((-key_w, unit_of))
+                unit_of, entry_of = unit_of[order], entry_of[order]
+            for u, e in zip(unit_of.tolist(), entry_of.tolist()):
+                if len(out[u]) < CANDIDATES_PER_UNIT:
+                    out[u].append(e)
+        # Entries added since the last reindex: checked directly (few by construction).
+        for e_id in range(self._indexed, len(self._entries)):
+            entry = self._entries[e_id]
+            if entry is None:
+                continue
+            needed = set(entry.terms)
+            for u, unit in enumerate(units):
+                if needed.intersection(unit.terms):
+                    out[u].append(e_id)
+        return out
+
+
+def _stable_top(values: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(values, kind="stable")[:k]``, without sorting all of a long array."""
+    if len(values) <= k:
+        return np.argsort(values, kind="stable")
+    kth = np.partition(values, k - 1)[k - 1]
+    less = np.flatnonzero(values < kth)
+    keep = np.sort(np.concatenate((less, np.flatnonzero(values == kth)[:k - len(less)])))
+    return keep[np.argsort(values[keep], kind="stable")]
+
