@@ -4,21 +4,28 @@ and precision/recall/span accuracy on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py                  # everything
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
     .venv/bin/python bench/quality.py --pages-only --threshold 70
+    .venv/bin/python bench/quality.py --pages heldout -v   # one page split, its errors
+    /tmp/semvenv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
+        # with the semantic stage too (a venv with the extra: pip install -e '.[semantic]')
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _datasets import TASKS, datasets_dir, eval_pages  # noqa: E402
+from _datasets import PAGE_SPLITS, TASKS, datasets_dir, eval_pages  # noqa: E402
 
 from claimnotes.matcher import DEFAULT_THRESHOLD, ClaimIndex, find_similar, match_blocks  # noqa: E402
+from claimnotes.semantic import DIMS, Embedder, SemanticIndex  # noqa: E402
 
 
 def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> float:
@@ -30,16 +37,33 @@ def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> floa
     return total / len(relevant) if relevant else 0.0
 
 
-def run_task(task, threshold: float, recall: bool) -> dict[str, float]:
+def run_task(task, threshold: float, recall: bool, embedder=None) -> dict[str, float]:
+    """MAP@5 and P@1 through find_similar (and, with an embedder, through its semantic
+    stage as sem_*, with the milliseconds it adds per query and to the build)."""
     t0 = time.perf_counter()
     index = ClaimIndex.build(task.claims.items())
     build = time.perf_counter() - t0
+    semantic = None
+    if embedder is not None:
+        t0 = time.perf_counter()
+        semantic = SemanticIndex.build(task.claims.items(), embedder)
+        sem_build = time.perf_counter() - t0
+        semantic.embedder = getattr(embedder, "model", embedder)  # queries never come from a cache
     aps, p1, found, returned, correct = [], [], 0, 0, 0
+    sem_aps, sem_p1, lexical_s, semantic_s = [], [], 0.0, 0.0
     for qid, text in task.queries.items():
         rel = task.gold[qid]
+        t0 = time.perf_counter()
         ranked = [cid for cid, _ in find_similar(text, index, limit=5)]
+        lexical_s += time.perf_counter() - t0
         aps.append(average_precision(ranked, rel))
         p1.append(1.0 if ranked[:1] and ranked[0] in rel else 0.0)
+        if semantic is not None:
+            t0 = time.perf_counter()
+            ranked = [cid for cid, _ in find_similar(text, index, limit=5, semantic=semantic)]
+            semantic_s += time.perf_counter() - t0
+            sem_aps.append(average_precision(ranked, rel))
+            sem_p1.append(1.0 if ranked[:1] and ranked[0] in rel else 0.0)
         if recall:
             ms = match_blocks([("q", text)], index, threshold=threshold)
             ids = {m.claim_id for m in ms}
@@ -49,18 +73,47 @@ def run_task(task, threshold: float, recall: bool) -> dict[str, float]:
     n = len(task.queries)
     out = {"queries": n, "claims": len(task.claims), "MAP@5": sum(aps) / n, "P@1": sum(p1) / n,
            "build_s": build}
+    if semantic is not None:
+        out.update({"sem_MAP@5": sum(sem_aps) / n, "sem_P@1": sum(sem_p1) / n,
+                    "sem_added_ms_per_query": 1000 * (semantic_s - lexical_s) / n, "sem_build_s": sem_build})
     if recall:
         out["recall@thr"] = found / n
         out["gold_share_of_matches"] = correct / returned if returned else float("nan")
     return out
 
 
-def run_pages(threshold: float, verbose: bool) -> dict[str, float] | None:
-    store, pages = eval_pages()
+class CachedEmbedder:
+    """Claim vectors from a pickle file (text -> vector), the model for the rest;
+    new vectors are saved back. Only for building: re-runs skip minutes of embedding."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.vectors = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.model = Embedder()
+
+    def embed(self, texts):
+        new = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if new:
+            self.vectors.update(zip(new, self.model.embed(new)))
+            self.path.write_bytes(pickle.dumps(self.vectors))
+        return np.asarray([self.vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), DIMS)
+
+
+# Page figures are also shown at these thresholds, to see how the trade-off moves either way.
+PAGE_THRESHOLDS = (55.0, 70.0)
+
+
+def run_pages(split: str, thresholds: list[float], verbose: bool) -> list[dict[str, float]]:
+    """One row of page-set figures per threshold for one split; verbose lists the errors at the first."""
+    store, pages = eval_pages(split)
     if not pages:
-        return None
+        return []
     index = ClaimIndex.build((c["id"], [c["text"], *c.get("variants", [])]) for c in store
                              if c.get("status", "published") == "published")
+    return [score_pages(pages, index, t, verbose and i == 0) for i, t in enumerate(thresholds)]
+
+
+def score_pages(pages, index: ClaimIndex, threshold: float, verbose: bool) -> dict[str, float]:
     tp = fp = fn = 0
     spans_ok = spans = 0
     for page in pages:
@@ -88,9 +141,23 @@ def run_pages(threshold: float, verbose: bool) -> dict[str, float] | None:
                 fn += 1
                 if verbose:
                     print(f"  FN    {page.slug} {cid}: {want[cid]!r}")
-    return {"pages": len(pages), "pairs": tp + fn, "precision": tp / (tp + fp) if tp + fp else float("nan"),
+    return {"threshold": threshold, "pages": len(pages), "pairs": tp + fn, "TP": tp, "FP": fp, "FN": fn,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
             "recall": tp / (tp + fn) if tp + fn else float("nan"),
             "span_accuracy": spans_ok / spans if spans else float("nan")}
+
+
+def print_pages(split: str, thresholds: list[float], verbose: bool) -> None:
+    print(f"pages {split}", flush=True)
+    rows = run_pages(split, thresholds, verbose)
+    if not rows:
+        print("  no labelled pages yet")
+        return
+    print(f"  {rows[0]['pages']} pages, {rows[0]['pairs']} (page, claim) pairs")
+    print("  threshold  precision  recall  span_accuracy   TP  FP  FN")
+    for r in rows:
+        print(f"  {r['threshold']:9.1f}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['span_accuracy']:13.3f}"
+              f"  {r['TP']:3}  {r['FP']:2}  {r['FN']:2}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -100,22 +167,32 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--splits", default="train,dev")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--no-recall", action="store_true", help="skip match_blocks recall (faster)")
+    ap.add_argument("--semantic", action="store_true",
+                    help="also score find_similar with the semantic stage (needs the semantic extra)")
+    ap.add_argument("--semantic-cache", type=Path, metavar="FILE",
+                    help="keep claim vectors in FILE between runs (the build time is then not the model's)")
     ap.add_argument("--pages-only", action="store_true")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list page-set errors")
+    ap.add_argument("--pages", choices=[*PAGE_SPLITS, "all"],
+                    help="only this labelled page split (all: both as one set); "
+                         "default: dev and heldout, one table each")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="list page-set errors (held-out errors only when --pages names that split)")
     args = ap.parse_args(argv)
     print(f"threshold {args.threshold}")
-    if not args.pages_only:
+    if not (args.pages_only or args.pages):
         root = datasets_dir(args.datasets)
+        embedder = None
+        if args.semantic:
+            embedder = CachedEmbedder(args.semantic_cache) if args.semantic_cache else Embedder()
         for name in args.tasks.split(","):
             for split in args.splits.split(","):
-                r = run_task(TASKS[name](root, split), args.threshold, not args.no_recall)
+                r = run_task(TASKS[name](root, split), args.threshold, not args.no_recall, embedder)
                 print(f"{name:6} {split:5} " + "  ".join(
                     f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()), flush=True)
-    r = run_pages(args.threshold, args.verbose)
-    if r is None:
-        print("pages: fixtures/eval/ has no labelled pages yet")
-    else:
-        print("pages  " + "  ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
+    thresholds = list(dict.fromkeys([args.threshold, *PAGE_THRESHOLDS]))
+    for split in [args.pages] if args.pages else PAGE_SPLITS:
+        # Nobody tunes on the held-out split, so its errors are shown only when asked for by name.
+        print_pages(split, thresholds, args.verbose and (args.pages is not None or split == "dev"))
 
 
 if __name__ == "__main__":

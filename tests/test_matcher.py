@@ -6,6 +6,7 @@ import pytest
 
 from claimnotes.matcher import (DEFAULT_THRESHOLD, ClaimIndex, Match, find_similar, match_blocks,
                                 reference_match_blocks)
+from claimnotes.terms import term_of
 
 CLAIMS = [
     ("chemo-spreads", ["Chemotherapy causes cancer to spread.", "chemo spreads cancer through the body"]),
@@ -85,6 +86,90 @@ def test_overlapping_spans_are_resolved() -> None:
     assert [m.claim_id for m in ms] == ["long"]
 
 
+def test_specific_claim_wins_when_its_span_contains_the_general_one() -> None:
+    index = ClaimIndex.build([("short", ["The Earth is flat."]),
+                              ("long", ["People in Columbus's time believed the Earth was flat."])])
+    text = "My teacher said in Columbus's time most people believed the earth was flat."
+    ms = match_blocks([("b", text)], index)
+    assert [(m.claim_id, m.quote) for m in ms] == [("long", text)]
+    # Not a near tie: on score + SPECIFICITY_BONUS * terms alone "short" (100) would win.
+    assert ms[0].score < 80
+
+
+def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
+    text = "In school Einstein apparently failed at math. Einstein failed math!"
+    (m,) = match_blocks([("b", text)], index)
+    assert m.quote == "In school Einstein apparently failed at math."
+    assert m.score < 100   # the second sentence scores 100, but comes later
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("I can't believe bats are blind!", "bats-blind"),          # surprise: the writer takes it as true
+    ("I couldn't believe that chemo spreads cancer through the body.", "chemo-spreads"),
+    ("I don't believe bats are blind.", None),                  # disbelief still negates
+    ("Bats are not blind, I can't believe people think so.", None),
+    ("Isn't it true that vaccines cause autism?", "vaccines-autism"),   # a question puts it forward
+    ("Don't you think the Earth is flat?", "earth-flat"),
+    ("You can't deny that vaccines cause autism.", "vaccines-autism"),
+    ("There's no denying that cancer is a fungus.", "cancer-fungus"),
+])
+def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> None:
+    assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("wore", "wear"), ("frozen", "freeze"), ("struck", "strikes"), ("thought", "think"),
+    ("burnt", "burned"), ("wolves", "wolf"), ("fungi", "fungus"), ("maths", "math"),
+    ("mathematics", "math"), ("ppl", "people"), ("secs", "seconds"),
+    ("colour", "colors"), ("favourite", "favorite"), ("behaviour", "behavior"), ("centre", "center"),
+    ("kilometres", "kilometers"), ("leukaemia", "leukemia"), ("oestrogen", "estrogen"),
+    ("diarrhoea", "diarrhea"), ("paediatric", "pediatric"), ("grey", "gray"),
+    ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
+])
+def test_word_forms_share_a_term(a: str, b: str) -> None:
+    assert term_of(a) == term_of(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("saw", "see"), ("left", "leave"), ("shot", "shoot"), ("found", "find"),   # also other words
+    ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
+])
+def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
+    assert term_of(a) != term_of(b)
+
+
+def test_chat_spellings_are_stopwords(index: ClaimIndex) -> None:
+    (m,) = match_blocks([("b", "omg bats r blind")], index)
+    assert m.claim_id == "bats-blind" and m.score == 100.0   # "r" is not an extra word
+
+
+def test_pronoun_subject_reads_a_name_written_before() -> None:
+    index = ClaimIndex.build([("wall", ["The Great Wall of China is visible from space."]), *CLAIMS])
+    blocks = [("b0", "We hiked the Great Wall today."), ("b1", "My guide said it is visible from space.")]
+    ms = match_blocks(blocks, index)
+    assert [(m.block_id, m.claim_id, m.quote) for m in ms] == [
+        ("b1", "wall", "My guide said it is visible from space.")]
+    assert ms == reference_match_blocks(blocks, index)
+    assert match_blocks(blocks[1:], index) == []      # no name before: nothing to stand for
+    assert match_blocks(blocks[::-1], index) == []    # a name written after does not count
+
+
+def test_pronoun_match_must_rest_on_the_sentence_itself() -> None:
+    index = ClaimIndex.build([("acorn", ["Kristi Thibaut was an ACORN lobbyist."]), *CLAIMS])
+    names = ("b0", "Yesterday Rep. Kristi Thibaut met people from ACORN.")
+    # The names alone would make the claim; the sentence adds nothing of it.
+    assert match_blocks([names, ("b1", "Later she said it was a long day.")], index) == []
+    (m,) = match_blocks([names, ("b1", "Everyone knows she was a lobbyist.")], index)
+    assert (m.claim_id, m.block_id) == ("acorn", "b1")
+
+
+def test_first_word_of_a_sentence_is_not_a_name_for_a_pronoun(index: ClaimIndex) -> None:
+    nurse = ("b1", "The nurse said it can cause autism, which is nonsense.")
+    assert match_blocks([("b0", "Vaccines are free at the clinic this week."), nurse], index) == []
+    (m,) = match_blocks([("b0", "Free Vaccines at the clinic this week."), nurse], index)
+    assert m.claim_id == "vaccines-autism" and m.block_id == "b1"
+
+
 def test_two_claims_in_one_sentence_keep_their_own_words(index: ClaimIndex) -> None:
     ms = match_blocks([("b", "They say vaccines cause autism and that cancer is a fungus.")], index)
     quotes = {m.claim_id: m.quote for m in ms}
@@ -133,6 +218,21 @@ def test_many_upserts_compact_and_still_match() -> None:
     assert len(index) == len(CLAIMS) + 300
     assert found("Zorblax7 causes quintessential flibber7 syndrome.", index)[0][0] == "c7"
     assert found("Zorblax8 causes quintessential flibber8 syndrome.", index) == []
+
+
+def test_update_applies_a_batch_and_matches_on_next_call() -> None:
+    index = ClaimIndex.build(CLAIMS)
+    text = "Goldfish have a three second memory."
+    assert found(text, index) == []          # also fills the cache
+    batch = [(f"c{i}", [f"Zorblax{i} causes quintessential flibber{i} syndrome."]) for i in range(600)]
+    gone = CLAIMS[0][0]
+    index.update([*batch, ("goldfish", ["Goldfish have a 3-second memory."])], removals=[gone, "never-there"])
+    assert len(index) == len(CLAIMS) - 1 + 601
+    assert index._indexed == len(index._entries)   # more than 256 new entries: rebuilt, none pending
+    assert found(text, index) == [("goldfish", text)]
+    assert found("Zorblax7 causes quintessential flibber7 syndrome.", index)[0][0] == "c7"
+    gone_text = CLAIMS[0][1][0]
+    assert all(claim != gone for claim, _ in found(gone_text, index))
 
 
 def test_empty_index_and_empty_input() -> None:

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: handle_unexpected_error,
         },
         on_startup=[_startup],
-        state=State({"settings": settings, "live": LiveIndex()}),
+        state=State({"settings": settings, "live": LiveIndex(semantic=settings.semantic)}),
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins), allow_origin_regex=EXTENSION_ORIGINS,
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],

@@ -14,17 +14,18 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
-from claimnotes.terms import Entry, Unit, analyse
+from claimnotes.terms import Entry, Unit, analyse, is_term
 
 if TYPE_CHECKING:
-    from claimnotes.matcher import Found
+    from claimnotes.matcher import Block
 
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
 KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
@@ -34,6 +35,7 @@ CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 _MASK = BUCKETS - 1
+_terms = attrgetter("terms")
 
 
 @lru_cache(maxsize=1 << 20)
@@ -49,7 +51,7 @@ class ClaimIndex:
 
     def __init__(self) -> None:
         self._entries: list[Entry | None] = []
-        self._by_claim: dict[str, list[int]] = {}
+        self._by_claim: dict[str, tuple[int, ...]] = {}
         self._df = np.zeros(BUCKETS, dtype=np.int32)
         self._n_live = 0
         self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
@@ -57,7 +59,7 @@ class ClaimIndex:
         self._indexed = 0                            # entries [0, _indexed) are in _kt
         self._ft: tuple[sparse.csr_matrix, list[str]] | None = None  # buckets x claims, BM25 (lazy)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
-        self._block_cache: OrderedDict[str, list[Found]] = OrderedDict()
+        self._block_cache: OrderedDict[str, Block] = OrderedDict()
         self._wcache: dict[int, dict[str, float]] = {}
 
     # ---- building
@@ -72,7 +74,7 @@ class ClaimIndex:
         return index
 
     def _add(self, claim_id: str, texts: Sequence[str], count: bool = True) -> None:
-        ids = self._by_claim.setdefault(claim_id, [])
+        ids = list(self._by_claim.get(claim_id, ()))
         seen: set[tuple[str, ...]] = set()
         for text in texts:
             if not isinstance(text, str):
@@ -87,8 +89,8 @@ class ClaimIndex:
                 for t in set(entry.terms):
                     self._df[bucket(t)] += 1
             self._n_live += 1
-        if not ids:
-            del self._by_claim[claim_id]
+        if ids:
+            self._by_claim[claim_id] = tuple(ids)  # a tuple: 30 bytes less than a list, x 1M claims
 
     def _weights(self, terms: Iterable[str]) -> dict[str, float]:
         n = self._n_live
@@ -102,39 +104,53 @@ class ClaimIndex:
         return w
 
     def _reindex(self) -> None:
-        """(Re)build the key postings and the entry matrix over every live entry (numpy)."""
+        """(Re)build the key postings and the entry matrix over every entry (numpy).
+
+        Called by build() and _compact() only, so no entry is None here. Memory: at
+        1M entries every array over all terms is 10M long, so they are int32 where
+        they can be and dropped as soon as they are used (the peak of a 1M build).
+        """
         entries = self._entries
         n_entries = len(entries)
-        # numpy.fromiter, not lists: at 1M entries a list of 10M Python ints is ~700 MB.
-        lengths = np.fromiter((0 if en is None else len(dict.fromkeys(en.terms)) for en in entries),
-                              dtype=np.int64, count=n_entries)
-        b = np.fromiter((bucket(t) for en in entries if en is not None for t in dict.fromkeys(en.terms)),
-                        dtype=np.int32, count=int(lengths.sum()))
-        e = np.repeat(np.arange(n_entries, dtype=np.int32), lengths)
-        self._df = np.bincount(b, minlength=BUCKETS).astype(np.int32)
-        n = self._n_live
-        w = np.log((n + 1.0) / (self._df[b] + 0.5)) + 0.5  # == idf
-        order = np.lexsort((-w, e))            # by entry, heaviest term first
-        e, b, w = e[order], b[order], w[order]
-        del order
+        # numpy.fromiter over C iterators, not lists: a list of 10M Python ints is ~700 MB.
+        lengths = np.fromiter(map(len, map(dict.fromkeys, map(_terms, entries))),
+                              dtype=np.int32, count=n_entries)
         starts = np.zeros(n_entries + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
-        csum = np.zeros(len(w) + 1)
+        n_terms = int(starts[-1])
+        b = np.fromiter(map(bucket, chain.from_iterable(map(dict.fromkeys, map(_terms, entries)))),
+                        dtype=np.int32, count=n_terms)
+        self._df = df = np.bincount(b, minlength=BUCKETS).astype(np.int32)
+        e = np.repeat(np.arange(n_entries, dtype=np.int32), lengths)
+        # By entry, heaviest (rarest) term first, ties in text order: IDF falls as df
+        # grows, so this is a stable sort by (entry, df).
+        order = np.argsort((e.astype(np.int64) << 32) | df[b], kind="stable")
+        b = b[order]
+        del order
+        n = self._n_live
+        w = np.log((n + 1.0) / (df[b] + 0.5)) + 0.5  # == idf
+        csum = np.zeros(n_terms + 1)
         np.cumsum(w, out=csum[1:])
         total = csum[starts[1:]] - csum[starts[:-1]]
-        before = csum[:-1] - np.repeat(csum[starts[:-1]], lengths)  # heavier terms of the same entry
+        before = np.repeat(csum[starts[:-1]], lengths)
+        np.subtract(csum[:-1], before, out=before)  # weight of heavier terms of the same entry
         del csum
-        is_first = np.zeros(len(w), dtype=bool)
-        is_first[starts[:-1][lengths > 0]] = True
         # Very common terms are not keys (their postings would dominate the product),
         # except an entry's rarest term, so every entry has at least one key. An
         # entry made only of common words can then be missed: the one place where
         # retrieval is not exact (docs/matching.md).
-        rank = np.arange(len(w)) - np.repeat(starts[:-1], lengths)   # 0 = rarest term of its entry
-        keep = (before < KEY_FRACTION * np.repeat(total, lengths) - 1e-12) & (
-            (self._df[b] <= KEY_MAX_DF) | is_first) & (
-            rank < np.maximum(KEY_MAX, np.repeat(lengths, lengths) * KEY_SHARE))
-        del before, is_first, rank
+        keep = before < np.repeat(KEY_FRACTION * total - 1e-12, lengths)
+        del before
+        is_first = np.zeros(n_terms, dtype=bool)
+        is_first[starts[:-1][lengths > 0]] = True
+        keep &= (df[b] <= KEY_MAX_DF) | is_first
+        del is_first
+        # At most max(KEY_MAX, KEY_SHARE * distinct terms) keys: a term's rank in its
+        # entry (0 = rarest) must be below that.
+        max_keys = np.ceil(np.maximum(KEY_MAX, lengths * KEY_SHARE)).astype(np.int64)
+        index_dtype = np.int32 if n_terms < 2**31 else np.int64
+        keep &= np.arange(n_terms, dtype=index_dtype) < np.repeat(
+            (starts[:-1] + max_keys).astype(index_dtype), lengths)
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         kmin[lengths == 0] = np.inf
@@ -143,13 +159,14 @@ class ClaimIndex:
         self._kt.sum_duplicates()
         del keep, e
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
-        fw = sparse.csr_matrix((w.astype(np.float32), b, starts if n_entries else np.zeros(2, dtype=np.int64)),
+        fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
+                                else np.zeros(2, dtype=index_dtype)),
                                shape=(max(1, n_entries), BUCKETS))
+        del w, b
         fw.sum_duplicates()   # sorts each row; merges terms that share a bucket
         self._fw = fw
         self._total = total
-        self._n_terms = np.fromiter((0 if en is None else len(en.terms) for en in entries),
-                                    dtype=np.int32, count=n_entries)
+        self._n_terms = np.fromiter(map(len, map(_terms, entries)), dtype=np.int32, count=n_entries)
         self._extra = self._n_terms - np.diff(fw.indptr)[:n_entries].astype(np.int32)  # repeats
         self._kmin = kmin
         self._keyed = np.maximum(keyed, 1e-6).astype(np.float32)
@@ -168,21 +185,34 @@ class ClaimIndex:
     def _compact(self) -> None:
         live = [(e.claim, e) for e in self._entries if e is not None]
         self._entries = []
-        self._by_claim = {}
+        by_claim: dict[str, list[int]] = {}
         for claim, e in live:
-            self._by_claim.setdefault(claim, []).append(len(self._entries))
+            by_claim.setdefault(claim, []).append(len(self._entries))
             self._entries.append(e)
+        self._by_claim = {claim: tuple(ids) for claim, ids in by_claim.items()}
         self._reindex()
 
     def upsert(self, claim_id: str, texts: Sequence[str]) -> None:
         """Add or replace one claim's texts; it matches on the very next call."""
-        self._drop(claim_id)
-        self._add(claim_id, texts)
-        self._changed()
+        self.update([(claim_id, texts)])
 
     def remove(self, claim_id: str) -> None:
         """Forget a claim (no error if it is not indexed)."""
-        if self._drop(claim_id):
+        self.update(removals=[claim_id])
+
+    def update(self, upserts: Iterable[tuple[str, Sequence[str]]] = (),
+               removals: Iterable[str] = ()) -> None:
+        """Forget ``removals``, then add or replace each ``(claim_id, texts)`` of
+        ``upserts``; every change matches on the very next call. The matrices are
+        rebuilt at most once, however many claims change (an import's batch)."""
+        changed = False
+        for claim_id in removals:
+            changed |= self._drop(claim_id)
+        for claim_id, texts in upserts:
+            self._drop(claim_id)
+            self._add(claim_id, texts)
+            changed = True
+        if changed:
             self._changed()
 
     def _drop(self, claim_id: str) -> bool:
@@ -215,14 +245,15 @@ class ClaimIndex:
         cols: list[int] = []
         indptr = [0]
         for unit in units:
-            cols.extend(sorted({bucket(t) for t in unit.termset if t is not None}))
+            cols.extend(sorted(set(map(bucket, filter(is_term, unit.termset)))))
             indptr.append(len(cols))
         if self._indexed and cols:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
             s = (q @ self._kt).tocsr()
             ok = np.flatnonzero(s.data >= self._kmin[s.indices])
-            unit_of = np.searchsorted(s.indptr, ok, side="right") - 1   # the row of each
+            # The row of each pair: one binary search per row, not per pair (~280k at 1M).
+            unit_of = np.repeat(np.arange(len(units)), np.diff(np.searchsorted(ok, s.indptr)))
             entry_of = s.indices[ok]
             # Rank by the share of the entry's whole weight that its keys found.
             key_w = s.data[ok] / self._total[entry_of]
@@ -255,9 +286,11 @@ class ClaimIndex:
                 # Best bound first, so a cap keeps the most promising entries.
                 order = np.lexsort((-key_w, unit_of))
                 unit_of, entry_of = unit_of[order], entry_of[order]
-            for u, e in zip(unit_of.tolist(), entry_of.tolist()):
-                if len(out[u]) < CANDIDATES_PER_UNIT:
-                    out[u].append(e)
+            # unit_of is sorted: each unit's entries are one run, cut to the cap.
+            bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
+            for u, (a, b) in enumerate(pairwise(bounds)):
+                if b > a:
+                    out[u] = entry_of[a:min(b, a + CANDIDATES_PER_UNIT)].tolist()
         # Entries added since the last reindex: checked directly (few by construction).
         for e_id in range(self._indexed, len(self._entries)):
             entry = self._entries[e_id]

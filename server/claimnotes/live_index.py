@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from claimnotes.matcher import ClaimIndex, Match, find_similar, match_blocks
 from claimnotes.schemas import Claim, ClaimCard
+from claimnotes.semantic import Embedder, SemanticIndex
 from claimnotes.store import ClaimStore
 
 
@@ -29,11 +30,15 @@ PREVIEW_ID = "\x00preview"
 class LiveIndex:
     """A ClaimIndex plus the reader-facing cards of the claims it holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, semantic: bool = False) -> None:
         # The matcher's index is not thread-safe, and a match must see one
         # consistent store version, so reads and updates share one lock.
         self._lock = threading.Lock()
         self._index = ClaimIndex.build([])
+        # The optional embedding stage for similar(); loading the model fails at
+        # once, with the install hint, when the `semantic` extra is missing.
+        self._embedder = Embedder() if semantic else None
+        self._semantic: SemanticIndex | None = None
         self._cards: dict[str, ClaimCard] = {}
         self.version = -1
 
@@ -43,6 +48,9 @@ class LiveIndex:
             version = store.store_version()
             claims = list(store.published())
             self._index = ClaimIndex.build((c.id, [c.text, *c.variants]) for c in claims)
+            if self._embedder is not None:
+                self._semantic = SemanticIndex.build(((c.id, [c.text, *c.variants]) for c in claims),
+                                                     self._embedder)
             self._cards = {c.id: claim_card(c) for c in claims}
             self.version = version
 
@@ -58,13 +66,19 @@ class LiveIndex:
             version = store.store_version()
             if version == self.version:
                 return
+            upserts: list[tuple[str, list[str]]] = []
+            removals: list[str] = []
             for claim in store.changed_since(self.version):
                 if claim.status == "published":
-                    self._index.upsert(claim.id, [claim.text, *claim.variants])
+                    upserts.append((claim.id, [claim.text, *claim.variants]))
                     self._cards[claim.id] = claim_card(claim)
                 elif claim.id in self._cards:
-                    self._index.remove(claim.id)
+                    removals.append(claim.id)
                     del self._cards[claim.id]
+            # One batch: the index is rebuilt at most once, not once per few hundred claims.
+            self._index.update(upserts, removals)
+            if self._semantic is not None:
+                self._semantic.update(upserts, removals)
             self.version = version
 
     def match(self, store: ClaimStore, blocks: Sequence[tuple[str, str]], *,
@@ -97,7 +111,8 @@ class LiveIndex:
     def similar(self, store: ClaimStore, text: str, limit: int) -> list[tuple[ClaimCard, float]]:
         with self._lock:
             self._catch_up(store)
-            return [(self._cards[cid], score) for cid, score in find_similar(text, self._index, limit=limit)]
+            found = find_similar(text, self._index, limit=limit, semantic=self._semantic)
+            return [(self._cards[cid], score) for cid, score in found]
 
     def __len__(self) -> int:
         return len(self._cards)

@@ -16,7 +16,10 @@ Pipeline for a page:
 3. Verification: the word-level aligner (aligner.py) finds the window of the unit
    that best covers the entry's terms and scores it (coverage, density, order)
    with guards for names, numbers and negation.
-4. Per block: best span per claim, overlaps resolved by score, UTF-16 offsets.
+4. Sentences with a subject pronoun are also scored with the pronoun replaced by a
+   name written before it on the page (pronouns.py).
+5. Per block: first span per claim, overlaps resolved (the more specific claim
+   first, then by score), UTF-16 offsets.
 
 ``find_similar`` (similar.py) ranks claims for one text without a threshold.
 ``reference_match_blocks`` runs step 3 against every entry (no retrieval): the
@@ -25,12 +28,14 @@ simple loop the fast path is tested against.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 
 import msgspec
 
 from claimnotes.aligner import align
 from claimnotes.claim_index import ClaimIndex
+from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
@@ -60,9 +65,12 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
 
 # ---------------------------------------------------------------- matching
 
-def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex,
-                  threshold: float) -> list[tuple[str, int, int, float, dict[str, float]]]:
-    best: dict[str, tuple[str, int, int, float, dict[str, float]]] = {}
+Result = tuple[str, int, int, float, dict[str, float]]
+# (claim id, first token, last token, score, parts): one claim's best window in a unit
+
+
+def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float) -> list[Result]:
+    best: dict[str, Result] = {}
     for e_id in entry_ids:
         entry = index._entries[e_id]
         if entry is None:
@@ -81,14 +89,13 @@ Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
 # (claim id, start, end in code points, score, parts, sentence span)
 
 
-def _found_in(units: Sequence[Unit], results: Sequence[Sequence[tuple[str, int, int, float, dict[str, float]]]]
-              ) -> list[Found]:
+def _found_in(units: Sequence[Unit], results: Sequence[Sequence[Result]]) -> list[Found]:
     return [(claim, u.tokens[i].start, u.tokens[j].end, score, parts, u.sent)
             for u, res in zip(units, results) for claim, i, j, score, parts in res]
 
 
 def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float, explain: bool) -> list[Match]:
-    """Best span per claim, overlaps resolved, each span widened to its sentence."""
+    """First span per claim, overlaps resolved, each span widened to its sentence."""
     if not found:
         return []
     per_claim: dict[str, Found] = {}
@@ -96,13 +103,19 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
         if f[3] < threshold:
             continue
         prev = per_claim.get(f[0])
-        # Best score; on a tie the shorter sentence (a pair loses to its own half), then the first.
-        if prev is None or f[3] > prev[3] or (f[3] == prev[3] and (
-                (f[5][1] - f[5][0], f[1]) < (prev[5][1] - prev[5][0], prev[1]))):
+        # The first mention (a reader meets the note where the claim is first made); on
+        # a tie the best score, then the shorter sentence (a pair loses to its own half).
+        if prev is None or (f[1], -f[3], f[5][1] - f[5][0]) < (prev[1], -prev[3], prev[5][1] - prev[5][0]):
             per_claim[f[0]] = f
-    # Overlaps are judged on the aligned words: best score first, and a claim that
-    # matches more terms (the more specific one) gets a head start.
-    ranked = sorted(per_claim.values(), key=lambda f: (
+    # A claim whose aligned words lie inside the span of a claim that matches more
+    # terms is the general part of a more specific claim ("The Earth is flat" inside
+    # "in Columbus's day most people believed the earth was flat"): the specific wins.
+    kept = [f for f in per_claim.values() if not any(
+        g[1] <= f[1] and f[2] <= g[2] and g[4].get("terms", 0.0) > f[4].get("terms", 0.0)
+        for g in per_claim.values())]
+    # Other overlaps are judged on the aligned words: best score first, and a claim
+    # that matches more terms (the more specific one) gets a head start.
+    ranked = sorted(kept, key=lambda f: (
         -(f[3] + SPECIFICITY_BONUS * f[4].get("terms", 0.0)), f[1], f[0]))
     chosen: list[Found] = []
     for f in ranked:
@@ -140,56 +153,107 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     explain: include each match's score parts.
     """
     if threshold < _FLOOR:
-        return _match_uncached(blocks, index, threshold, explain)
-    block_cache, unit_cache = index._block_cache, index._cache
-    local: dict[str, list[Found]] = {}
-    pending: dict[str, list[Unit]] = {}
+        def fresh(units: Sequence[Unit]) -> list[list[Result]]:
+            cands = index._candidates(units, threshold)
+            return [_unit_results(u, ids, index, threshold) for u, ids in zip(units, cands)]
+        return _match_page(blocks, {}, fresh, threshold, explain)[0]
+    block_cache = index._block_cache
+    known: dict[str, Block] = {}
     for _, text in blocks:
-        if text in local or text in pending:
-            continue
-        hit = block_cache.get(text)
+        hit = None if text in known else block_cache.get(text)
         if hit is not None:
             block_cache.move_to_end(text)
-            local[text] = hit
-        else:
-            pending[text] = sentence_units(text)
-    if pending:
-        todo: dict[str, Unit] = {}
-        for units in pending.values():
-            for u in units:
-                if u.key not in unit_cache:
-                    todo.setdefault(u.key, u)
-        if todo:
-            fresh = list(todo.values())
-            for u, ids in zip(fresh, index._candidates(fresh, _FLOOR)):
-                unit_cache[u.key] = _unit_results(u, ids, index, _FLOOR)
-                if len(unit_cache) > CACHE_SIZE:
-                    unit_cache.popitem(last=False)
-        for text, units in pending.items():
-            results = []
-            for u in units:
-                res = unit_cache.get(u.key)
-                if res is None:  # evicted within this call
-                    res = _unit_results(u, index._candidates([u], _FLOOR)[0], index, _FLOOR)
-                results.append(res)
-            local[text] = block_cache[text] = _found_in(units, results)
-            if len(block_cache) > BLOCK_CACHE_SIZE:
-                block_cache.popitem(last=False)
-    out: list[Match] = []
-    for bid, text in blocks:
-        out.extend(_resolve(bid, text, local[text], threshold, explain))
+            known[text] = hit
+    out, new = _match_page(blocks, known, lambda units: _cached_results(units, index), threshold, explain)
+    for text, block in new.items():
+        block_cache[text] = block
+        if len(block_cache) > BLOCK_CACHE_SIZE:
+            block_cache.popitem(last=False)
     return out
 
 
-def _match_uncached(blocks: Sequence[tuple[str, str]], index: ClaimIndex, threshold: float,
-                    explain: bool) -> list[Match]:
+def _cached_results(units: Sequence[Unit], index: ClaimIndex) -> list[list[Result]]:
+    """Each unit's results at or above ``_FLOOR``, through the unit cache."""
+    unit_cache = index._cache
+    todo: dict[str, Unit] = {}
+    for u in units:
+        if u.key not in unit_cache:
+            todo.setdefault(u.key, u)
+    if todo:
+        fresh = list(todo.values())
+        for u, ids in zip(fresh, index._candidates(fresh, _FLOOR)):
+            unit_cache[u.key] = _unit_results(u, ids, index, _FLOOR)
+            if len(unit_cache) > CACHE_SIZE:
+                unit_cache.popitem(last=False)
+    results = []
+    for u in units:
+        res = unit_cache.get(u.key)
+        if res is None:  # evicted within this call
+            res = _unit_results(u, index._candidates([u], _FLOOR)[0], index, _FLOOR)
+        results.append(res)
+    return results
+
+
+Block = tuple[list[Found], list[Name], list[tuple[Unit, int]]]
+# a block analysed: its found spans, the names it writes, its units with a pronoun subject
+
+
+def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
+    """Each pronoun once, in the shortest unit that has it first (its sentence, not a pair)."""
+    prons: dict[int, tuple[Unit, int]] = {}
+    for u in units:
+        k = pronoun_at(u)
+        if k is not None:
+            at = u.tokens[k].start
+            if at not in prons or len(u.tokens) < len(prons[at][0].tokens):
+                prons[at] = (u, k)
+    return list(prons.values())
+
+
+def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
+                results_for: Callable[[Sequence[Unit]], list[list[Result]]],
+                threshold: float, explain: bool) -> tuple[list[Match], dict[str, Block]]:
+    """The matches of a page, and its blocks not in ``known``, analysed.
+
+    The sentences of the new blocks, and every block's pronoun sentences read with
+    the names written before them (pronouns.py), are scored in one batch."""
+    fresh: dict[str, list[Unit]] = {}
+    context = {text: block[1:] for text, block in known.items()}
+    for _, text in blocks:
+        if text not in context:
+            units = fresh[text] = sentence_units(text)
+            context[text] = (names_in(units), _pronoun_units(units))
+    extra: list[Unit] = []
+    put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
+    bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
+    before: list[Name] = []   # names of the earlier blocks, in page order
+    for _, text in blocks:
+        names, prons = context[text]
+        for u, k in prons:
+            at = u.tokens[k].start
+            own = [n for n in names if n[-1].end <= at]
+            named = with_names(u, k, chain(reversed(own), reversed(before)))
+            if named is not None:
+                extra.append(named)
+                put.append((k, len(named.tokens) - len(u.tokens) + 1))
+        bounds.append(len(extra))
+        before.extend(names)
+    todo = [u for units in fresh.values() for u in units] + extra
+    results = results_for(todo) if todo else []
+    analysed, new = dict(known), {}
+    pos = 0
+    for text, units in fresh.items():
+        new[text] = analysed[text] = (_found_in(units, results[pos:pos + len(units)]), *context[text])
+        pos += len(units)
+    extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])]])
+                   for u, (k, added), r in zip(extra, put, results[pos:])]
     out: list[Match] = []
-    for bid, text in blocks:
-        units = sentence_units(text)
-        cands = index._candidates(units, threshold)
-        results = [_unit_results(u, ids, index, threshold) for u, ids in zip(units, cands)]
-        out.extend(_resolve(bid, text, _found_in(units, results), threshold, explain))
-    return out
+    for n, (bid, text) in enumerate(blocks):
+        found = analysed[text][0]
+        if bounds[n + 1] > bounds[n]:
+            found = found + [f for fs in extra_found[bounds[n]:bounds[n + 1]] for f in fs]
+        out.extend(_resolve(bid, text, found, threshold, explain))
+    return out, new
 
 
 # The cache stores results above this floor so that any threshold at or above it
@@ -201,11 +265,6 @@ BLOCK_CACHE_SIZE = 5_000  # whole blocks (nav bars, footers and reloads repeat v
 def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
                            threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """The simple loop: every unit against every entry, no retrieval, no cache."""
-    out: list[Match] = []
     everything = range(len(index._entries))
-    for bid, text in blocks:
-        units = sentence_units(text)
-        results = [_unit_results(u, everything, index, threshold) for u in units]
-        out.extend(_resolve(bid, text, _found_in(units, results), threshold, False))
-    return out
-
+    return _match_page(blocks, {}, lambda units: [_unit_results(u, everything, index, threshold) for u in units],
+                       threshold, False)[0]

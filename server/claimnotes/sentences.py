@@ -23,9 +23,14 @@ jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 # A stop, any closing quotes/brackets, then the whitespace that follows; a run
 # of emoji before whitespace (chat uses them as full stops); or a line break.
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+# Every branch starts with a character class (no lookbehind), so the regex engine
+# skips ahead to the next candidate character in C instead of trying each
+# position. A run matched from its first character cannot match from inside
+# either: the scan starts after the previous match, and a run that fails from
+# its start fails from any later character too (same end).
 _BREAK_RE = re.compile(
-    r"(?<![.!?\u2026])[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
-    rf"|(?<![{_EMOJI}])[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
+    r"[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
+    rf"|[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
 # "Q3: ", "u/old_school_tech: " (at most three words before the colon).
@@ -128,7 +133,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             bullet = _BULLET_RE.match(text, a, b)
             if bullet:
                 a = bullet.end()
-            label = _LABEL_RE.match(text, a, b)
+            label = _LABEL_RE.match(text, a, b) if text.find(":", a, b) >= 0 else None  # find: cheap
             if label:
                 a = label.end()
         while a < b and not text[a].isalnum() and text[a] not in _EDGE_KEEP:

@@ -36,6 +36,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     curator_rate_limit: int = 1_200
     """Requests per minute one client may send to the curator endpoints (0 turns the limit off)."""
 
+    semantic: bool = False
+    """Re-rank similar claims with sentence embeddings (CLAIMNOTES_SEMANTIC=1; needs the `semantic` extra)."""
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from CLAIMNOTES_* variables, then explicit overrides."""
@@ -52,6 +55,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if env.get("CLAIMNOTES_CORS_ORIGINS"):
             values["cors_origins"] = tuple(
                 o.strip() for o in env["CLAIMNOTES_CORS_ORIGINS"].split(",") if o.strip())
+        if "CLAIMNOTES_SEMANTIC" in env:
+            values["semantic"] = env["CLAIMNOTES_SEMANTIC"] in ("1", "true", "yes")
         for name, var in (("match_rate_limit", "CLAIMNOTES_MATCH_RATE_LIMIT"),
                           ("curator_rate_limit", "CLAIMNOTES_CURATOR_RATE_LIMIT")):
             if var in env:

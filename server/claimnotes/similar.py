@@ -5,25 +5,36 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from claimnotes.aligner import align
 from claimnotes.claim_index import BUCKETS, ClaimIndex, bucket
-from claimnotes.terms import analyse, make_unit
+from claimnotes.synonyms import STOPWORDS
+from claimnotes.terms import Unit, analyse, make_unit, term_of
 from claimnotes.textnorm import tokenize
+
+if TYPE_CHECKING:
+    from claimnotes.semantic import SemanticIndex
 
 _BM25_K1 = 1.2
 _BM25_B = 0.5
 RERANK = 50          # claims re-scored with the aligner in find_similar
 BM25_SHARE = 0.9     # find_similar score = this * BM25 (relative to the best) + rest * aligner
 BIGRAMS = False      # BM25 also counts adjacent term pairs (phrases)
+SEMANTIC_RECALL = 20  # with the semantic stage: claims nearest in meaning added to the candidates
+SEMANTIC_SHARE = 0.8  # with the semantic stage: score = this * 100 * cosine + rest * lexical score
 
 _URL_RE = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*")
 _TRAILER_RE = re.compile(r"\s[\u2014-]\s[^\u2014\n]{0,80}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TAG_RE = re.compile(r"[#@](\w+)")
+GLUED_WORD = (7, 30)  # an unknown word this long (letters) may be two glued words; longer
+                      # ones are left alone (each split costs two look-ups: bounded work)
+GLUED_PART = 3       # a glued word is split only into parts of at least this many letters
+_GLUED_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]{%d,%d}(?![A-Za-z])" % GLUED_WORD)
 
 
 def _query_text(text: str) -> str:
@@ -31,6 +42,31 @@ def _query_text(text: str) -> str:
     text = _TRAILER_RE.sub(" ", text)
     text = _URL_RE.sub(" ", text)
     return _TAG_RE.sub(lambda m: " " + _CAMEL_RE.sub(" ", m.group(1)) + " ", text)
+
+
+def _split_glued(text: str, index: ClaimIndex) -> str:
+    """Words the index has never seen, split in two words it knows: "singlepayer",
+    "HillaryClinton" (handles, debate transcripts that dropped hyphens). Of the
+    possible splits, the one whose rarer part is most common wins."""
+    def df(word: str) -> int:
+        return int(index._df[bucket(term_of(word))])
+
+    def split(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in STOPWORDS or df(low):
+            return word
+        best, best_df = word, 0
+        for i in range(GLUED_PART, len(low) - GLUED_PART + 1):
+            a, b = low[:i], low[i:]
+            if a in STOPWORDS or b in STOPWORDS:
+                continue
+            common = min(df(a), df(b))
+            if common > best_df:
+                best, best_df = f"{word[:i]} {word[i:]}", common
+        return best
+
+    return _GLUED_RE.sub(split, text)
 
 
 def _doc_terms(terms: Sequence[str]) -> list[str]:
@@ -73,41 +109,67 @@ def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str]]:
     return index._ft
 
 
-def find_similar(text: str, index: ClaimIndex, *, limit: int = 10) -> list[tuple[str, float]]:
+_COLUMNS: tuple[list[str], dict[str, int]] = ([], {})
+
+
+def _columns(claims: list[str]) -> dict[str, int]:
+    """claim id -> BM25 column, kept for the last claim list (~2 ms a query saved at 20k claims)."""
+    global _COLUMNS
+    if _COLUMNS[0] is not claims:
+        _COLUMNS = (claims, {claim: c for c, claim in enumerate(claims)})
+    return _COLUMNS[1]
+
+
+def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
+                 semantic: SemanticIndex | None = None) -> list[tuple[str, float]]:
     """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold.
 
-    BM25 over each claim's texts (terms and term pairs) picks ``RERANK`` claims;
-    the word aligner re-scores them; the two are blended (``BM25_SHARE``).
+    BM25 over each claim's texts picks ``RERANK`` claims; the word aligner
+    re-scores them; the two are blended (``BM25_SHARE``). With ``semantic`` (the
+    optional embedding stage, semantic.py) the ``SEMANTIC_RECALL`` claims nearest
+    in meaning join the candidates, and the embedding cosine takes
+    ``SEMANTIC_SHARE`` of the score.
     """
     if limit <= 0 or not index._by_claim:
         return []
-    plain = _query_text(text)
+    plain = _split_glued(_query_text(text), index)
     query = analyse(plain)
-    if not query.terms:
-        return []
     ft, claims = _bm25(index)
     q = sorted({bucket(t) for t in _doc_terms(query.terms)})
-    scores = np.asarray(ft[q].sum(axis=0)).ravel()
+    scores = np.asarray(ft[q].sum(axis=0)).ravel() if q else np.zeros(len(claims))
     nz = np.flatnonzero(scores)
-    if not len(nz):
-        return []
     top_n = max(limit, RERANK)
     if len(nz) > top_n:
         nz = nz[np.argpartition(-scores[nz], top_n - 1)[:top_n]]
-    top = float(scores[nz].max())
+    pool = {claims[c]: c for c in nz.tolist()}  # claim -> its BM25 column
+    cosines = None
+    if semantic is not None and plain.strip():
+        cosines = semantic.cosines(semantic.query(plain))
+        nearest = [c for c in cosines.top(max(limit, SEMANTIC_RECALL)) if c not in pool]
+        if nearest:
+            column = _columns(claims)
+            pool.update((claim, column[claim]) for claim in nearest if claim in column)
+    if not pool:
+        return []
+    top = float(scores[nz].max()) if len(nz) else 1.0
     whole = make_unit(tokenize(plain), (0, len(plain)))
     ranked = []
-    for c in nz.tolist():
-        claim = claims[c]
-        best = 0.0
-        for e_id in index._by_claim.get(claim, []):
-            entry = index._entries[e_id]
-            if entry is not None:
-                r = align(whole, entry, index._weights(dict.fromkeys(entry.terms)))
-                if r is not None:
-                    best = max(best, r[0])
-        score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * best
+    for claim, c in pool.items():
+        score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * _aligned(whole, claim, index)
+        if cosines is not None:
+            score = (1 - SEMANTIC_SHARE) * score + SEMANTIC_SHARE * 100.0 * max(0.0, cosines.of(claim))
         ranked.append((claim, round(score, 4)))
     ranked.sort(key=lambda cs: (-cs[1], cs[0]))
     return ranked[:limit]
 
+
+def _aligned(whole: Unit, claim: str, index: ClaimIndex) -> float:
+    """The aligner's best score for the claim's texts in the whole query (0 if none)."""
+    best = 0.0
+    for e_id in index._by_claim.get(claim, []):
+        entry = index._entries[e_id]
+        if entry is not None:
+            r = align(whole, entry, index._weights(dict.fromkeys(entry.terms)))
+            if r is not None:
+                best = max(best, r[0])
+    return best

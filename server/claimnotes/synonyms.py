@@ -7,6 +7,8 @@ unambiguous: a wrong synonym makes false highlights.
 
 from __future__ import annotations
 
+import re
+
 STOPWORDS = frozenset("""
 a about above after again against also am an and any are as at be because been
 before being below between both but by could did do does doing down during each
@@ -17,12 +19,29 @@ their theirs them themselves then there these they this those through to too und
 until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
+r u ur cuz coz
 """.split())
 
 # Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
-# (that)" are not negations of what follows.
+# (that)", "can't deny", "no denying" are not negations of what follows.
 NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split())
-NOT_NEGATING_NEXT = frozenset("but just only merely simply doubt wonder matter know realize realise forget".split())
+NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
+realise forget deny denying""".split())
+# "can't believe X" / "couldn't believe X" is surprise at X, which the writer takes as true
+# ("can't believe lemmings just jump off cliffs"); "don't believe X" still negates X.
+SURPRISE_VERBS = frozenset("believe imagine".split())
+SURPRISE_MODALS = frozenset("can could".split())
+# "Isn't it true that X?", "Don't you think X?": a "not" before its subject pronoun asks a
+# question that puts X forward; "it is not true that X" still negates X.
+QUESTION_SUBJECTS = frozenset("it you they we he she".split())
+
+
+def negates(prev: str, word: str, nxt: str) -> bool:
+    """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows."""
+    if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
+        return False
+    return not (nxt in SURPRISE_VERBS and prev in SURPRISE_MODALS)
+
 
 SYNONYMS = {
     # abbreviations and clippings
@@ -57,6 +76,43 @@ SYNONYMS = {
     "children's": "children", "women": "woman", "men": "man", "people": "person",
     "mice": "mouse", "teeth": "tooth", "feet": "foot",
 }
+# Irregular past forms the suffix stemmer cannot reach. Left out on purpose: forms that
+# are also common other words ("saw", "left", "found", "bit", "led", "shot", "lay",
+# "rose", "felt", "born").
+SYNONYMS.update({w: base for base, forms in {
+    "eat": "ate eaten", "drink": "drank drunk", "write": "wrote written", "grow": "grew grown",
+    "freeze": "froze frozen", "catch": "caught", "think": "thought", "bring": "brought",
+    "fall": "fell fallen", "swim": "swam swum", "fly": "flew flown", "see": "seen",
+    "hide": "hid hidden", "drive": "drove driven", "ride": "rode ridden", "speak": "spoke spoken",
+    "steal": "stole stolen", "break": "broke broken", "choose": "chose chosen",
+    "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
+    "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
+    "draw": "drew drawn", "wear": "wore worn", "swear": "swore sworn", "tear": "tore torn",
+    "bite": "bitten", "begin": "began begun", "sing": "sang sung", "sink": "sank sunk",
+    "shrink": "shrank shrunk", "forget": "forgot forgotten", "come": "came", "become": "became",
+    "stand": "stood", "understand": "understood", "dig": "dug", "stick": "stuck", "sting": "stung",
+    "spin": "spun", "fight": "fought", "teach": "taught", "seek": "sought", "feed": "fed",
+    "flee": "fled", "bleed": "bled", "mean": "meant", "send": "sent", "spend": "spent",
+    "hear": "heard", "burn": "burnt", "learn": "learnt", "spell": "spelt", "spill": "spilt",
+    "smell": "smelt", "dream": "dreamt", "leap": "leapt", "sweep": "swept", "run": "ran",
+    "lie": "lying lied", "tie": "tying",
+    # irregular plurals
+    "goose": "geese", "louse": "lice", "wolf": "wolves", "knife": "knives", "half": "halves",
+    "shelf": "shelves", "thief": "thieves", "hoof": "hooves", "loaf": "loaves", "wife": "wives",
+    "fungus": "fungi", "cactus": "cacti", "nucleus": "nuclei", "larva": "larvae",
+    "bacteria": "bacterium", "phenomenon": "phenomena", "criterion": "criteria",
+    # clippings and chat spelling
+    "math": "maths mathematics", "person": "ppl", "second": "sec secs", "flu": "influenza",
+    "television": "tv telly", "photograph": "photo photos", "picture": "pic pics",
+    "refrigerator": "fridge fridges", "laboratory": "lab labs", "information": "info",
+    "gray": "grey", "mold": "mould",
+    # plain words for the same meaning (claims are paraphrased with them)
+    "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
+    "begin": "start started starts starting", "use": "utilize utilise utilized utilised",
+    "need": "require requires required", "help": "assist assists assisted",
+    "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
+    "afraid": "scared frightened", "ban": "prohibit prohibits prohibited",
+}.items() for w in forms.split()})
 
 
 def _has_vowel(s: str) -> bool:
@@ -87,10 +143,35 @@ def _stem_once(w: str) -> str:
     return w
 
 
+# British spellings made American, so "colour"/"color", "tumour"/"tumor", "centre"/
+# "center", "leukaemia"/"leukemia" agree. Applied to page and claim alike, so a rule can
+# only merge words that differ just by it. Not -ise/-ize: "avoid unpasteurised milk" on
+# a golden page would then match "unpasteurized milk is better for you" (the missing
+# "better" weighs too little for the distinct-word guard).
+_OUR_RE = re.compile(r"(?<=\w\w)our(?=s?$|ed$|ing$|ite|able|ful|less)")
+_TRE_RE = re.compile(r"(?<=\w\w)(t|b)re(s?)$")
+_GREEK = (("aem", "em"), ("paed", "ped"), ("rrhoea", "rrhea"), ("foet", "fet"))
+
+
+def american(word: str) -> str:
+    """The American spelling of a British-spelt word (a rule, not a dictionary)."""
+    if "ou" in word:
+        word = _OUR_RE.sub("or", word)
+    if word.endswith(("re", "res")):
+        word = _TRE_RE.sub(r"\1er\2", word)
+    for brit, us in _GREEK:
+        if brit in word:
+            word = word.replace(brit, us)
+    if word.startswith(("oes", "oed")):
+        word = word[1:]
+    return word
+
+
 def stem(word: str) -> str:
     """A light suffix-stripping stem; applied to a fixed point so word families agree."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    word = american(word)
     for _ in range(3):
         nxt = _stem_once(word)
         if nxt == word:

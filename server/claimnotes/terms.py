@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import repeat
-from operator import itemgetter
+from functools import partial
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 
 import msgspec
 
 from claimnotes.sentences import split_sentences, windows
-from claimnotes.synonyms import NEGATIONS, NOT_NEGATING_NEXT, STOPWORDS, SYNONYMS, stem
-from claimnotes.textnorm import Token, simple_words, tokenize
+from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
+from claimnotes.textnorm import Token, scan, simple_columns
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
@@ -26,6 +27,7 @@ PAIR_WORDS = 30        # adjacent sentences this short together are also matched
 
 
 _TERM_CACHE: dict[str, str] = {}
+is_term = partial(is_not, None)  # terms_of() gives None for stopwords and negations
 _SKIP = STOPWORDS | NEGATIONS  # words that are never terms
 
 
@@ -44,7 +46,7 @@ def negated(tokens: Sequence[Token], i: int) -> bool:
     w = tokens[i].norm
     if w not in NEGATIONS:
         return False
-    return not (i + 1 < len(tokens) and tokens[i + 1].norm in NOT_NEGATING_NEXT)
+    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
 
 
 class Entry(msgspec.Struct, array_like=True, gc=False):
@@ -57,31 +59,26 @@ class Entry(msgspec.Struct, array_like=True, gc=False):
 
 def analyse(text: str, claim_id: str = "") -> Entry:
     """The terms of one claim text."""
-    words = simple_words(text)
-    if words is None:
-        toks = tokenize(text)
-        norms = list(map(norm_of, toks))
-        caps = list(map(cap_of, toks))
+    columns = simple_columns(text)
+    if columns is None:
+        norms, _, _, caps = scan(text)
     else:
-        norms = list(map(norm_of, words))
-        caps = list(map(_word_cap_of, words))
+        norms, caps = columns
     neg = False
     if not NEGATIONS.isdisjoint(norms):
         n = len(norms)
         for i, w in enumerate(norms):
-            if w in NEGATIONS and not (i + 1 < n and norms[i + 1] in NOT_NEGATING_NEXT):
+            if w in NEGATIONS and negates(norms[i - 1] if i else "", w, norms[i + 1] if i + 1 < n else ""):
                 neg = not neg
     all_terms = terms_of(norms)
-    terms = [t for t in all_terms if t is not None]
-    names = {t for t, cap in zip(all_terms, caps) if cap and t is not None and not t.isdigit()}
-    return Entry(claim_id, tuple(terms), tuple(sorted(names)), neg)
+    names = {t for t in compress(all_terms, caps) if t is not None and not t.isdigit()}
+    return Entry(claim_id, tuple(filter(is_term, all_terms)), tuple(sorted(names)), neg)
 
 
 _UNIT_TERMS: dict[str, str | None] = dict.fromkeys(_SKIP)  # word -> term, None = never a term
 _MISS = object()
 norm_of = itemgetter(0)
 cap_of = itemgetter(3)
-_word_cap_of = itemgetter(1)
 
 
 def terms_of(norms: list[str]) -> list[str | None]:
@@ -118,9 +115,12 @@ _NO_NEGS: list[int] = []
 
 def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
     norms = list(map(norm_of, tokens))
-    terms = terms_of(norms)
-    names = frozenset([u for u, cap in zip(terms, map(cap_of, tokens))
-                       if cap and u is not None and not u.isdigit()])
+    return _unit(tokens, norms, terms_of(norms), list(map(cap_of, tokens)), sent)
+
+
+def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: list[bool],
+          sent: tuple[int, int]) -> Unit:
+    names = frozenset([u for u in compress(terms, caps) if u is not None and not u.isdigit()])
     if NEGATIONS.isdisjoint(norms):
         negs = _NO_NEGS
     else:
@@ -134,31 +134,34 @@ def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
 
 
 def sentence_units(text: str) -> list[Unit]:
-    tokens = tokenize(text)
-    if not tokens:
+    words = scan(text)
+    if not words.norms:
         return []
-    # Token spans are in text order (both ends non-decreasing): bisect, not a scan.
-    starts = list(map(_start_of, tokens))
-    ends = list(map(_end_of, tokens))
+    # The whole block's tokens and terms at once; a unit takes slices of them.
+    tokens = list(map(tuple.__new__, repeat(Token), zip(*words)))
+    norms, starts, ends, caps = words
+    terms = terms_of(norms)
     units: list[Unit] = []
     k = 0
-    prev: tuple[list[Token], int] | None = None
+    prev = (0, 0, 0)   # token range and start of the previous sentence
     for a, b in split_sentences(text):
+        # Token spans are in text order (both ends non-decreasing): bisect, not a scan.
         k = bisect_right(ends, a, k)
         j = bisect_left(starts, b, k)
-        sent = tokens[k:j]
-        k = j
-        if not sent:
+        if j == k:
             continue
-        for wa, wb in windows(len(sent), WINDOW_WORDS, WINDOW_STEP):
-            units.append(make_unit(sent[wa:wb], (a, b)))
+        for wa, wb in windows(j - k, WINDOW_WORDS, WINDOW_STEP):
+            wa += k
+            wb += k
+            units.append(_unit(tokens[wa:wb], norms[wa:wb], terms[wa:wb], caps[wa:wb], (a, b)))
         # Two short sentences together: a claim a writer broke in two ("I now use
         # Oxygen drops. Which help me ...").
-        if prev is not None and len(prev[0]) + len(sent) <= PAIR_WORDS:
-            units.append(make_unit(prev[0] + sent, (prev[1], b)))
-        prev = (sent, a)
+        pa, pb, p_start = prev
+        if pb > pa and (pb - pa) + (j - k) <= PAIR_WORDS:
+            units.append(_unit(tokens[pa:pb] + tokens[k:j], norms[pa:pb] + norms[k:j],
+                               terms[pa:pb] + terms[k:j], caps[pa:pb] + caps[k:j], (p_start, b)))
+        prev = (k, j, a)
+        k = j
     return units
 
 
-_start_of = itemgetter(1)
-_end_of = itemgetter(2)

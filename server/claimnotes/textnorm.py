@@ -9,15 +9,21 @@ Two views of the same text:
 * ``tokenize(text)`` -> list of ``Token``: words with their original code-point
   span and their normal form after contractions ("don't" -> do not) and numbers
   ("ten percent" and "10%" -> 10 percent) are rewritten. The matcher works on
-  these; a token's span is its offset map.
+  these; a token's span is its offset map. ``scan(text)`` gives the same tokens
+  as parallel lists (``Words``): one regex split over the text, per-word Python
+  work only for the words that need rewriting (numbers, contractions, hyphens,
+  non-ASCII letters).
 
-Both are linear in the input; the regexes have no nested quantifiers.
+Both are linear in the input: no regex backtracks (where a repeat is nested, each
+inner run must start with a joiner, so a word matches in one way only).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import accumulate, compress, count, repeat
+from operator import itemgetter, not_, or_
 from typing import NamedTuple
 
 # Curly quotes, primes and dashes -> ASCII. Length-preserving, so str.translate
@@ -89,8 +95,9 @@ class Token(NamedTuple):
 _W = r"[^\W_]"
 _JOIN = r"[\u0300-\u036f\u200b-\u200d\u2060\u00ad]"
 _WORD_RE = re.compile(rf"{_W}(?:{_W}|{_JOIN}|['\u2019.\-](?={_W})|,(?=\d))*|%")
-# The same on ASCII text (no marks or invisibles there), without Unicode classes: faster.
-_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|['.\-](?=[A-Za-z0-9])|,(?=[0-9]))*|%")
+# The same on ASCII text (no marks or invisibles there), without Unicode classes and
+# with runs of word characters as one repeat: faster.
+_ASCII_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:(?:['.\-]|,(?=[0-9]))[A-Za-z0-9]+)*|%")
 
 _CONTRACTIONS = {
     "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
@@ -147,22 +154,44 @@ def _split_word(raw: str) -> list[str]:
     return [w]
 
 
-def _merge_numbers(toks: list[Token]) -> list[Token]:
-    """Number words and scales -> one digit token ("twenty five million" -> 25000000)."""
-    out: list[Token] = []
-    i, n = 0, len(toks)
-    while i < n:
-        w = toks[i].norm
-        value = _as_number(w) if w[0].isdigit() or w in _NUMBER_WORDS else None
+class Words(NamedTuple):
+    """The tokens of a text as parallel lists (no object per word): what tokenize()
+    gives, column by column."""
+    norms: list[str]
+    starts: list[int]
+    ends: list[int]
+    caps: list[bool]
+
+
+Row = tuple[str, int, int, bool]  # one token's (norm, start, end, cap)
+
+
+def _splice(words: Words, i: int, j: int, rows: list[Row]) -> None:
+    """Replace tokens i..j-1 of ``words`` with ``rows``, in place."""
+    for col, values in zip(words, zip(*rows) if rows else ((), (), (), ())):
+        col[i:j] = values
+
+
+def _merge_numbers(words: Words) -> None:
+    """Number words and scales -> one digit token ("twenty five million" -> 25000000), in place."""
+    norms, starts, ends, caps = words
+    # Only a digit or a number word can start a number: look at those alone.
+    firsts = compress(count(), map(or_, map(str.isdigit, map(itemgetter(0), norms)),
+                                   map(_NUMBER_WORDS.__contains__, norms)))
+    runs: list[tuple[int, int, Row]] = []
+    done = 0  # tokens before this index are decided
+    n = len(norms)
+    for i in firsts:
+        if i < done:
+            continue  # inside the previous number
+        value = _as_number(norms[i])
         if value is None:
-            out.append(toks[i])
-            i += 1
             continue
         j = i + 1
         total, current = 0.0, value
         while j < n:
-            w = toks[j].norm
-            if w in _UNITS and toks[j - 1].norm in _TENS and current % 100 >= 20 and current % 10 == 0:
+            w = norms[j]
+            if w in _UNITS and norms[j - 1] in _TENS and current % 100 >= 20 and current % 10 == 0:
                 current += _UNITS[w]
             elif w in _SCALES:
                 if _SCALES[w] == 100:
@@ -170,67 +199,98 @@ def _merge_numbers(toks: list[Token]) -> list[Token]:
                 else:
                     total += current * _SCALES[w]
                     current = 0.0
-            elif w == "and" and j + 1 < n and (toks[j + 1].norm in _UNITS or toks[j + 1].norm in _TENS) \
-                    and toks[j - 1].norm == "hundred":
+            elif w == "and" and j + 1 < n and (norms[j + 1] in _UNITS or norms[j + 1] in _TENS) \
+                    and norms[j - 1] == "hundred":
                 pass
-            elif (w in _UNITS or w in _TENS) and toks[j - 1].norm in ("hundred", "and"):
+            elif (w in _UNITS or w in _TENS) and norms[j - 1] in ("hundred", "and"):
                 current += _as_number(w) or 0.0
             else:
                 break
             j += 1
-        first = toks[i]
-        if toks[j - 1].norm == "and":
+        if norms[j - 1] == "and":
             j -= 1
-        out.append(Token(_fmt(total + current), first.start, toks[j - 1].end, first.cap))
-        i = j
+        runs.append((i, j, (_fmt(total + current), starts[i], ends[j - 1], caps[i])))
+        done = j
+    for i, j, row in reversed(runs):  # from the end, so earlier indices stay valid
+        _splice(words, i, j, [row])
+
+
+# Non-ASCII separators that are common in prose (curly quotes, dashes, no-break
+# space), each made one ASCII space, and the curly apostrophe made ASCII (it joins
+# words as "'" does). Same length and same words, so more blocks take the ASCII
+# regex. None of these is a word character or a joiner of _WORD_RE.
+_SEPARATORS = (("\u2019", "'"), *((c, " ") for c in
+               "\u00a0\u2018\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u2022\u2009\u202f"))
+
+
+def _plain_separators(text: str) -> str:
+    for char, plain in _SEPARATORS:  # str.replace: much faster than str.translate here
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+# The word regexes as split patterns: split() gives separators and words in turn,
+# so every word's span is a running sum of lengths, with no per-word match object.
+_SPLIT_RE = re.compile(f"({_WORD_RE.pattern})")
+_ASCII_SPLIT_RE = re.compile(f"({_ASCII_WORD_RE.pattern})")
+
+
+def _odd_word(raw: str, start: int) -> list[Row]:
+    """Tokens of a word that is not a plain ASCII word: contractions, numbers,
+    hyphenated or non-ASCII words."""
+    cap = raw[:1].isupper()
+    if "-" not in raw:
+        return [(part, start, start + len(raw), cap) for part in _split_word(raw) if part]
+    out = []  # "3-second" -> 3 second, each part with its own span
+    pos = start
+    for piece in raw.split("-"):
+        if piece:
+            out.extend((part, pos, pos + len(piece), piece[:1].isupper())
+                       for part in _split_word(piece) if part)
+        pos += len(piece) + 1
     return out
+
+
+def scan(text: str) -> Words:
+    """The words of ``text`` in normal form with their original code-point spans."""
+    if not text.isascii():
+        text = _plain_separators(text)
+    ascii_text = text.isascii()
+    parts = (_ASCII_SPLIT_RE if ascii_text else _SPLIT_RE).split(text)
+    raws = parts[1::2]
+    offsets = list(accumulate(map(len, parts)))  # [start of word 0, its end, start of word 1, ...]
+    words = Words(list(map(str.lower, raws)), offsets[0:-1:2], offsets[1::2],
+                  list(map(str.isupper, map(itemgetter(0), raws))))
+    odd = list(compress(count(), map(not_, map(str.isalpha, raws))))
+    if not ascii_text:
+        odd = sorted(set(odd).union(compress(count(), map(not_, map(str.isascii, raws)))))
+    elif not odd and _SPECIAL_WORDS.isdisjoint(words.norms):
+        return words  # plain words only: no number, contraction or "per cent" to rewrite
+    for k in reversed(odd):  # from the end, so earlier indices stay valid
+        rows = _odd_word(raws[k], words.starts[k])
+        if len(rows) == 1:  # the common case ("2020", "U.S"): one token for one
+            words.norms[k], words.starts[k], words.ends[k], words.caps[k] = rows[0]
+        else:
+            _splice(words, k, k + 1, rows)
+    _merge_numbers(words)
+    norms = words.norms
+    if "cent" in norms or "19" in norms:
+        k = 1
+        while k < len(norms):
+            if norms[k] == "cent" and norms[k - 1] == "per" or norms[k] == "19" and norms[k - 1] == "covid":
+                # "per cent" is "percent"; COVID-19 is one name
+                _splice(words, k - 1, k + 1, [("percent" if norms[k] == "cent" else "covid",
+                                               words.starts[k - 1], words.ends[k], words.caps[k - 1])])
+            else:
+                k += 1
+    return words
 
 
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` in normal form, each with its original code-point span."""
-    toks: list[Token] = []
-    append = toks.append
-    new = tuple.__new__  # NamedTuple's own __new__ is a Python function: too slow per word
-    special = False      # any number, contraction or "per cent" to rewrite afterwards
-    for m in (_ASCII_WORD_RE if text.isascii() else _WORD_RE).finditer(text):
-        raw = m.group()
-        if raw.isalpha() and raw.isascii():  # the common case: a plain word
-            low = raw.lower()
-            if low in _SPECIAL_WORDS:
-                special = True
-            append(new(Token, (low, m.start(), m.end(), raw[0].isupper())))
-            continue
-        special = True
-        start, end = m.span()
-        cap = raw[:1].isupper()
-        if "-" in raw:  # "3-second" -> 3 second, each part with its own span
-            pos = start
-            for piece in raw.split("-"):
-                if piece:
-                    for part in _split_word(piece):
-                        if part:
-                            append(Token(part, pos, pos + len(piece), piece[:1].isupper()))
-                pos += len(piece) + 1
-            continue
-        for part in _split_word(raw):
-            if part:
-                append(Token(part, start, end, cap))
-    if not special:
-        return toks
-    toks = _merge_numbers(toks)
-    if not any(t.norm == "cent" or t.norm == "19" for t in toks):
-        return toks
-    merged: list[Token] = []
-    for t in toks:
-        if t.norm == "cent" and merged and merged[-1].norm == "per":
-            prev = merged.pop()
-            merged.append(Token("percent", prev.start, t.end, prev.cap))
-        elif t.norm == "19" and merged and merged[-1].norm == "covid":  # COVID-19 is one name
-            prev = merged.pop()
-            merged.append(Token("covid", prev.start, t.end, prev.cap))
-        else:
-            merged.append(t)
-    return merged
+    # NamedTuple's own __new__ is a Python function: too slow per word.
+    return list(map(tuple.__new__, repeat(Token), zip(*scan(text))))
 
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
@@ -256,7 +316,10 @@ def utf16_len(text: str) -> int:
     return len(text) + len(_ASTRAL_RE.findall(text))
 
 
-_UNSAFE_RE = re.compile("[^A-Za-z \t\n.,!?;:()\"$'\u2019\u201c\u201d-]|[.,][A-Za-z]|[A-Za-z]['\u2019][^A-Za-z]")
+# Every branch starts with a character class (the apostrophe's letter is a
+# lookbehind), so the regex engine skips plain letters and spaces in C.
+_UNSAFE_RE = re.compile("[^A-Za-z \t\n.,!?;:()\"$'\u2019\u201c\u201d-]|[.,][A-Za-z]"
+                        "|['\u2019](?<=[A-Za-z]['\u2019])[^A-Za-z]")
 _SIMPLE_WORD_RE = re.compile("[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
@@ -267,16 +330,31 @@ def simple_words(text: str) -> list[tuple[str, bool]] | None:
 
     A fast path for building the index: most claim texts are plain prose.
     """
+    columns = simple_columns(text)
+    return None if columns is None else list(zip(*columns))
+
+
+def simple_columns(text: str) -> tuple[list[str], list[bool]] | None:
+    """simple_words() as two lists, norms and caps."""
     if _UNSAFE_RE.search(text):
         return None
-    out: list[tuple[str, bool]] = []
-    for w in _SIMPLE_WORD_RE.findall(text):
+    found = _SIMPLE_WORD_RE.findall(text)
+    if "'" not in text and "\u2019" not in text:  # no contraction: whole lists at once
+        norms = list(map(str.lower, found))
+        if not _SPECIAL_WORDS.isdisjoint(norms):
+            return None
+        return norms, list(map(str.isupper, map(itemgetter(0), found)))
+    norms, caps = [], []
+    for w in found:
         cap = w[0].isupper()
         if "'" in w or "\u2019" in w:
-            out.extend((part, cap) for part in _split_word(w) if part)
+            parts = [part for part in _split_word(w) if part]
+            norms.extend(parts)
+            caps.extend([cap] * len(parts))
             continue
         low = w.lower()
         if low in _SPECIAL_WORDS:
             return None
-        out.append((low, cap))
-    return out
+        norms.append(low)
+        caps.append(cap)
+    return norms, caps

@@ -1,0 +1,82 @@
+"""Pronoun subjects: a sentence that says "it"/"they" for a name written earlier (pure).
+
+"My husband insisted it's the only man-made thing you can see from the moon" states
+"The Great Wall is visible from space" when the page named the Great Wall a paragraph
+before. For such a sentence the matcher also tries the sentence with its first
+subject pronoun replaced by the last ``CONTEXT_NAMES`` names written before it on
+the page (earlier paragraphs included), side by side: one extra unit per pronoun,
+whichever name the pronoun stands for. The replacement words keep the pronoun's
+span, so a match maps back to the page as usual.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from claimnotes.terms import Unit, make_unit, term_of
+from claimnotes.textnorm import Token
+
+PRONOUNS = frozenset("it they he she".split())
+CONTEXT_NAMES = 2   # names put for a pronoun (the most recent ones): more finds more
+                    # antecedents, but each is a chance to be wrong
+
+Name = tuple[Token, ...]   # a run of capitalised content words ("Great Wall")
+
+
+def names_in(units: Sequence[Unit]) -> list[Name]:
+    """The names written in a block's units, in text order (each word once). The first
+    word of a sentence is capitalised whatever it is, so it is never a name."""
+    seen: dict[int, tuple[Token, str | None]] = {}
+    for u in units:
+        for tok, term in zip(u.tokens, u.terms):
+            seen.setdefault(tok.start, (tok, term))
+    starts = sorted(seen)
+    firsts = {starts[i] for i in {bisect_left(starts, u.sent[0]) for u in units} if i < len(starts)}
+    out: list[Name] = []
+    run: list[Token] = []
+    for start in starts:
+        tok, term = seen[start]
+        if tok.cap and term is not None and not term.isdigit() and start not in firsts:
+            run.append(tok)
+            continue
+        if run:
+            out.append(tuple(run))
+            run = []
+    if run:
+        out.append(tuple(run))
+    return out
+
+
+def pronoun_at(unit: Unit) -> int | None:
+    """Index of the unit's first subject pronoun, or None."""
+    for k, tok in enumerate(unit.tokens):
+        if tok.norm in PRONOUNS:
+            return k
+    return None
+
+
+def with_names(unit: Unit, k: int, newest_first: Iterable[Name]) -> Unit | None:
+    """The unit with its pronoun ``k`` replaced by the last ``CONTEXT_NAMES`` names
+    written before it that it does not already contain (in page order), or None."""
+    picked: dict[tuple[str, ...], Name] = {}
+    for name in newest_first:
+        norms = tuple(t.norm for t in name)
+        if norms not in picked and not {term_of(w) for w in norms} <= unit.termset:
+            picked[norms] = name
+            if len(picked) == CONTEXT_NAMES:
+                break
+    if not picked:
+        return None
+    pron = unit.tokens[k]
+    words = [Token(t.norm, pron.start, pron.end, True) for name in reversed(picked.values()) for t in name]
+    return make_unit(unit.tokens[:k] + words + unit.tokens[k + 1:], unit.sent)
+
+
+def carried_by_sentence(named: Unit, k: int, added: int, i: int, j: int, terms: float) -> bool:
+    """Whether a match of ``named`` on tokens ``i..j``, covering ``terms`` distinct claim
+    words, takes one of them from the sentence's own words, not only from the ``added``
+    name words put in at ``k``: a claim made of names ("Kristi Thibaut was an ACORN
+    lobbyist") would otherwise match any sentence with a pronoun after those names."""
+    put_in = {t for t in named.terms[max(i, k):min(j + 1, k + added)] if t is not None}
+    return terms > len(put_in)
