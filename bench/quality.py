@@ -5,8 +5,8 @@ and precision/recall/span accuracy on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages heldout -v   # one page split, its errors
-    /tmp/semvenv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
-        # with the semantic stage too (a venv with the extra: pip install -e '.[semantic]')
+    .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
+        # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ def sentences(text: str) -> list[str]:
     ("wow 😀 bats are blind", ["wow", "bats are blind"]),
     ("it's true!!! otherwise no", ["it's true!!!", "otherwise no"]),
     ('"Insanity is repeating." - Albert Einstein.', ['"Insanity is repeating." - Albert Einstein.']),
+    # A list item after a full stop on the line before is its own sentence; a short
+    # dash line after a quote is its attribution.
+    ("Rules for the kitchen.\n- Some of you asked for a kettle instead.",
+     ["Rules for the kitchen.", "Some of you asked for a kettle instead."]),
+    ('"Be the change you wish to see."\n- Mahatma Gandhi', ['"Be the change you wish to see."\n- Mahatma Gandhi']),
     ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
     ("immune cells\u2026but it is not over", ["immune cells\u2026", "but it is not over"]),
     ("", []),

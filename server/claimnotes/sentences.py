@@ -57,6 +57,19 @@ def _ends_with_abbreviation(text: str, stop: int) -> bool:
     return len(word) == 1 and word.isalpha() or (len(word) >= 3 and word[-2] == "." and word[-1].isalpha())
 
 
+def _is_list_item(text: str, i: int) -> bool:
+    """A dash at ``i`` that starts a list item, not an attribution: a bullet followed by
+    more words than a name ("- Some of you have asked for a kettle", not "- Voltaire")."""
+    bullet = _BULLET_RE.match(text, i)
+    if bullet is None:
+        return False
+    end = text.find("\n", i)
+    return len(text[bullet.end():end if end >= 0 else len(text)].split()) > _ATTRIBUTION_WORDS
+
+
+_ATTRIBUTION_WORDS = 4  # "- Albert Einstein, 1921" is an attribution; a longer line is a list item
+
+
 def _next_nonspace(text: str, i: int) -> int:
     n = len(text)
     while i < n and text[i].isspace():
@@ -102,7 +115,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             cuts.append(m.end())
             continue
-        if nxt in "-\u2013\u2014,;:":  # '"..." - Albert Einstein' stays one sentence
+        if nxt in "-\u2013\u2014,;:":  # '"..." - Albert Einstein' stays one sentence...
+            if not ("\n" in text[m.end():after] and _is_list_item(text, after)):
+                continue
+            cuts.append(m.end())   # ...but "rules.\n- Some of you asked ..." is a list
             continue
         if nxt.islower() and m.end() - 1 > stop:  # '"Really?" she asked.'
             continue
