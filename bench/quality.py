@@ -7,11 +7,14 @@ and precision/recall/span accuracy on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py --pages heldout -v   # one page split, its errors
     .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
         # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
+    .venv/bin/python bench/quality.py --pages-only --semantic-pages 0.75,0.8,0.85
+        # pages also with the semantic sentence stage (semantic_match_blocks) at these cosines
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import pickle
 import sys
 import time
@@ -25,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _datasets import PAGE_SPLITS, TASKS, datasets_dir, eval_pages  # noqa: E402
 
 from claimnotes.matcher import DEFAULT_THRESHOLD, ClaimIndex, find_similar, match_blocks  # noqa: E402
-from claimnotes.semantic import DIMS, Embedder, SemanticIndex  # noqa: E402
+from claimnotes.semantic import DIMS, Embedder, SemanticIndex, semantic_match_blocks  # noqa: E402
 
 
 def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> float:
@@ -103,21 +106,29 @@ class CachedEmbedder:
 PAGE_THRESHOLDS = (55.0, 70.0)
 
 
-def run_pages(split: str, thresholds: list[float], verbose: bool) -> list[dict[str, float]]:
-    """One row of page-set figures per threshold for one split; verbose lists the errors at the first."""
+def run_pages(split: str, thresholds: list[float], verbose: bool,
+              embedder=None, cosines: list[float] = ()) -> list[dict[str, float]]:
+    """One row of page-set figures per threshold for one split; verbose lists the errors at the first.
+    With an embedder, one row per cosine instead (semantic_match_blocks at the first threshold)."""
     store, pages = eval_pages(split)
     if not pages:
         return []
-    index = ClaimIndex.build((c["id"], [c["text"], *c.get("variants", [])]) for c in store
-                             if c.get("status", "published") == "published")
-    return [score_pages(pages, index, t, verbose and i == 0) for i, t in enumerate(thresholds)]
+    entries = [(c["id"], [c["text"], *c.get("variants", [])]) for c in store
+               if c.get("status", "published") == "published"]
+    index = ClaimIndex.build(entries)
+    if embedder is None:
+        return [score_pages(pages, index, t, verbose and i == 0) for i, t in enumerate(thresholds)]
+    semantic = SemanticIndex.build(entries, embedder)
+    return [{**score_pages(pages, index, thresholds[0], verbose and i == 0,
+                           functools.partial(semantic_match_blocks, semantic=semantic, cosine=c)), "cosine": c}
+            for i, c in enumerate(cosines)]
 
 
-def score_pages(pages, index: ClaimIndex, threshold: float, verbose: bool) -> dict[str, float]:
+def score_pages(pages, index: ClaimIndex, threshold: float, verbose: bool, match=match_blocks) -> dict[str, float]:
     tp = fp = fn = 0
     spans_ok = spans = 0
     for page in pages:
-        ms = match_blocks(page.blocks, index, threshold=threshold)
+        ms = match(page.blocks, index, threshold=threshold)
         got: dict[str, list[str]] = {}
         for m in ms:
             got.setdefault(m.claim_id, []).append(m.quote)
@@ -147,16 +158,17 @@ def score_pages(pages, index: ClaimIndex, threshold: float, verbose: bool) -> di
             "span_accuracy": spans_ok / spans if spans else float("nan")}
 
 
-def print_pages(split: str, thresholds: list[float], verbose: bool) -> None:
-    print(f"pages {split}", flush=True)
-    rows = run_pages(split, thresholds, verbose)
+def print_pages(split: str, thresholds: list[float], verbose: bool, embedder=None, cosines: list[float] = ()) -> None:
+    print(f"pages {split}" + (f" + semantic sentences, threshold {thresholds[0]}" if embedder else ""), flush=True)
+    rows = run_pages(split, thresholds, verbose, embedder, cosines)
     if not rows:
         print("  no labelled pages yet")
         return
+    key = "cosine" if embedder else "threshold"
     print(f"  {rows[0]['pages']} pages, {rows[0]['pairs']} (page, claim) pairs")
-    print("  threshold  precision  recall  span_accuracy   TP  FP  FN")
+    print(f"  {key:>9}  precision  recall  span_accuracy   TP  FP  FN")
     for r in rows:
-        print(f"  {r['threshold']:9.1f}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['span_accuracy']:13.3f}"
+        print(f"  {r[key]:9.{2 if embedder else 1}f}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['span_accuracy']:13.3f}"
               f"  {r['TP']:3}  {r['FP']:2}  {r['FN']:2}", flush=True)
 
 
@@ -171,6 +183,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="also score find_similar with the semantic stage (needs the semantic extra)")
     ap.add_argument("--semantic-cache", type=Path, metavar="FILE",
                     help="keep claim vectors in FILE between runs (the build time is then not the model's)")
+    ap.add_argument("--semantic-pages", metavar="C,C,...",
+                    help="also score the pages with the semantic sentence stage at these cosines")
     ap.add_argument("--pages-only", action="store_true")
     ap.add_argument("--pages", choices=[*PAGE_SPLITS, "all"],
                     help="only this labelled page split (all: both as one set); "
@@ -190,9 +204,14 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{name:6} {split:5} " + "  ".join(
                     f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()), flush=True)
     thresholds = list(dict.fromkeys([args.threshold, *PAGE_THRESHOLDS]))
+    if args.semantic_pages:
+        embedder = CachedEmbedder(args.semantic_cache) if args.semantic_cache else Embedder()
     for split in [args.pages] if args.pages else PAGE_SPLITS:
         # Nobody tunes on the held-out split, so its errors are shown only when asked for by name.
-        print_pages(split, thresholds, args.verbose and (args.pages is not None or split == "dev"))
+        verbose = args.verbose and (args.pages is not None or split == "dev")
+        print_pages(split, thresholds, verbose)
+        if args.semantic_pages:
+            print_pages(split, thresholds, verbose, embedder, [float(c) for c in args.semantic_pages.split(",")])
 
 
 if __name__ == "__main__":

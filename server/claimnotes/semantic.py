@@ -9,6 +9,9 @@ nothing is fetched from a model hub at run time and no PyTorch is needed.
 
 Loading the model reads a file, so this module is not pure; the vectors it hands
 to find_similar are plain numpy arrays.
+
+``semantic_match_blocks`` is an experiment (not used by the server): match_blocks,
+then the sentences it left unmatched, each matched to its nearest claim by cosine.
 """
 
 from __future__ import annotations
@@ -20,10 +23,16 @@ from typing import NamedTuple
 
 import numpy as np
 
+from claimnotes.matcher import DEFAULT_THRESHOLD, MAX_QUOTE_CHARS, ClaimIndex, Match, match_blocks
+from claimnotes.sentences import split_sentences
+from claimnotes.terms import negated
+from claimnotes.textnorm import Utf16Map, tokenize
+
 VOCAB = Path(__file__).with_name("semantic_vocab.txt")
 MAX_TOKENS = 256   # as sentence-transformers truncates all-MiniLM-L6-v2 (max_seq_length)
 BATCH = 16         # texts per ONNX call (sorted by length, so little padding); larger batches were slower here
 DIMS = 384
+SEMANTIC_COSINE = 0.8   # chosen on the dev pages (docs/benchmarks.md)
 INSTALL_HINT = "the semantic stage needs the optional extra: pip install 'claimnotes[semantic]'"
 
 
@@ -167,3 +176,54 @@ class Cosines(NamedTuple):
             return []
         idx = np.argpartition(-self.values, k - 1)[:k]
         return [self.claims[i] for i in idx[np.argsort(-self.values[idx], kind="stable")]]
+
+
+def semantic_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, semantic: SemanticIndex, *,
+                          threshold: float = DEFAULT_THRESHOLD,
+                          cosine: float = SEMANTIC_COSINE) -> list[Match]:
+    """match_blocks, plus each sentence it did not touch whose nearest claim has
+    cosine >= ``cosine``: the whole sentence is the quote (UTF-16 offsets, as
+    match_blocks), score = 100 * cosine. A claim already found in a block, lexically
+    or by a better sentence, is not added to it again."""
+    lexical = match_blocks(blocks, index, threshold=threshold)
+    taken: dict[str, list[Match]] = {}
+    for m in lexical:
+        taken.setdefault(m.block_id, []).append(m)
+    # Every untouched sentence of the page first, so that the model runs in batches.
+    todo: list[tuple[str, str, int, int]] = []   # block id, sentence, UTF-16 start, end
+    for bid, text in blocks:
+        utf16 = Utf16Map(text)
+        for a, b in split_sentences(text):
+            # A question asks about the claim ("How long do houseflies live?") rather
+            # than states it: on the dev pages these were false positives.
+            if b - a > MAX_QUOTE_CHARS or text[a:b].rstrip("\"')”").endswith("?"):
+                continue
+            start, end = utf16(a), utf16(b)
+            if not any(m.start < end and start < m.end for m in taken.get(bid, ())):
+                todo.append((bid, text[a:b], start, end))
+    vectors = semantic.embedder.embed([t for _, t, _, _ in todo])
+    best: dict[tuple[str, str], Match] = {}
+    for (bid, sentence, start, end), vector in zip(todo, vectors):
+        near = semantic.cosines(vector)
+        if not near.claims:
+            break
+        i = int(np.argmax(near.values))
+        score = 100.0 * float(near.values[i])
+        claim_id = near.claims[i]
+        if score < 100.0 * cosine or any(m.claim_id == claim_id for m in taken.get(bid, ())):
+            continue
+        # Cosine does not see polarity: a correction ("owls can turn their heads about
+        # 270 degrees, NOT all the way around") sits as near its claim as the claim.
+        if _negates(sentence) and not _negates(semantic._texts[claim_id][0]):
+            continue
+        if (bid, claim_id) not in best or score > best[(bid, claim_id)].score:
+            best[(bid, claim_id)] = Match(block_id=bid, start=start, end=end, quote=sentence,
+                                          score=round(score, 1), claim_id=claim_id)
+    order = {bid: n for n, (bid, _) in enumerate(blocks)}
+    return sorted([*lexical, *best.values()], key=lambda m: (order[m.block_id], m.start))
+
+
+def _negates(text: str) -> bool:
+    """Whether a sentence has a negation (as the aligner counts them)."""
+    tokens = tokenize(text)
+    return any(negated(tokens, k) for k in range(len(tokens)))
