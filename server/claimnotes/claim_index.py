@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from claimnotes.matcher import Block
 
 KEY_FRACTION = 0.8     # share of an entry's weight filed under keys; higher = fewer candidates
-KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)
+KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds the postings)...
+KEY_MAX_DF_SHARE = 0.005  # ...or than this share of the entries, if more (large stores: see _reindex)
 KEY_MAX = 6            # at most this many keys per entry (its rarest terms)...
 KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
@@ -143,7 +144,10 @@ class ClaimIndex:
         del before
         is_first = np.zeros(n_terms, dtype=bool)
         is_first[starts[:-1][lengths > 0]] = True
-        keep &= (df[b] <= KEY_MAX_DF) | is_first
+        # The df cap grows with the store: with a fixed cap most entries of a 1M store
+        # keep only their rarest term as a key, so the key-weight gate passes every
+        # entry sharing one word and the per-unit cuts must guess among them.
+        keep &= (df[b] <= max(KEY_MAX_DF, KEY_MAX_DF_SHARE * n_entries)) | is_first
         del is_first
         # At most max(KEY_MAX, KEY_SHARE * distinct terms) keys: a term's rank in its
         # entry (0 = rarest) must be below that.
@@ -255,11 +259,13 @@ class ClaimIndex:
             # The row of each pair: one binary search per row, not per pair (~280k at 1M).
             unit_of = np.repeat(np.arange(len(units)), np.diff(np.searchsorted(ok, s.indptr)))
             entry_of = s.indices[ok]
-            # Rank by the share of the entry's whole weight that its keys found.
-            key_w = s.data[ok] / self._total[entry_of]
+            key_w = s.data[ok]
             if len(entry_of) > PRE_CANDIDATES * len(units):
                 # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
-                # key weight before the exact pre-filter (not exact past this point).
+                # key weight found before the exact pre-filter (not exact past this point).
+                # The absolute weight, not its share of the entry's: by share, a claim of
+                # one common word (share 1.0) outranks a long claim pasted whole (share
+                # KEY_FRACTION), and at 1M claims such short ones fill the cut.
                 # unit_of is sorted already: a stable sort of each unit's run by -key_w
                 # (what np.lexsort((-key_w, unit_of)) gives), cut to its first entries.
                 bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
@@ -280,11 +286,15 @@ class ClaimIndex:
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
                 good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
-                # From here on rank by that bound: a claim pasted whole has 100.
-                unit_of, entry_of, key_w = unit_of[good], entry_of[good], best[good]
+                # From here on rank by that bound: a claim pasted whole has 100. On a tie
+                # the entry with more weight in the unit first: a long claim pasted whole
+                # before one-word claims that also bound at 100 (at 1M they fill the cap).
+                unit_of, entry_of, key_w, present = unit_of[good], entry_of[good], best[good], present[good]
+            else:
+                present = key_w
             if len(entry_of) > CANDIDATES_PER_UNIT:
                 # Best bound first, so a cap keeps the most promising entries.
-                order = np.lexsort((-key_w, unit_of))
+                order = np.lexsort((-present, -key_w, unit_of))
                 unit_of, entry_of = unit_of[order], entry_of[order]
             # unit_of is sorted: each unit's entries are one run, cut to the cap.
             bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
