@@ -17,10 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from claimnotes.app import create_app
 from claimnotes.matcher import ClaimIndex, find_similar, match_blocks
-from claimnotes.semantic import (INSTALL_HINT, Embedder, SemanticIndex, SemanticUnavailableError,
-                                 semantic_match_blocks)
+from claimnotes.semantic import (INSTALL_HINT, Embedder, SemanticIndex, semantic_match_blocks)
 from claimnotes.settings import Settings
 from claimnotes.terms import terms_of
 from claimnotes.textnorm import scan

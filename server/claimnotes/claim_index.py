@@ -58,7 +58,7 @@ class ClaimIndex:
         self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
-        self._ft: tuple[sparse.csr_matrix, list[str]] | None = None  # buckets x claims, BM25 (lazy)
+        self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
         self._wcache: dict[int, dict[str, float]] = {}

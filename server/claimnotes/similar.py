@@ -76,8 +76,9 @@ def _doc_terms(terms: Sequence[str]) -> list[str]:
     return out
 
 
-def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str]]:
-    """Buckets x claims BM25 weights over each claim's texts taken together (built lazily)."""
+def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str], dict[str, int]]:
+    """Buckets x claims BM25 weights over each claim's texts taken together, the
+    claims in column order and claim -> column (built lazily, kept with the index)."""
     if index._ft is None:
         claims = list(index._by_claim)
         docs: list[dict[int, int]] = []
@@ -105,19 +106,8 @@ def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str]]:
                 cols.append(c)
                 vals.append(idf * k * (_BM25_K1 + 1) / (k + norm))
         index._ft = (sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)),
-                                       shape=(BUCKETS, n)), claims)
+                                       shape=(BUCKETS, n)), claims, {claim: c for c, claim in enumerate(claims)})
     return index._ft
-
-
-_COLUMNS: tuple[list[str], dict[str, int]] = ([], {})
-
-
-def _columns(claims: list[str]) -> dict[str, int]:
-    """claim id -> BM25 column, kept for the last claim list (~2 ms a query saved at 20k claims)."""
-    global _COLUMNS
-    if _COLUMNS[0] is not claims:
-        _COLUMNS = (claims, {claim: c for c, claim in enumerate(claims)})
-    return _COLUMNS[1]
 
 
 def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
@@ -134,7 +124,7 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         return []
     plain = _split_glued(_query_text(text), index)
     query = analyse(plain)
-    ft, claims = _bm25(index)
+    ft, claims, column = _bm25(index)
     q = sorted({bucket(t) for t in _doc_terms(query.terms)})
     scores = np.asarray(ft[q].sum(axis=0)).ravel() if q else np.zeros(len(claims))
     nz = np.flatnonzero(scores)
@@ -147,7 +137,6 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         cosines = semantic.cosines(semantic.query(plain))
         nearest = [c for c in cosines.top(max(limit, SEMANTIC_RECALL)) if c not in pool]
         if nearest:
-            column = _columns(claims)
             pool.update((claim, column[claim]) for claim in nearest if claim in column)
     if not pool:
         return []
@@ -166,10 +155,10 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
 def _aligned(whole: Unit, claim: str, index: ClaimIndex) -> float:
     """The aligner's best score for the claim's texts in the whole query (0 if none)."""
     best = 0.0
-    for e_id in index._by_claim.get(claim, []):
+    for e_id in index._by_claim.get(claim, ()):
         entry = index._entries[e_id]
         if entry is not None:
-            r = align(whole, entry, index._weights(dict.fromkeys(entry.terms)))
+            r = align(whole, entry, index._entry_weights(e_id, entry))
             if r is not None:
                 best = max(best, r[0])
     return best

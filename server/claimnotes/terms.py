@@ -19,7 +19,7 @@ import msgspec
 
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
-from claimnotes.textnorm import Token, scan, simple_columns
+from claimnotes.textnorm import Token, scan, simple_words
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
@@ -59,7 +59,7 @@ class Entry(msgspec.Struct, array_like=True, gc=False):
 
 def analyse(text: str, claim_id: str = "") -> Entry:
     """The terms of one claim text."""
-    columns = simple_columns(text)
+    columns = simple_words(text)
     if columns is None:
         norms, _, _, caps = scan(text)
     else:

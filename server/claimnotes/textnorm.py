@@ -323,19 +323,13 @@ _UNSAFE_RE = re.compile("[^A-Za-z \t\n.,!?;:()\"$'\u2019\u201c\u201d-]|[.,][A-Za
 _SIMPLE_WORD_RE = re.compile("[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 
 
-def simple_words(text: str) -> list[tuple[str, bool]] | None:
-    """``(norm, cap)`` of each word, as tokenize() would give, when ``text`` is plain
-    prose (ASCII letters, apostrophes, hyphens and punctuation; no digits);
+def simple_words(text: str) -> tuple[list[str], list[bool]] | None:
+    """The words' norms and caps, as tokenize() would give them, when ``text`` is
+    plain prose (ASCII letters, apostrophes, hyphens and punctuation; no digits);
     otherwise None.
 
     A fast path for building the index: most claim texts are plain prose.
     """
-    columns = simple_columns(text)
-    return None if columns is None else list(zip(*columns))
-
-
-def simple_columns(text: str) -> tuple[list[str], list[bool]] | None:
-    """simple_words() as two lists, norms and caps."""
     if _UNSAFE_RE.search(text):
         return None
     found = _SIMPLE_WORD_RE.findall(text)

@@ -3,7 +3,6 @@ a static file server for the test pages, and Debian's Chromium with the extensio
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import os

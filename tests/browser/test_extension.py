@@ -12,7 +12,7 @@ import time
 import pytest
 
 from browser_harness import (FIXTURE_CLAIMS, TEST_CLAIMS, ClaimnotesServer, highlights,
-                             overlay_js, wait_for_highlight_count, wait_for_status)
+                             wait_for_highlight_count, wait_for_status)
 
 pytestmark = pytest.mark.browser
 
