@@ -88,7 +88,7 @@ SYNONYMS.update({w: base for base, forms in {
     "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
     "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
     "draw": "drew drawn", "wear": "wore worn", "swear": "swore sworn", "tear": "tore torn",
-    "bite": "bitten", "begin": "began begun", "sing": "sang sung", "sink": "sank sunk",
+    "bite": "bitten", "sing": "sang sung", "sink": "sank sunk",
     "shrink": "shrank shrunk", "forget": "forgot forgotten", "come": "came", "become": "became",
     "stand": "stood", "understand": "understood", "dig": "dug", "stick": "stuck", "sting": "stung",
     "spin": "spun", "fight": "fought", "teach": "taught", "seek": "sought", "feed": "fed",
@@ -108,7 +108,7 @@ SYNONYMS.update({w: base for base, forms in {
     "gray": "grey", "mold": "mould",
     # plain words for the same meaning (claims are paraphrased with them)
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
-    "begin": "start started starts starting", "use": "utilize utilise utilized utilised",
+    "begin": "began begun start started starts starting", "use": "utilize utilise utilized utilised",
     "need": "require requires required", "help": "assist assists assisted",
     "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
     "afraid": "scared frightened", "ban": "prohibit prohibits prohibited",
