@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| {size:,} | {build:.2f} | {p50:.2f} | {p95:.2f} | {statistics.median(warm):.2f} | {up:.2f} "
               f"| {hit}/{len(planted)} | {brute:,.0f}{' (extrapolated)' if extrapolated else ''} "
               f"| {brute / p50:,.0f}x | {rss:,.0f} |", flush=True)
-        del index
+        index = None  # free the store before the next size (not `del`: the closures above read it)
         gc.collect()
 
 

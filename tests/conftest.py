@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from support import TEST_CLAIMS, LiveServer
 
 from claimnotes.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @pytest.fixture
