@@ -125,6 +125,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("kilometres", "kilometers"), ("leukaemia", "leukemia"), ("oestrogen", "estrogen"),
     ("diarrhoea", "diarrhea"), ("paediatric", "pediatric"), ("grey", "gray"),
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
+    ("nearest", "closest"), ("nearer", "closer"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)

@@ -111,7 +111,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         nxt = text[after]
         if m.group()[0] not in ".!?\u2026":  # emoji run
-            if not nxt.isalnum():
+            if not nxt.isalnum() and nxt not in "#@":  # "...swimming 🦈😱 #nature" ends before the tags
                 continue
             cuts.append(m.end())
             continue
