@@ -96,6 +96,20 @@ def test_specific_claim_wins_when_its_span_contains_the_general_one() -> None:
     assert ms[0].score < 80
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # "long" scores 55 here: under the threshold, but enough to hide "short" in its span.
+    ("In Columbus's day most people believed the earth was flat.", []),
+    # "long" scores 51 here, under SPECIFIC_FLOOR: "short" is returned.
+    ("In Columbus's day, they say, most ordinary people believed that the earth was flat.", ["short"]),
+])
+def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[str]) -> None:
+    index = ClaimIndex.build([("short", ["The Earth is flat."]),
+                              ("long", ["People in Columbus's time believed the Earth was flat."])])
+    blocks = [("b", text)]
+    assert [m.claim_id for m in match_blocks(blocks, index)] == expected
+    assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
 def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     text = "In school Einstein apparently failed at math. Einstein failed math!"
     (m,) = match_blocks([("b", text)], index)
