@@ -126,6 +126,11 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("Don't you think the Earth is flat?", "earth-flat"),
     ("You can't deny that vaccines cause autism.", "vaccines-autism"),
     ("There's no denying that cancer is a fungus.", "cancer-fungus"),
+    # chat spelling without the apostrophe
+    ("vaccines dont cause autism", None),
+    ("bats arent blind lol", None),
+    ("i cant believe bats are blind", "bats-blind"),
+    ("isnt it true that vaccines cause autism", "vaccines-autism"),
 ])
 def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> None:
     assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
