@@ -28,6 +28,9 @@ def sentences(text: str) -> list[str]:
     ("para one\n\npara two", ["para one", "para two"]),
     ("jayden_k: the earth is flat", ["the earth is flat"]),
     ("[08:21] Uncle Ray: 5G causes covid", ["5G causes covid"]),
+    ("Comment from Rob T.: chemo saved her.", ["chemo saved her."]),        # an initial is part of a name
+    ("Linda M. shared a post: BATS ARE BLIND!!!", ["BATS ARE BLIND!!!"]),   # a reporting verb after the name
+    ("Here's a romantic thought: diamonds are coal.", ["Here's a romantic thought: diamonds are coal."]),
     ("wow 😀 bats are blind", ["wow", "bats are blind"]),
     # Emoji end a post before its hashtags, so the quote stops at the claim.
     ("sharks die if they stop swimming 🦈😱 #nature #ocean", ["sharks die if they stop swimming", "#nature #ocean"]),
