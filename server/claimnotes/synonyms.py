@@ -118,7 +118,8 @@ SYNONYMS.update({w: base for base, forms in {
     "begin": "began begun start started starts starting", "use": "utilize utilise utilized utilised",
     "need": "require requires required", "help": "assist assists assisted",
     "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
-    "afraid": "scared frightened", "closest": "nearest", "closer": "nearer", "ban": "prohibit prohibits prohibited",
+    "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
+    "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
 }.items() for w in forms.split()})
 
 
