@@ -38,6 +38,7 @@ def found(text: str, index: ClaimIndex, **kw: object) -> list[tuple[str, str]]:
     ("We only use 10 per cent of our brains", "brain-10", "We only use 10 per cent of our brains"),
     ("Smith voted to close 12 hospitals last year.", "smith-hospitals", "Smith voted to close 12 hospitals last year."),
     ("THE EARTH IS FLAT!!!", "earth-flat", "THE EARTH IS FLAT!!!"),
+    ("For years I was convinced bats r blind.", "bats-blind", "For years I was convinced bats r blind."),
     ("\u201cVaccines cause autism,\u201d he wrote.", "vaccines-autism", "\u201cVaccines cause autism,\u201d he wrote."),
     ("Vaccines cause autism and nobody will admit it.", "vaccines-autism",
      "Vaccines cause autism and nobody will admit it."),
@@ -56,6 +57,9 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "It is not true that vaccines cause autism.",
     "The weather today is lovely and the cancer ward got a new roof.",
     "Einstein was good at math.",
+    "Bats and blind cave fish live down there.",              # a two-word claim's words, only listed
+    "Cancer and fungus research got new funding.",
+    "The cancer fungus theory keeps coming back.",             # ...or side by side
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []

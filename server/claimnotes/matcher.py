@@ -52,6 +52,11 @@ SPECIFIC_FLOOR = 55.0   # a more specific claim scoring this much (even under th
                         # still hides a general claim inside its span: the sentence most
                         # likely makes the specific claim in other words ("in Columbus's day
                         # most people believed the earth was flat" is not "The Earth is flat")
+# A claim of two content words ("Koalas are bears.", "covid is just the flu") is not made
+# by a page that only names both things, side by side or joined by one of these ("koala
+# bear plushies", "covid and flu cases are rising"): every claim text of two words puts a
+# verb or a function word between them ("is", "are", "never", "in").
+COORDINATORS = frozenset("and or nor & plus vs versus".split())
 SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
 
@@ -83,6 +88,8 @@ def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, thres
         if found is None or found[0] < threshold:
             continue
         score, i, j, parts = found
+        if i < j and len(set(entry.terms)) == 2 and all(t.norm in COORDINATORS for t in unit.tokens[i + 1:j]):
+            continue
         prev = best.get(entry.claim)
         if prev is None or score > prev[3] or (score == prev[3] and (j - i) < (prev[2] - prev[1])):
             best[entry.claim] = (entry.claim, i, j, score, parts)
