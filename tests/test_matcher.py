@@ -38,6 +38,7 @@ def found(text: str, index: ClaimIndex, **kw: object) -> list[tuple[str, str]]:
     ("We only use 10 per cent of our brains", "brain-10", "We only use 10 per cent of our brains"),
     ("Smith voted to close 12 hospitals last year.", "smith-hospitals", "Smith voted to close 12 hospitals last year."),
     ("THE EARTH IS FLAT!!!", "earth-flat", "THE EARTH IS FLAT!!!"),
+    ("For years I was convinced bats r blind.", "bats-blind", "For years I was convinced bats r blind."),
     ("\u201cVaccines cause autism,\u201d he wrote.", "vaccines-autism", "\u201cVaccines cause autism,\u201d he wrote."),
     ("Vaccines cause autism and nobody will admit it.", "vaccines-autism",
      "Vaccines cause autism and nobody will admit it."),
@@ -56,6 +57,9 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "It is not true that vaccines cause autism.",
     "The weather today is lovely and the cancer ward got a new roof.",
     "Einstein was good at math.",
+    "Bats and blind cave fish live down there.",              # a two-word claim's words, only listed
+    "Cancer and fungus research got new funding.",
+    "The cancer fungus theory keeps coming back.",             # ...or side by side
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []
@@ -96,6 +100,20 @@ def test_specific_claim_wins_when_its_span_contains_the_general_one() -> None:
     assert ms[0].score < 80
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # "long" scores 55 here: under the threshold, but enough to hide "short" in its span.
+    ("In Columbus's day most people believed the earth was flat.", []),
+    # "long" scores 51 here, under SPECIFIC_FLOOR: "short" is returned.
+    ("In Columbus's day, they say, most ordinary people believed that the earth was flat.", ["short"]),
+])
+def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[str]) -> None:
+    index = ClaimIndex.build([("short", ["The Earth is flat."]),
+                              ("long", ["People in Columbus's time believed the Earth was flat."])])
+    blocks = [("b", text)]
+    assert [m.claim_id for m in match_blocks(blocks, index)] == expected
+    assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
 def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     text = "In school Einstein apparently failed at math. Einstein failed math!"
     (m,) = match_blocks([("b", text)], index)
@@ -112,6 +130,11 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("Don't you think the Earth is flat?", "earth-flat"),
     ("You can't deny that vaccines cause autism.", "vaccines-autism"),
     ("There's no denying that cancer is a fungus.", "cancer-fungus"),
+    # chat spelling without the apostrophe
+    ("vaccines dont cause autism", None),
+    ("bats arent blind lol", None),
+    ("i cant believe bats are blind", "bats-blind"),
+    ("isnt it true that vaccines cause autism", "vaccines-autism"),
 ])
 def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> None:
     assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
@@ -125,6 +148,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("kilometres", "kilometers"), ("leukaemia", "leukemia"), ("oestrogen", "estrogen"),
     ("diarrhoea", "diarrhea"), ("paediatric", "pediatric"), ("grey", "gray"),
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
+    ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)

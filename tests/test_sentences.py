@@ -28,7 +28,12 @@ def sentences(text: str) -> list[str]:
     ("para one\n\npara two", ["para one", "para two"]),
     ("jayden_k: the earth is flat", ["the earth is flat"]),
     ("[08:21] Uncle Ray: 5G causes covid", ["5G causes covid"]),
+    ("Comment from Rob T.: chemo saved her.", ["chemo saved her."]),        # an initial is part of a name
+    ("Linda M. shared a post: BATS ARE BLIND!!!", ["BATS ARE BLIND!!!"]),   # a reporting verb after the name
+    ("Here's a romantic thought: diamonds are coal.", ["Here's a romantic thought: diamonds are coal."]),
     ("wow 😀 bats are blind", ["wow", "bats are blind"]),
+    # Emoji end a post before its hashtags, so the quote stops at the claim.
+    ("sharks die if they stop swimming 🦈😱 #nature #ocean", ["sharks die if they stop swimming", "#nature #ocean"]),
     ("it's true!!! otherwise no", ["it's true!!!", "otherwise no"]),
     ('"Insanity is repeating." - Albert Einstein.', ['"Insanity is repeating." - Albert Einstein.']),
     # A list item after a full stop on the line before is its own sentence; a short

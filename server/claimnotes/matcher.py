@@ -48,6 +48,15 @@ DEFAULT_THRESHOLD: float = 62.0
 train splits (docs/benchmarks.md): lower lets paraphrases through at the cost of
 false highlights."""
 
+SPECIFIC_FLOOR = 55.0   # a more specific claim scoring this much (even under the threshold)
+                        # still hides a general claim inside its span: the sentence most
+                        # likely makes the specific claim in other words ("in Columbus's day
+                        # most people believed the earth was flat" is not "The Earth is flat")
+# A claim of two content words ("Koalas are bears.", "covid is just the flu") is not made
+# by a page that only names both things, side by side or joined by one of these ("koala
+# bear plushies", "covid and flu cases are rising"): every claim text of two words puts a
+# verb or a function word between them ("is", "are", "never", "in").
+COORDINATORS = frozenset("and or nor & plus vs versus".split())
 SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
 
@@ -79,6 +88,8 @@ def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, thres
         if found is None or found[0] < threshold:
             continue
         score, i, j, parts = found
+        if i < j and len(set(entry.terms)) == 2 and all(t.norm in COORDINATORS for t in unit.tokens[i + 1:j]):
+            continue
         prev = best.get(entry.claim)
         if prev is None or score > prev[3] or (score == prev[3] and (j - i) < (prev[2] - prev[1])):
             best[entry.claim] = (entry.claim, i, j, score, parts)
@@ -107,12 +118,14 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
         # a tie the best score, then the shorter sentence (a pair loses to its own half).
         if prev is None or (f[1], -f[3], f[5][1] - f[5][0]) < (prev[1], -prev[3], prev[5][1] - prev[5][0]):
             per_claim[f[0]] = f
-    # A claim whose aligned words lie inside the span of a claim that matches more
+    # A claim whose aligned words lie inside the span of another claim that matches more
     # terms is the general part of a more specific claim ("The Earth is flat" inside
-    # "in Columbus's day most people believed the earth was flat"): the specific wins.
+    # "in Columbus's day most people believed the earth was flat"): the specific wins,
+    # and hides it even when it scores under the threshold itself (SPECIFIC_FLOOR).
+    specific = [g for g in found if g[3] >= min(threshold, SPECIFIC_FLOOR)]
     kept = [f for f in per_claim.values() if not any(
-        g[1] <= f[1] and f[2] <= g[2] and g[4].get("terms", 0.0) > f[4].get("terms", 0.0)
-        for g in per_claim.values())]
+        g[0] != f[0] and g[1] <= f[1] and f[2] <= g[2] and g[4].get("terms", 0.0) > f[4].get("terms", 0.0)
+        for g in specific)]
     # Other overlaps are judged on the aligned words: best score first, and a claim
     # that matches more terms (the more specific one) gets a head start.
     ranked = sorted(kept, key=lambda f: (
@@ -266,5 +279,6 @@ def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex,
                            threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """The simple loop: every unit against every entry, no retrieval, no cache."""
     everything = range(len(index._entries))
-    return _match_page(blocks, {}, lambda units: [_unit_results(u, everything, index, threshold) for u in units],
+    floor = min(threshold, SPECIFIC_FLOOR)
+    return _match_page(blocks, {}, lambda units: [_unit_results(u, everything, index, floor) for u in units],
                        threshold, False)[0]

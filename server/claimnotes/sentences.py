@@ -33,8 +33,11 @@ _BREAK_RE = re.compile(
     rf"|[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
-# "Q3: ", "u/old_school_tech: " (at most three words before the colon).
-_LABEL_RE = re.compile(r"(?:\[[^\]\n]{1,20}\][ \t]*)?(?:[^\s:.!?\"]{1,40}(?:[ \t][^\s:.!?\"]{1,40}){0,2}):[ \t]+(?=\S)")
+# "Q3: ", "u/old_school_tech: ", "Comment from Rob T.: ", "Linda M. shared a post: " (at
+# most three words before the colon, a name's initial not counted, then a reporting verb).
+_LABEL_WORD = r"[^\s:.!?\"]{1,40}(?:[ \t][A-Z]\.)?"
+_LABEL_RE = re.compile(rf"(?:\[[^\]\n]{{1,20}}\][ \t]*)?(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
+                       r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)")
 # Leading/trailing characters that are not part of the quote (emoji, arrows, bullets).
 _EDGE_KEEP = set("\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac")
 _TRAIL_KEEP = set("\"')]\u201d\u2019.!?\u2026%")
@@ -111,7 +114,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         nxt = text[after]
         if m.group()[0] not in ".!?\u2026":  # emoji run
-            if not nxt.isalnum():
+            if not nxt.isalnum() and nxt not in "#@":  # "...swimming 🦈😱 #nature" ends before the tags
                 continue
             cuts.append(m.end())
             continue

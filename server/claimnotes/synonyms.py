@@ -19,12 +19,17 @@ their theirs them themselves then there these they this those through to too und
 until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
-r u ur cuz coz
+r u ur cuz coz im ive youre theyre thats whats
 """.split())
 
+# Chat drops the apostrophe: "dont" is "do not" (the auxiliary it stands for, then "not").
+CONTRACTED = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "arent": "are",
+              "wasnt": "was", "werent": "were", "cant": "can", "couldnt": "could", "wont": "will",
+              "wouldnt": "would", "shouldnt": "should", "havent": "have", "hasnt": "has",
+              "hadnt": "had", "aint": "is", "mustnt": "must"}
 # Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
 # (that)", "can't deny", "no denying" are not negations of what follows.
-NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split())
+NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split()) | CONTRACTED.keys()
 NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
 realise forget deny denying""".split())
 # "can't believe X" / "couldn't believe X" is surprise at X, which the writer takes as true
@@ -38,6 +43,8 @@ QUESTION_SUBJECTS = frozenset("it you they we he she".split())
 
 def negates(prev: str, word: str, nxt: str) -> bool:
     """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows."""
+    if word in CONTRACTED:
+        prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
         return False
     return not (nxt in SURPRISE_VERBS and prev in SURPRISE_MODALS)
@@ -111,7 +118,8 @@ SYNONYMS.update({w: base for base, forms in {
     "begin": "began begun start started starts starting", "use": "utilize utilise utilized utilised",
     "need": "require requires required", "help": "assist assists assisted",
     "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
-    "afraid": "scared frightened", "ban": "prohibit prohibits prohibited",
+    "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
+    "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
 }.items() for w in forms.split()})
 
 
