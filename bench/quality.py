@@ -5,6 +5,7 @@ and precision/recall/span accuracy on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages heldout -v   # one page split, its errors
+    .venv/bin/python bench/quality.py --pages-only --pages heldout2   # the clean test split (no -v)
     .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
         # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
     .venv/bin/python bench/quality.py --pages-only --semantic-pages 0.75,0.8,0.85
@@ -187,8 +188,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="also score the pages with the semantic sentence stage at these cosines")
     ap.add_argument("--pages-only", action="store_true")
     ap.add_argument("--pages", choices=[*PAGE_SPLITS, "all"],
-                    help="only this labelled page split (all: both as one set); "
-                         "default: dev and heldout, one table each")
+                    help="only this labelled page split (all: every split as one set); "
+                         "default: every split, one table each")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="list page-set errors (held-out errors only when --pages names that split)")
     args = ap.parse_args(argv)
