@@ -172,6 +172,16 @@ def _splice(words: Words, i: int, j: int, rows: list[Row]) -> None:
         col[i:j] = values
 
 
+# Words that can continue a number (see the loop in _merge_numbers).
+_NUMBER_NEXT = _NUMBER_WORDS | frozenset(_SCALES) | {"and"}
+
+
+def _is_plain_number(w: str) -> bool:
+    """Whether the number ``w`` alone is written as _merge_numbers writes it: ASCII
+    digits without a leading zero (or too long to be read as a number)."""
+    return w.isascii() and w.isdigit() and (w[0] != "0" or w == "0" or len(w) > 15)
+
+
 def _merge_numbers(words: Words) -> None:
     """Number words and scales -> one digit token ("twenty five million" -> 25000000), in place."""
     norms, starts, ends, caps = words
@@ -184,6 +194,8 @@ def _merge_numbers(words: Words) -> None:
     for i in firsts:
         if i < done:
             continue  # inside the previous number
+        if (i + 1 == n or norms[i + 1] not in _NUMBER_NEXT) and _is_plain_number(norms[i]):
+            continue  # "2020" followed by no number word: already in its final form
         value = _as_number(norms[i])
         if value is None:
             continue
@@ -302,7 +314,8 @@ class Utf16Map:
     __slots__ = ("_astral",)
 
     def __init__(self, text: str) -> None:
-        self._astral = [m.start() for m in _ASTRAL_RE.finditer(text)]
+        # isascii() is a C check of a flag: most blocks need no regex pass.
+        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL_RE.finditer(text)]
 
     def __call__(self, index: int) -> int:
         if not self._astral:
