@@ -102,8 +102,8 @@ def with_names(unit: Unit, k: int, newest_first: Iterable[Name]) -> Unit | None:
     written before it that it does not already contain (in page order), or None."""
     picked: dict[tuple[str, ...], Name] = {}
     for name in newest_first:
-        norms = tuple(t.norm for t in name)
-        if norms not in picked and not {term_of(w) for w in norms} <= unit.termset:
+        norms = tuple(map(norm_of, name))
+        if norms not in picked and not unit.termset.issuperset(map(term_of, norms)):
             picked[norms] = name
             if len(picked) == CONTEXT_NAMES:
                 break
