@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import partial
-from itertools import compress, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import is_not, itemgetter
 
 import msgspec
@@ -123,10 +123,11 @@ def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: 
     names = frozenset([u for u in compress(terms, caps) if u is not None and not u.isdigit()])
     if NEGATIONS.isdisjoint(norms):
         negs = _NO_NEGS
-    else:
-        negs = [0]
-        for k in range(len(tokens)):
-            negs.append(negs[-1] + negated(tokens, k))
+    else:  # the running count, from the negation words alone
+        flags = [0] * len(tokens)
+        for k in compress(count(), map(NEGATIONS.__contains__, norms)):
+            flags[k] = negated(tokens, k)
+        negs = list(accumulate(flags, initial=0))
     key = " ".join(norms)
     if names:
         key += "|" + " ".join(sorted(names))
