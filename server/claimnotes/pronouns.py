@@ -110,7 +110,8 @@ def with_names(unit: Unit, k: int, newest_first: Iterable[Name]) -> Unit | None:
     if not picked:
         return None
     pron = unit.tokens[k]
-    words = [Token(t.norm, pron.start, pron.end, True) for name in reversed(picked.values()) for t in name]
+    span = (pron.start, pron.end, True)   # every name word keeps the pronoun's span
+    words = [tuple.__new__(Token, (t.norm, *span)) for name in reversed(picked.values()) for t in name]
     return make_unit(unit.tokens[:k] + words + unit.tokens[k + 1:], unit.sent)
 
 
