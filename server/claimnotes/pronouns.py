@@ -30,7 +30,8 @@ def names_in(units: Sequence[Unit]) -> list[Name]:
     word of a sentence is capitalised whatever it is, so it is never a name."""
     if isinstance(units, BlockUnits) and all(units.starts[k] >= a for k, _, a in units.sentences):
         # Each sentence starts at a word (not inside a number merged across a "5."
-        # bullet): the fast path's first words are the sentences' first tokens.
+        # bullet), and sentences do not overlap (split_sentences' contract): the
+        # first words are then the sentences' first tokens.
         return _block_names(units)
     seen: dict[int, tuple[Token, str | None]] = {}
     for u in units:
