@@ -6,7 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex, find_similar, match_blocks, reference_match_blocks
+from claimnotes.pronouns import names_in
 from claimnotes.sentences import split_sentences
+from claimnotes.terms import sentence_units
 from claimnotes.textnorm import normalize, tokenize
 
 CLAIMS = [
@@ -123,3 +125,18 @@ def test_simple_words_fast_path_agrees(text: str) -> None:
     if fast is not None:
         tokens = tokenize(text)
         assert fast == ([t.norm for t in tokens], [t.cap for t in tokens])
+
+
+# Names, contractions (two tokens, one start), numbers merged across a "5." bullet (a word
+# that starts before its sentence), line breaks and long runs (windows, pairs).
+name_words = st.lists(st.sampled_from(
+    "The Great Wall Barack Obama NASA U.S. I'm Don't Trump'll O'Neil it they she said visible "
+    "from space 12 Five five hundred . , ! ? : \n 5. - \u2022 \u201cQuote\u201d".split(" ")),
+    max_size=80).map(" ".join)
+
+
+@FAST
+@given(st.one_of(name_words, any_text))
+def test_names_fast_path_agrees_with_reference(text: str) -> None:
+    units = sentence_units(text)
+    assert names_in(units) == names_in(list(units))   # a plain list takes the unit-by-unit loop

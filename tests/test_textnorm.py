@@ -49,6 +49,11 @@ def norms(text: str) -> list[str]:
     ("1.5 million", ["1500000"]),
     ("10,000 cases", ["10000", "cases"]),
     ("3.5 and 2020", ["3.5", "and", "2020"]),
+    # a lone number is kept as written unless a number word follows or it has a leading zero
+    ("007 agents and 0 cases", ["7", "agents", "and", "0", "cases"]),
+    ("5 hundred", ["500"]),
+    ("12 and one hundred", ["12", "and", "100"]),
+    ("1234567890123456 x", ["1234567890123456", "x"]),
     ("one hundred and five", ["105"]),
     ("covid-19 U.S.", ["covid", "u.s"]),
     ("3-second well-known", ["3", "second", "well", "known"]),

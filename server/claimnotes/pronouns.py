@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import compress, count
 
-from claimnotes.terms import Unit, make_unit, term_of
+from claimnotes.terms import BlockUnits, Unit, make_unit, norm_of, term_of
 from claimnotes.textnorm import Token
 
 PRONOUNS = frozenset("it they he she".split())
@@ -27,6 +28,11 @@ Name = tuple[Token, ...]   # a run of capitalised content words ("Great Wall")
 def names_in(units: Sequence[Unit]) -> list[Name]:
     """The names written in a block's units, in text order (each word once). The first
     word of a sentence is capitalised whatever it is, so it is never a name."""
+    if isinstance(units, BlockUnits) and all(units.starts[k] >= a for k, _, a in units.sentences):
+        # Each sentence starts at a word (not inside a number merged across a "5."
+        # bullet), and sentences do not overlap (split_sentences' contract): the
+        # first words are then the sentences' first tokens.
+        return _block_names(units)
     seen: dict[int, tuple[Token, str | None]] = {}
     for u in units:
         for tok, term in zip(u.tokens, u.terms):
@@ -48,9 +54,45 @@ def names_in(units: Sequence[Unit]) -> list[Name]:
     return out
 
 
+def _block_names(block: BlockUnits) -> list[Name]:
+    """names_in() of sentence_units' output whose sentences each start at a word, read
+    from the block's columns: each word once, and only the capitalised ones in Python
+    (the units repeat words: windows overlap, pairs repeat two sentences)."""
+    tokens, terms, starts, sentences = block.tokens, block.terms, block.starts, block.sentences
+    out: list[Name] = []
+    run: list[Token] = []
+    last = -1      # the last name word
+    r = 0          # the sentence of p
+    k, j, _ = sentences[0] if sentences else (0, 0, 0)
+    for p in compress(count(), block.caps):   # capitalised words alone
+        while p >= j and r + 1 < len(sentences):
+            r += 1
+            k, j, _ = sentences[r]
+        if not k < p < j:
+            continue   # a sentence's first word, or between sentences (no unit holds it)
+        term = terms[p]
+        if term is None or term.isdigit() or starts[p] == starts[p - 1]:
+            # not a name, or the second token of one word ("Trump'll" -> trump will;
+            # names_in reads the first; today such second words are all stopwords)
+            continue
+        # A word that names_in reads came between the last name word and this one
+        # (tokens of one word share a start; those of another sentence start later).
+        if run and starts[p - 1] != starts[last]:
+            out.append(tuple(run))
+            run = []
+        run.append(tokens[p])
+        last = p
+    if run:
+        out.append(tuple(run))
+    return out
+
+
 def pronoun_at(unit: Unit) -> int | None:
     """Index of the unit's first subject pronoun, or None."""
-    for k, tok in enumerate(unit.tokens):
+    tokens = unit.tokens
+    if PRONOUNS.isdisjoint(map(norm_of, tokens)):  # most units: one pass in C
+        return None
+    for k, tok in enumerate(tokens):
         if tok.norm in PRONOUNS:
             return k
     return None
@@ -61,15 +103,16 @@ def with_names(unit: Unit, k: int, newest_first: Iterable[Name]) -> Unit | None:
     written before it that it does not already contain (in page order), or None."""
     picked: dict[tuple[str, ...], Name] = {}
     for name in newest_first:
-        norms = tuple(t.norm for t in name)
-        if norms not in picked and not {term_of(w) for w in norms} <= unit.termset:
+        norms = tuple(map(norm_of, name))
+        if norms not in picked and not unit.termset.issuperset(map(term_of, norms)):
             picked[norms] = name
             if len(picked) == CONTEXT_NAMES:
                 break
     if not picked:
         return None
     pron = unit.tokens[k]
-    words = [Token(t.norm, pron.start, pron.end, True) for name in reversed(picked.values()) for t in name]
+    span = (pron.start, pron.end, True)   # every name word keeps the pronoun's span
+    words = [tuple.__new__(Token, (t.norm, *span)) for name in reversed(picked.values()) for t in name]
     return make_unit(unit.tokens[:k] + words + unit.tokens[k + 1:], unit.sent)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import partial
-from itertools import compress, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import is_not, itemgetter
 
 import msgspec
@@ -123,14 +123,27 @@ def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: 
     names = frozenset([u for u in compress(terms, caps) if u is not None and not u.isdigit()])
     if NEGATIONS.isdisjoint(norms):
         negs = _NO_NEGS
-    else:
-        negs = [0]
-        for k in range(len(tokens)):
-            negs.append(negs[-1] + negated(tokens, k))
+    else:  # the running count, from the negation words alone
+        flags = [0] * len(tokens)
+        for k in compress(count(), map(NEGATIONS.__contains__, norms)):
+            flags[k] = negated(tokens, k)
+        negs = list(accumulate(flags, initial=0))
     key = " ".join(norms)
     if names:
         key += "|" + " ".join(sorted(names))
     return Unit(tokens, terms, key, sent, names, negs, frozenset(terms))
+
+
+class BlockUnits(list[Unit]):
+    """The units of one block, with the block's token columns and, per sentence that
+    has words, its token range and start: what pronouns.names_in needs to read each
+    word once instead of once per unit that holds it."""
+
+    def __init__(self, units: list[Unit], tokens: list[Token], terms: list[str | None],
+                 starts: list[int], caps: list[bool], sentences: list[tuple[int, int, int]]) -> None:
+        super().__init__(units)
+        self.tokens, self.terms, self.starts, self.caps = tokens, terms, starts, caps
+        self.sentences = sentences   # (first token, end token, start offset), in text order
 
 
 def sentence_units(text: str) -> list[Unit]:
@@ -142,6 +155,7 @@ def sentence_units(text: str) -> list[Unit]:
     norms, starts, ends, caps = words
     terms = terms_of(norms)
     units: list[Unit] = []
+    sentences: list[tuple[int, int, int]] = []
     k = 0
     prev = (0, 0, 0)   # token range and start of the previous sentence
     for a, b in split_sentences(text):
@@ -161,7 +175,8 @@ def sentence_units(text: str) -> list[Unit]:
             units.append(_unit(tokens[pa:pb] + tokens[k:j], norms[pa:pb] + norms[k:j],
                                terms[pa:pb] + terms[k:j], caps[pa:pb] + caps[k:j], (p_start, b)))
         prev = (k, j, a)
+        sentences.append(prev)
         k = j
-    return units
+    return BlockUnits(units, tokens, terms, starts, caps, sentences)
 
 

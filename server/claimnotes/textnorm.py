@@ -172,6 +172,16 @@ def _splice(words: Words, i: int, j: int, rows: list[Row]) -> None:
         col[i:j] = values
 
 
+# Words that can continue a number (see the loop in _merge_numbers).
+_NUMBER_NEXT = _NUMBER_WORDS | frozenset(_SCALES) | {"and"}
+
+
+def _is_plain_number(w: str) -> bool:
+    """Whether the number ``w`` alone is written as _merge_numbers writes it: ASCII
+    digits without a leading zero (or too long to be read as a number)."""
+    return w.isascii() and w.isdigit() and (w[0] != "0" or w == "0" or len(w) > 15)
+
+
 def _merge_numbers(words: Words) -> None:
     """Number words and scales -> one digit token ("twenty five million" -> 25000000), in place."""
     norms, starts, ends, caps = words
@@ -184,6 +194,8 @@ def _merge_numbers(words: Words) -> None:
     for i in firsts:
         if i < done:
             continue  # inside the previous number
+        if (i + 1 == n or norms[i + 1] not in _NUMBER_NEXT) and _is_plain_number(norms[i]):
+            continue  # "2020" followed by no number word: already in its final form
         value = _as_number(norms[i])
         if value is None:
             continue
@@ -236,13 +248,9 @@ _SPLIT_RE = re.compile(f"({_WORD_RE.pattern})")
 _ASCII_SPLIT_RE = re.compile(f"({_ASCII_WORD_RE.pattern})")
 
 
-def _odd_word(raw: str, start: int) -> list[Row]:
-    """Tokens of a word that is not a plain ASCII word: contractions, numbers,
-    hyphenated or non-ASCII words."""
-    cap = raw[:1].isupper()
-    if "-" not in raw:
-        return [(part, start, start + len(raw), cap) for part in _split_word(raw) if part]
-    out = []  # "3-second" -> 3 second, each part with its own span
+def _hyphenated(raw: str, start: int) -> list[Row]:
+    """Tokens of a hyphenated word, each part with its own span ("3-second" -> 3 second)."""
+    out = []
     pos = start
     for piece in raw.split("-"):
         if piece:
@@ -267,14 +275,21 @@ def scan(text: str) -> Words:
         odd = sorted(set(odd).union(compress(count(), map(not_, map(str.isascii, raws)))))
     elif not odd and _SPECIAL_WORDS.isdisjoint(words.norms):
         return words  # plain words only: no number, contraction or "per cent" to rewrite
-    for k in reversed(odd):  # from the end, so earlier indices stay valid
-        rows = _odd_word(raws[k], words.starts[k])
-        if len(rows) == 1:  # the common case ("2020", "U.S"): one token for one
-            words.norms[k], words.starts[k], words.ends[k], words.caps[k] = rows[0]
-        else:
-            _splice(words, k, k + 1, rows)
-    _merge_numbers(words)
+    # The words that are not plain ASCII words: contractions, numbers, hyphenated or
+    # non-ASCII words. From the end, so earlier indices stay valid.
     norms = words.norms
+    for k in reversed(odd):
+        raw = raws[k]
+        if "-" in raw:
+            rows = _hyphenated(raw, words.starts[k])
+        else:
+            forms = _split_word(raw)
+            if len(forms) == 1 and forms[0]:  # the common case ("2020", "U.S"): one token for one
+                norms[k] = forms[0]
+                continue
+            rows = [(form, words.starts[k], words.ends[k], words.caps[k]) for form in forms if form]
+        _splice(words, k, k + 1, rows)
+    _merge_numbers(words)
     if "cent" in norms or "19" in norms:
         k = 1
         while k < len(norms):
@@ -302,7 +317,8 @@ class Utf16Map:
     __slots__ = ("_astral",)
 
     def __init__(self, text: str) -> None:
-        self._astral = [m.start() for m in _ASTRAL_RE.finditer(text)]
+        # isascii() is a C check of a flag: most blocks need no regex pass.
+        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL_RE.finditer(text)]
 
     def __call__(self, index: int) -> int:
         if not self._astral:
