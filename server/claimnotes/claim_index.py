@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse._sparsetools import csr_matmat  # scipy's own kernel of sparse @ sparse (see _key_gate)
 
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
@@ -35,6 +36,7 @@ KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
+ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -55,7 +57,8 @@ class ClaimIndex:
         self._by_claim: dict[str, tuple[int, ...]] = {}
         self._df = np.zeros(BUCKETS, dtype=np.int32)
         self._n_live = 0
-        self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
+        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key buckets x entries), key weights
+        self._key_buckets = np.zeros(0, dtype=np.int32)    # the rows of _kt: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
@@ -163,10 +166,24 @@ class ClaimIndex:
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         kmin[lengths == 0] = np.inf
-        self._kt = sparse.csr_matrix((w[keep].astype(np.float32), (b[keep], e[keep])),
-                                     shape=(BUCKETS, max(1, n_entries)))
-        self._kt.sum_duplicates()
-        del keep, e
+        # Key postings: rows are the buckets that hold a key (~20k of the 4M, so the
+        # row pointers are small), columns the entries, cut into blocks of ENTRY_BLOCK
+        # entries so that each block's product accumulates in a cache-sized array.
+        has_key = np.zeros(BUCKETS, dtype=bool)
+        has_key[b[keep]] = True
+        self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
+        key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[b[keep]]
+        del has_key
+        key_e = e[keep]   # ascending: the arrays are in entry order
+        key_w = w[keep].astype(np.float32)
+        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
+        self._kt = []
+        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
+            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
+                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
+            block.sum_duplicates()
+            self._kt.append((first, block))
+        del keep, e, key_row, key_e, key_w
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
         fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
                                 else np.zeros(2, dtype=index_dtype)),
@@ -245,6 +262,47 @@ class ClaimIndex:
 
     # ---- retrieval
 
+    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit, entry, key weight found) of every pair that passes the key gate, by unit.
+
+        Within a unit, block by block, each in the order of scipy's product (with one
+        block, as the whole product ``q @ keys`` gives them)."""
+        n_units = q.shape[0]
+        kb = self._key_buckets
+        # q's columns as rows of the key blocks: buckets that hold no key drop out and
+        # the order stays ascending, so every sum adds the same float32 terms in the
+        # same order as a product over all buckets would.
+        pos = np.searchsorted(kb, q.indices)
+        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices if len(kb) else np.zeros(len(pos), dtype=bool)
+        indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
+        cols = pos[hit]
+        ones = np.ones(len(cols), dtype=np.float32)
+        rows = np.arange(n_units)
+        parts = []
+        for first, block in self._kt:
+            idx = block.indptr.dtype
+            ip, jj = indptr.astype(idx), cols.astype(idx)
+            # One pair at most per posting walked: an upper bound of the product's size,
+            # so scipy's counting pass (csr_matmat_maxnnz, ~10% of the product) is skipped.
+            size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
+            if not size:
+                continue
+            out_ptr = np.empty(n_units + 1, dtype=idx)
+            entry = np.empty(size, dtype=idx)
+            weight = np.empty(size, dtype=np.float32)
+            csr_matmat(n_units, block.shape[1], ip, jj, ones, block.indptr, block.indices, block.data,
+                       out_ptr, entry, weight)
+            ok = np.flatnonzero(weight[:out_ptr[-1]] >= self._kmin[first:first + block.shape[1]][entry[:out_ptr[-1]]])
+            # The row of each pair: one binary search per row, not per pair (~280k at 1M).
+            parts.append((np.repeat(rows, np.diff(np.searchsorted(ok, out_ptr))), entry[ok] + first, weight[ok]))
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return rows[:0], rows[:0], np.zeros(0, dtype=np.float32)
+        unit_of, entry_of, key_w = map(np.concatenate, zip(*parts))
+        order = np.argsort(unit_of, kind="stable")   # runs already sorted: a merge
+        return unit_of[order], entry_of[order], key_w[order]
+
     def _candidates(self, units: Sequence[Unit], floor: float) -> list[list[int]]:
         """Per unit, the entries whose best window could score ``floor`` (best key weight first)."""
         out: list[list[int]] = [[] for _ in units]
@@ -260,12 +318,7 @@ class ClaimIndex:
         if self._indexed and cols:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
-            s = (q @ self._kt).tocsr()
-            ok = np.flatnonzero(s.data >= self._kmin[s.indices])
-            # The row of each pair: one binary search per row, not per pair (~280k at 1M).
-            unit_of = np.repeat(np.arange(len(units)), np.diff(np.searchsorted(ok, s.indptr)))
-            entry_of = s.indices[ok]
-            key_w = s.data[ok]
+            unit_of, entry_of, key_w = self._key_gate(q)
             if len(entry_of) > PRE_CANDIDATES * len(units):
                 # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
                 # key weight found before the exact pre-filter (not exact past this point).
