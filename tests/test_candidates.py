@@ -95,3 +95,18 @@ def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch
     for other in gates[1:]:
         assert all(np.array_equal(a, b) for a, b in zip(gates[0], other))
     assert len(gates[0][0]) > 20
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    unit_of = np.sort(rng.integers(0, 30, 3000))
+    values = -rng.integers(1, 8, 3000).astype(np.float32)   # few distinct values: ties at every cut
+    k = 40
+    expected = np.zeros(3000, dtype=bool)
+    for u in range(31):
+        run = np.flatnonzero(unit_of == u)
+        expected[run[np.argsort(values[run], kind="stable")[:k]]] = True
+    got = claim_index._top_per_unit(unit_of, values, k, 31)
+    assert np.array_equal(got, expected)
+    assert (np.bincount(unit_of) > k).sum() > 20

@@ -5,7 +5,8 @@ Every claim text (text or variant, an *entry*) is filed under its rarest terms
 product (units x buckets) @ (buckets x entries) gives, per unit and entry, the key
 weight the unit contains. An entry whose key weight is below
 ``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach ``MIN_COVERAGE``
-(a hard gate of the aligner), so pruning it loses nothing.
+(a hard gate of the aligner), so pruning it loses nothing. The product runs per
+block of ``ENTRY_BLOCK`` entries (see ``_key_gate``): the same pairs, the same sums.
 """
 
 from __future__ import annotations
@@ -319,19 +320,15 @@ class ClaimIndex:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
             unit_of, entry_of, key_w = self._key_gate(q)
-            if len(entry_of) > PRE_CANDIDATES * len(units):
+            cut = len(entry_of) > PRE_CANDIDATES * len(units)
+            if cut:
                 # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
                 # key weight found before the exact pre-filter (not exact past this point).
                 # The absolute weight, not its share of the entry's: by share, a claim of
                 # one common word (share 1.0) outranks a long claim pasted whole (share
                 # KEY_FRACTION), and at 1M claims such short ones fill the cut.
-                # unit_of is sorted already: a stable sort of each unit's run by -key_w
-                # (what np.lexsort((-key_w, unit_of)) gives), cut to its first entries.
-                bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
-                neg = -key_w
-                top = [a + _stable_top(neg[a:b], PRE_CANDIDATES) for a, b in pairwise(bounds) if b > a]
-                top = np.concatenate(top)
-                unit_of, entry_of, key_w = unit_of[top], entry_of[top], key_w[top]
+                keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
+                unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
@@ -345,16 +342,21 @@ class ClaimIndex:
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
                 good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
-                # From here on rank by that bound: a claim pasted whole has 100. On a tie
-                # the entry with more weight in the unit first: a long claim pasted whole
-                # before one-word claims that also bound at 100 (at 1M they fill the cap).
-                unit_of, entry_of, key_w, present = unit_of[good], entry_of[good], best[good], present[good]
-            else:
-                present = key_w
-            if len(entry_of) > CANDIDATES_PER_UNIT:
-                # Best bound first, so a cap keeps the most promising entries.
-                order = np.lexsort((-present, -key_w, unit_of))
-                unit_of, entry_of = unit_of[order], entry_of[order]
+                unit_of, entry_of, key_w, best, present = (
+                    unit_of[good], entry_of[good], key_w[good], best[good], present[good])
+                # Each unit's entries in order (stable sorts: the product's order last):
+                # best bound first, so a cap keeps the most promising entries (a claim
+                # pasted whole has 100), and on a tie the entry with more weight in the
+                # unit (a long claim pasted whole before one-word claims that also bound
+                # at 100: at 1M they fill the cap); after the cut, then the most key
+                # weight found, the cut's own order. With no cap to fill (64 pairs or
+                # fewer in all), only the cut's order.
+                keys = [-key_w] if cut else []
+                if len(entry_of) > CANDIDATES_PER_UNIT:
+                    keys += [-present, -best]
+                if keys:
+                    order = np.lexsort((*keys, unit_of))
+                    unit_of, entry_of = unit_of[order], entry_of[order]
             # unit_of is sorted: each unit's entries are one run, cut to the cap.
             bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
             for u, (a, b) in enumerate(pairwise(bounds)):
@@ -372,12 +374,17 @@ class ClaimIndex:
         return out
 
 
-def _stable_top(values: np.ndarray, k: int) -> np.ndarray:
-    """``np.argsort(values, kind="stable")[:k]``, without sorting all of a long array."""
-    if len(values) <= k:
-        return np.argsort(values, kind="stable")
-    kth = np.partition(values, k - 1)[k - 1]
-    less = np.flatnonzero(values < kth)
-    keep = np.sort(np.concatenate((less, np.flatnonzero(values == kth)[:k - len(less)])))
-    return keep[np.argsort(values[keep], kind="stable")]
-
+def _top_per_unit(unit_of: np.ndarray, values: np.ndarray, k: int, n_units: int) -> np.ndarray:
+    """Mask of each unit's ``k`` smallest values, ties in array order (``unit_of`` sorted):
+    what a stable sort of each unit's run, cut to ``k``, keeps (its order is left to
+    the caller's own stable sort, which is cheaper on the few pairs left then)."""
+    bounds = np.searchsorted(unit_of, np.arange(n_units + 1))
+    kth = np.full(n_units, np.inf, dtype=values.dtype)   # units with k pairs or fewer keep all
+    for u in np.flatnonzero(np.diff(bounds) > k).tolist():
+        kth[u] = np.partition(values[bounds[u]:bounds[u + 1]], k - 1)[k - 1]
+    limit = kth[unit_of]
+    less = values < limit
+    tie = values == limit
+    ties = np.concatenate(([0], np.cumsum(tie)))   # ties[i]: ties before pair i
+    room = k - np.bincount(unit_of[less], minlength=n_units)
+    return less | (tie & (ties[:-1] - ties[bounds[:-1]][unit_of] < room[unit_of]))
