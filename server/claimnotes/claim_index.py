@@ -266,8 +266,10 @@ class ClaimIndex:
     def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(unit, entry, key weight found) of every pair that passes the key gate, by unit.
 
-        Within a unit, block by block, each in the order of scipy's product (with one
-        block, as the whole product ``q @ keys`` gives them)."""
+        Within a unit, in the order one product ``q @ keys`` over all entries gives (the
+        order only breaks ties downstream), except between blocks: scipy lists a row's
+        entries latest first touched first, so taking the blocks last first gives that
+        order unless an earlier block's entry was touched first through a later bucket."""
         n_units = q.shape[0]
         kb = self._key_buckets
         # q's columns as rows of the key blocks: buckets that hold no key drop out and
@@ -280,7 +282,7 @@ class ClaimIndex:
         ones = np.ones(len(cols), dtype=np.float32)
         rows = np.arange(n_units)
         parts = []
-        for first, block in self._kt:
+        for first, block in reversed(self._kt):
             idx = block.indptr.dtype
             ip, jj = indptr.astype(idx), cols.astype(idx)
             # One pair at most per posting walked: an upper bound of the product's size,
@@ -301,7 +303,7 @@ class ClaimIndex:
         if not parts:
             return rows[:0], rows[:0], np.zeros(0, dtype=np.float32)
         unit_of, entry_of, key_w = map(np.concatenate, zip(*parts))
-        order = np.argsort(unit_of, kind="stable")   # runs already sorted: a merge
+        order = np.argsort(unit_of, kind="stable")   # sorted runs: timsort merges them
         return unit_of[order], entry_of[order], key_w[order]
 
     def _candidates(self, units: Sequence[Unit], floor: float) -> list[list[int]]:
