@@ -295,7 +295,9 @@ class ClaimIndex:
             weight = np.empty(size, dtype=np.float32)
             csr_matmat(n_units, block.shape[1], ip, jj, ones, block.indptr, block.indices, block.data,
                        out_ptr, entry, weight)
-            ok = np.flatnonzero(weight[:out_ptr[-1]] >= self._kmin[first:first + block.shape[1]][entry[:out_ptr[-1]]])
+            # np.take: indexing with int32 indices first copies them to intp (~1.5x slower).
+            ok = np.flatnonzero(weight[:out_ptr[-1]] >= np.take(self._kmin[first:first + block.shape[1]],
+                                                                 entry[:out_ptr[-1]]))
             # The row of each pair: one binary search per row, not per pair (~280k at 1M).
             parts.append((np.repeat(rows, np.diff(np.searchsorted(ok, out_ptr))), entry[ok] + first, weight[ok]))
         if len(parts) == 1:
