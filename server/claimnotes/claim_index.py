@@ -276,7 +276,7 @@ class ClaimIndex:
         # the order stays ascending, so every sum adds the same float32 terms in the
         # same order as a product over all buckets would.
         pos = np.searchsorted(kb, q.indices)
-        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices if len(kb) else np.zeros(len(pos), dtype=bool)
+        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
         indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
         cols = pos[hit]
         ones = np.ones(len(cols), dtype=np.float32)
@@ -305,7 +305,7 @@ class ClaimIndex:
         if not parts:
             return rows[:0], rows[:0], np.zeros(0, dtype=np.float32)
         unit_of, entry_of, key_w = map(np.concatenate, zip(*parts))
-        order = np.argsort(unit_of, kind="stable")   # sorted runs: timsort merges them
+        order = np.argsort(unit_of, kind="stable")   # by unit, each block's pairs kept in order
         return unit_of[order], entry_of[order], key_w[order]
 
     def _candidates(self, units: Sequence[Unit], floor: float) -> list[list[int]]:
