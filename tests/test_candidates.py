@@ -65,14 +65,41 @@ def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, s
     index = ClaimIndex.build(store)
     assert len(index._kt) == -(-len(index._entries) // block)
     units = random_page(rng, store)
+    check_against_brute_force(index, units)
+    assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
+
+
+def check_against_brute_force(index: ClaimIndex, units: list[Unit]) -> None:
     for floor in (50.0, 20.0):
         found = index._candidates(units, floor)
         for unit, ids in zip(units, found):
             assert len(ids) < CANDIDATES_PER_UNIT and len(set(ids)) == len(ids)
-            exact = {e for e in range(len(index._entries)) if passes(index, unit, e, floor, 0.0)}
+            exact = {e for e, entry in enumerate(index._entries)
+                     if entry is not None and passes(index, unit, e, floor, 0.0)}
             assert exact <= set(ids)
             assert all(passes(index, unit, e, floor, 1e-4) for e in ids)
-    assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
+    monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 37)
+    rng = random.Random(seed)
+    store = random_store(rng, 600)
+    index = ClaimIndex.build(store[:200])
+    units = random_page(rng, store)
+    # A few claims: pending, each a candidate of every unit it shares a term with.
+    index.update(store[200:210], removals=["c0", "c1"])
+    pending = range(index._indexed, len(index._entries))
+    assert len(pending) >= 10
+    for unit, ids in zip(units, index._candidates(units, 50.0)):
+        assert {e for e in pending if unit.termset & set(index._entries[e].terms)} <= set(ids)
+        assert not any(index._entries[e] is None or index._entries[e].claim in ("c0", "c1") for e in ids)
+    # Enough for a rebuild (over 256 pending), in blocks: exact again.
+    index.update(store[210:], removals=["c2"])
+    assert index._indexed == len(index._entries) == sum(1 for e in index._entries if e is not None)
+    assert len(index._kt) == -(-len(index._entries) // 37)
+    assert not any(e.claim in ("c0", "c1", "c2") for e in index._entries)
+    check_against_brute_force(index, units)
 
 
 @pytest.mark.parametrize("seed", range(2))
