@@ -170,10 +170,11 @@ class ClaimIndex:
         # Key postings: rows are the buckets that hold a key (~20k of the 4M, so the
         # row pointers are small), columns the entries, cut into blocks of ENTRY_BLOCK
         # entries so that each block's product accumulates in a cache-sized array.
+        key_row = b[keep]
         has_key = np.zeros(BUCKETS, dtype=bool)
-        has_key[b[keep]] = True
+        has_key[key_row] = True
         self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
-        key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[b[keep]]
+        key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[key_row]
         del has_key
         key_e = e[keep]   # ascending: the arrays are in entry order
         key_w = w[keep].astype(np.float32)
