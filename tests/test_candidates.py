@@ -14,7 +14,8 @@ from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER
 from claimnotes.claim_index import CANDIDATES_PER_UNIT, ClaimIndex
 from claimnotes.terms import Unit, sentence_units
 
-# Made-up words: no stopwords, synonyms or shared stems, so every word is its own term.
+# Short made-up words (a few are real: "torn" becomes the term "tear"); claims and pages
+# go through the same analysis, so the brute force sees what the index sees.
 VOCAB = [a + b + c for a in ("b", "d", "k", "m", "t", "z") for b in ("a", "o", "u")
          for c in ("lp", "rn", "sk", "ng", "xt")]
 
