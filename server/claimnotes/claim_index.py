@@ -5,7 +5,8 @@ Every claim text (text or variant, an *entry*) is filed under its rarest terms
 product (units x buckets) @ (buckets x entries) gives, per unit and entry, the key
 weight the unit contains. An entry whose key weight is below
 ``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach ``MIN_COVERAGE``
-(a hard gate of the aligner), so pruning it loses nothing.
+(a hard gate of the aligner), so pruning it loses nothing. The product runs per
+block of ``ENTRY_BLOCK`` entries (see ``_key_gate``): the same pairs, the same sums.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse._sparsetools import csr_matmat  # scipy's own kernel of sparse @ sparse (see _key_gate)
 
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
@@ -35,6 +37,7 @@ KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
+ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -55,13 +58,15 @@ class ClaimIndex:
         self._by_claim: dict[str, tuple[int, ...]] = {}
         self._df = np.zeros(BUCKETS, dtype=np.int32)
         self._n_live = 0
-        self._kt: sparse.csr_matrix | None = None   # buckets x entries, key weights
+        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key buckets x entries), key weights
+        self._key_buckets = np.zeros(0, dtype=np.int32)    # the rows of _kt: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
         self._wcache: dict[int, dict[str, float]] = {}
+        self._tw: dict[str, float] = {}  # term -> current IDF weight (for _wcache)
 
     # ---- building
 
@@ -93,15 +98,19 @@ class ClaimIndex:
         if ids:
             self._by_claim[claim_id] = tuple(ids)  # a tuple: 30 bytes less than a list, x 1M claims
 
-    def _weights(self, terms: Iterable[str]) -> dict[str, float]:
-        n = self._n_live
-        return {t: idf(float(self._df[bucket(t)]), n) for t in terms}
-
     def _entry_weights(self, e_id: int, entry: Entry) -> dict[str, float]:
-        """IDF weights of an entry's terms, cached until the index changes."""
+        """IDF weights of an entry's terms (first occurrence order), cached until the index changes."""
         w = self._wcache.get(e_id)
         if w is None:
-            w = self._wcache[e_id] = self._weights(dict.fromkeys(entry.terms))
+            # Per term, not per entry: near-copies of a claim share most terms, so at
+            # 1M claims most of a cold page's entries need no new idf() at all.
+            tw = self._tw
+            terms = entry.terms
+            for t in terms:
+                if t not in tw:
+                    tw[t] = idf(float(self._df[bucket(t)]), self._n_live)
+            # dict(zip()) keeps each term's first position, as dict.fromkeys() does.
+            w = self._wcache[e_id] = dict(zip(terms, map(tw.__getitem__, terms)))
         return w
 
     def _reindex(self) -> None:
@@ -158,10 +167,25 @@ class ClaimIndex:
         keyed = np.bincount(e[keep], weights=w[keep], minlength=n_entries)
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         kmin[lengths == 0] = np.inf
-        self._kt = sparse.csr_matrix((w[keep].astype(np.float32), (b[keep], e[keep])),
-                                     shape=(BUCKETS, max(1, n_entries)))
-        self._kt.sum_duplicates()
-        del keep, e
+        # Key postings: rows are the buckets that hold a key (~20k of the 4M, so the
+        # row pointers are small), columns the entries, cut into blocks of ENTRY_BLOCK
+        # entries so that each block's product accumulates in a cache-sized array.
+        key_row = b[keep]
+        has_key = np.zeros(BUCKETS, dtype=bool)
+        has_key[key_row] = True
+        self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
+        key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[key_row]
+        del has_key
+        key_e = e[keep]   # ascending: the arrays are in entry order
+        key_w = w[keep].astype(np.float32)
+        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
+        self._kt = []
+        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
+            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
+                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
+            block.sum_duplicates()
+            self._kt.append((first, block))
+        del keep, e, key_row, key_e, key_w
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
         fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
                                 else np.zeros(2, dtype=index_dtype)),
@@ -179,6 +203,7 @@ class ClaimIndex:
 
     def _changed(self) -> None:
         self._wcache.clear()
+        self._tw.clear()
         self._cache.clear()
         self._block_cache.clear()
         self._ft = None
@@ -239,6 +264,51 @@ class ClaimIndex:
 
     # ---- retrieval
 
+    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit, entry, key weight found) of every pair that passes the key gate, by unit.
+
+        Within a unit, in the order one product ``q @ keys`` over all entries gives (the
+        order only breaks ties downstream), except between blocks: scipy lists a row's
+        entries latest first touched first, so taking the blocks last first gives that
+        order unless an earlier block's entry was touched first through a later bucket."""
+        n_units = q.shape[0]
+        kb = self._key_buckets
+        # q's columns as rows of the key blocks: buckets that hold no key drop out and
+        # the order stays ascending, so every sum adds the same float32 terms in the
+        # same order as a product over all buckets would.
+        pos = np.searchsorted(kb, q.indices)
+        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
+        indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
+        cols = pos[hit]
+        ones = np.ones(len(cols), dtype=np.float32)
+        rows = np.arange(n_units)
+        parts = []
+        for first, block in reversed(self._kt):
+            idx = block.indptr.dtype
+            ip, jj = indptr.astype(idx), cols.astype(idx)
+            # One pair at most per posting walked: an upper bound of the product's size,
+            # so scipy's counting pass (csr_matmat_maxnnz, ~10% of the product) is skipped.
+            size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
+            if not size:
+                continue
+            out_ptr = np.empty(n_units + 1, dtype=idx)
+            entry = np.empty(size, dtype=idx)
+            weight = np.empty(size, dtype=np.float32)
+            csr_matmat(n_units, block.shape[1], ip, jj, ones, block.indptr, block.indices, block.data,
+                       out_ptr, entry, weight)
+            # np.take: indexing with int32 indices first copies them to intp (~1.5x slower).
+            ok = np.flatnonzero(weight[:out_ptr[-1]] >= np.take(self._kmin[first:first + block.shape[1]],
+                                                                 entry[:out_ptr[-1]]))
+            # The row of each pair: one binary search per row, not per pair (~280k at 1M).
+            parts.append((np.repeat(rows, np.diff(np.searchsorted(ok, out_ptr))), entry[ok] + first, weight[ok]))
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return rows[:0], rows[:0], np.zeros(0, dtype=np.float32)
+        unit_of, entry_of, key_w = map(np.concatenate, zip(*parts))
+        order = np.argsort(unit_of, kind="stable")   # by unit, each block's pairs kept in order
+        return unit_of[order], entry_of[order], key_w[order]
+
     def _candidates(self, units: Sequence[Unit], floor: float) -> list[list[int]]:
         """Per unit, the entries whose best window could score ``floor`` (best key weight first)."""
         out: list[list[int]] = [[] for _ in units]
@@ -254,25 +324,16 @@ class ClaimIndex:
         if self._indexed and cols:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
-            s = (q @ self._kt).tocsr()
-            ok = np.flatnonzero(s.data >= self._kmin[s.indices])
-            # The row of each pair: one binary search per row, not per pair (~280k at 1M).
-            unit_of = np.repeat(np.arange(len(units)), np.diff(np.searchsorted(ok, s.indptr)))
-            entry_of = s.indices[ok]
-            key_w = s.data[ok]
-            if len(entry_of) > PRE_CANDIDATES * len(units):
+            unit_of, entry_of, key_w = self._key_gate(q)
+            cut = len(entry_of) > PRE_CANDIDATES * len(units)
+            if cut:
                 # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
                 # key weight found before the exact pre-filter (not exact past this point).
                 # The absolute weight, not its share of the entry's: by share, a claim of
                 # one common word (share 1.0) outranks a long claim pasted whole (share
                 # KEY_FRACTION), and at 1M claims such short ones fill the cut.
-                # unit_of is sorted already: a stable sort of each unit's run by -key_w
-                # (what np.lexsort((-key_w, unit_of)) gives), cut to its first entries.
-                bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
-                neg = -key_w
-                top = [a + _stable_top(neg[a:b], PRE_CANDIDATES) for a, b in pairwise(bounds) if b > a]
-                top = np.concatenate(top)
-                unit_of, entry_of, key_w = unit_of[top], entry_of[top], key_w[top]
+                keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
+                unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
@@ -286,16 +347,21 @@ class ClaimIndex:
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
                 good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
-                # From here on rank by that bound: a claim pasted whole has 100. On a tie
-                # the entry with more weight in the unit first: a long claim pasted whole
-                # before one-word claims that also bound at 100 (at 1M they fill the cap).
-                unit_of, entry_of, key_w, present = unit_of[good], entry_of[good], best[good], present[good]
-            else:
-                present = key_w
-            if len(entry_of) > CANDIDATES_PER_UNIT:
-                # Best bound first, so a cap keeps the most promising entries.
-                order = np.lexsort((-present, -key_w, unit_of))
-                unit_of, entry_of = unit_of[order], entry_of[order]
+                unit_of, entry_of, key_w, best, present = (
+                    unit_of[good], entry_of[good], key_w[good], best[good], present[good])
+                # Each unit's entries in order (stable sorts: the product's order last):
+                # best bound first, so a cap keeps the most promising entries (a claim
+                # pasted whole has 100), and on a tie the entry with more weight in the
+                # unit (a long claim pasted whole before one-word claims that also bound
+                # at 100: at 1M they fill the cap); after the cut, then the most key
+                # weight found, the cut's own order. With no cap to fill (64 pairs or
+                # fewer in all), only the cut's order.
+                keys = [-key_w] if cut else []
+                if len(entry_of) > CANDIDATES_PER_UNIT:
+                    keys += [-present, -best]
+                if keys:
+                    order = np.lexsort((*keys, unit_of))
+                    unit_of, entry_of = unit_of[order], entry_of[order]
             # unit_of is sorted: each unit's entries are one run, cut to the cap.
             bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
             for u, (a, b) in enumerate(pairwise(bounds)):
@@ -313,12 +379,17 @@ class ClaimIndex:
         return out
 
 
-def _stable_top(values: np.ndarray, k: int) -> np.ndarray:
-    """``np.argsort(values, kind="stable")[:k]``, without sorting all of a long array."""
-    if len(values) <= k:
-        return np.argsort(values, kind="stable")
-    kth = np.partition(values, k - 1)[k - 1]
-    less = np.flatnonzero(values < kth)
-    keep = np.sort(np.concatenate((less, np.flatnonzero(values == kth)[:k - len(less)])))
-    return keep[np.argsort(values[keep], kind="stable")]
-
+def _top_per_unit(unit_of: np.ndarray, values: np.ndarray, k: int, n_units: int) -> np.ndarray:
+    """Mask of each unit's ``k`` smallest values, ties in array order (``unit_of`` sorted):
+    what a stable sort of each unit's run, cut to ``k``, keeps (its order is left to
+    the caller's own stable sort, which is cheaper on the few pairs left then)."""
+    bounds = np.searchsorted(unit_of, np.arange(n_units + 1))
+    kth = np.full(n_units, np.inf, dtype=values.dtype)   # units with k pairs or fewer keep all
+    for u in np.flatnonzero(np.diff(bounds) > k).tolist():
+        kth[u] = np.partition(values[bounds[u]:bounds[u + 1]], k - 1)[k - 1]
+    limit = kth[unit_of]
+    less = values < limit
+    tie = values == limit
+    ties = np.concatenate(([0], np.cumsum(tie)))   # ties[i]: ties before pair i
+    room = k - np.bincount(unit_of[less], minlength=n_units)
+    return less | (tie & (ties[:-1] - ties[bounds[:-1]][unit_of] < room[unit_of]))

@@ -1,0 +1,140 @@
+"""ClaimIndex retrieval against brute force: on a small store the candidates of every
+unit are exactly the entries that pass the aligner's own first checks, however the
+key postings are cut into blocks."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from claimnotes import claim_index
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER
+from claimnotes.claim_index import CANDIDATES_PER_UNIT, ClaimIndex
+from claimnotes.terms import Unit, sentence_units
+
+# Short made-up words (a few are real: "torn" becomes the term "tear"); claims and pages
+# go through the same analysis, so the brute force sees what the index sees.
+VOCAB = [a + b + c for a in ("b", "d", "k", "m", "t", "z") for b in ("a", "o", "u")
+         for c in ("lp", "rn", "sk", "ng", "xt")]
+
+
+def random_store(rng: random.Random, n: int) -> list[tuple[str, list[str]]]:
+    """Claims of 2-9 words, some with a variant that shares most of their words."""
+    store = []
+    for i in range(n):
+        words = rng.sample(VOCAB, rng.randint(2, 9))
+        texts = [" ".join(words)]
+        if rng.random() < 0.3:
+            words[rng.randrange(len(words))] = rng.choice(VOCAB)
+            texts.append(" ".join(words))
+        store.append((f"c{i}", texts))
+    return store
+
+
+def random_page(rng: random.Random, store: list[tuple[str, list[str]]]) -> list[Unit]:
+    """Sentences of random words, some with a claim pasted in, some with half of one."""
+    sentences = []
+    for _ in range(40):
+        words = rng.sample(VOCAB, rng.randint(1, 12))
+        claim = rng.choice(store)[1][0].split()
+        if rng.random() < 0.5:
+            words[rng.randrange(len(words)):0] = claim if rng.random() < 0.5 else claim[:len(claim) // 2 + 1]
+        sentences.append(" ".join(words).capitalize() + ".")
+    return [u for k in range(0, 40, 8) for u in sentence_units(" ".join(sentences[k:k + 8]))]
+
+
+def passes(index: ClaimIndex, unit: Unit, e_id: int, floor: float, slack: float) -> bool:
+    """The aligner's first checks (coverage gate, best possible score), in float64;
+    ``slack`` loosens both, for the fast path's float32 sums."""
+    entry = index._entries[e_id]
+    weight = index._entry_weights(e_id, entry)
+    total = sum(weight.values())
+    present = sum(w for t, w in weight.items() if t in unit.termset)
+    common = sum(1 for t in entry.terms if t in unit.termset)
+    best = 100.0 * (present / total) ** COVERAGE_POWER * (2.0 * common / (len(entry.terms) + common)) ** SIMILARITY_POWER
+    return present * (1 + slack) >= MIN_COVERAGE * total - 1e-9 and best >= floor - 1e-9 - 100 * slack
+
+
+@pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 37])
+@pytest.mark.parametrize("seed", range(4))
+def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int) -> None:
+    monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+    rng = random.Random(seed)
+    store = random_store(rng, 300)
+    index = ClaimIndex.build(store)
+    assert len(index._kt) == -(-len(index._entries) // block)
+    units = random_page(rng, store)
+    check_against_brute_force(index, units)
+    assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
+
+
+def check_against_brute_force(index: ClaimIndex, units: list[Unit]) -> None:
+    for floor in (50.0, 20.0):
+        found = index._candidates(units, floor)
+        for unit, ids in zip(units, found):
+            assert len(ids) < CANDIDATES_PER_UNIT and len(set(ids)) == len(ids)
+            exact = {e for e, entry in enumerate(index._entries)
+                     if entry is not None and passes(index, unit, e, floor, 0.0)}
+            assert exact <= set(ids)
+            assert all(passes(index, unit, e, floor, 1e-4) for e in ids)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
+    monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 37)
+    rng = random.Random(seed)
+    store = random_store(rng, 600)
+    index = ClaimIndex.build(store[:200])
+    units = random_page(rng, store)
+    # A few claims: pending, each a candidate of every unit it shares a term with.
+    index.update(store[200:210], removals=["c0", "c1"])
+    pending = range(index._indexed, len(index._entries))
+    assert len(pending) >= 10
+    for unit, ids in zip(units, index._candidates(units, 50.0)):
+        assert {e for e in pending if unit.termset & set(index._entries[e].terms)} <= set(ids)
+        assert not any(index._entries[e] is None or index._entries[e].claim in ("c0", "c1") for e in ids)
+    # Enough for a rebuild (over 256 pending), in blocks: exact again.
+    index.update(store[210:], removals=["c2"])
+    assert index._indexed == len(index._entries) == sum(1 for e in index._entries if e is not None)
+    assert len(index._kt) == -(-len(index._entries) // 37)
+    assert not any(e.claim in ("c0", "c1", "c2") for e in index._entries)
+    check_against_brute_force(index, units)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch, seed: int) -> None:
+    rng = random.Random(seed)
+    store = random_store(rng, 300)
+    units = random_page(rng, store)
+    gates = []
+    for block in (claim_index.ENTRY_BLOCK, 64, 1):
+        monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+        index = ClaimIndex.build(store)
+        cols = [sorted({claim_index.bucket(t) for t in u.termset if t is not None}) for u in units]
+        q = claim_index.sparse.csr_matrix(
+            (np.ones(sum(map(len, cols)), dtype=np.float32), np.concatenate(cols).astype(np.int32),
+             np.cumsum([0] + [len(c) for c in cols]).astype(np.int32)), shape=(len(units), claim_index.BUCKETS))
+        unit_of, entry_of, key_w = index._key_gate(q)
+        assert np.all(np.diff(unit_of) >= 0)
+        order = np.lexsort((entry_of, unit_of))
+        gates.append((unit_of[order], entry_of[order], key_w[order]))
+    for other in gates[1:]:
+        assert all(np.array_equal(a, b) for a, b in zip(gates[0], other))
+    assert len(gates[0][0]) > 20
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    unit_of = np.sort(rng.integers(0, 30, 3000))
+    values = -rng.integers(1, 8, 3000).astype(np.float32)   # few distinct values: ties at every cut
+    k = 40
+    expected = np.zeros(3000, dtype=bool)
+    for u in range(31):
+        run = np.flatnonzero(unit_of == u)
+        expected[run[np.argsort(values[run], kind="stable")[:k]]] = True
+    got = claim_index._top_per_unit(unit_of, values, k, 31)
+    assert np.array_equal(got, expected)
+    assert (np.bincount(unit_of) > k).sum() > 20
