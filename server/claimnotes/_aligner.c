@@ -21,6 +21,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -30,6 +31,8 @@ static struct {
     double min_coverage, count_share, coverage_power, similarity_power;
     double missing_share, guard_factor, tolerance;
     Py_ssize_t negation_reach, negation_after;
+    double round_scale;           /* 10 ** round_digits */
+    PyObject *round_digits_obj;   /* the digits parts are rounded to */
     PyObject *negated;   /* terms.negated(tokens, k) */
     PyObject *fallback;  /* aligner.align_py */
 } cfg;
@@ -37,7 +40,7 @@ static struct {
 static PyObject *round_fn;  /* builtins.round */
 static PyObject *s_termset, *s_terms, *s_names, *s_negs, *s_tokens, *s_neg, *s_norm,
                 *s_keys, *s_not, *s_floor, *s_coverage, *s_similarity, *s_numbers,
-                *s_negation, *s_distinct, *four;
+                *s_negation, *s_distinct;
 
 #define FALLBACK 1   /* status: let the Python version answer this call */
 
@@ -100,11 +103,39 @@ pypow(double v, double w, double *out)
     return isfinite(*out) ? 0 : FALLBACK;
 }
 
+/* round(x, ROUND_DIGITS) of builtins, for the parts (|x| <= 1 or so), without
+ * its decimal strings. CPython's round is correctly rounded: the float nearest
+ * to x * 10**d rounded half-even to an integer N, divided by 10**d (strtod of
+ * "Ne-d"). Here x * scale is known exactly as y + err (fma: the error of a
+ * product is a float), so N is exact, ties included; N / scale is the float
+ * nearest to N / 10**d, as strtod's is. FALLBACK outside the range where that
+ * holds (y must have a fractional part, err must not underflow). */
+static inline int
+round_digits(double x, double *out)
+{
+    double scale = cfg.round_scale;
+    double y = x * scale;
+    if (!(fabs(y) < 0x1p50) || (x != 0.0 && fabs(x) < 0x1p-900))
+        return FALLBACK;
+    double err = fma(x, scale, -y);
+    double f = floor(y);
+    double half = (y - f) - 0.5;   /* exact: y - f is a multiple of ulp(y) below 1 */
+    double n;
+    if (half > -err)
+        n = f + 1.0;
+    else if (half < -err)
+        n = f;
+    else
+        n = fmod(f, 2.0) == 0.0 ? f : f + 1.0;
+    *out = copysign(n / scale, x);   /* round(-0.00001, 4) is -0.0 */
+    return 0;
+}
+
 /* ---------------------------------------------------------------- terms */
 
 /* A claim term found in the unit. */
 typedef struct {
-    PyObject *key;    /* borrowed from the `present` set */
+    PyObject *key;    /* a key of weight (a reference held) */
     Py_hash_t hash;
     double w;         /* weight[key] */
     int flags;        /* the guards it counts for */
@@ -188,14 +219,16 @@ typedef struct {
 
 /* Everything one call holds; released by call_free(). */
 typedef struct {
-    PyObject *present, *terms_seq, *entry_terms, *entry_names, *tokens, *negs;
-    void *mem;
+    PyObject *terms_seq, *entry_terms, *entry_names, *tokens, *negs;
+    void *mem;           /* starts with the Term array */
+    Py_ssize_t n_keys_held;
 } Call;
 
 static void
 call_free(Call *c)
 {
-    Py_XDECREF(c->present);
+    for (Py_ssize_t k = 0; k < c->n_keys_held; k++)
+        Py_DECREF(((Term *)c->mem)[k].key);
     Py_XDECREF(c->terms_seq);
     Py_XDECREF(c->entry_terms);
     Py_XDECREF(c->entry_names);
@@ -263,6 +296,54 @@ not_after(PyObject *tokens, Py_ssize_t k, signed char *cache)
     return cache[k] = (signed char)r;
 }
 
+/* sum(weight[t] for t in weight.keys() & termset), in that set's order, as
+ * align_py computes its present weight. */
+static int
+present_weight_exact(PyObject *weight, PyObject *termset, double *out)
+{
+    PyObject *keys = PyObject_CallMethodNoArgs(weight, s_keys);
+    if (keys == NULL)
+        return -1;
+    PyObject *present = PyNumber_And(keys, termset);
+    Py_DECREF(keys);
+    if (present == NULL)
+        return -1;
+    PyObject *it = PyObject_GetIter(present);
+    Py_DECREF(present);
+    if (it == NULL)
+        return -1;
+    PySum sum = {0};
+    PyObject *key;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *v = PyDict_GetItemWithError(weight, key);  /* a plain float (checked) */
+        Py_DECREF(key);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_KeyError, "a present term left the weights");
+            Py_DECREF(it);
+            return -1;
+        }
+        pysum_add(&sum, PyFloat_AS_DOUBLE(v));
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return -1;
+    *out = pysum_result(&sum);
+    return 0;
+}
+
+/* align_py's score bound: 100 * (present_w / total) ** COVERAGE_POWER
+ * * sim_max ** SIMILARITY_POWER; FALLBACK where a power is not a plain float. */
+static int
+score_bound(double present_w, double total, double sim_max, double *out)
+{
+    double p_cov, p_sim;
+    if (pypow(present_w / total, cfg.coverage_power, &p_cov) || pypow(sim_max, cfg.similarity_power, &p_sim))
+        return FALLBACK;
+    *out = 100.0 * p_cov * p_sim;
+    return 0;
+}
+
 /* The body of align(): 0 with *out set (a tuple or None), -1 on error, or
  * FALLBACK. */
 static int
@@ -270,46 +351,16 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
 {
     Call c = {0};
     int status = -1;
-    PyObject *keys = NULL, *termset = NULL, *it = NULL, *o = NULL;
+    PyObject *termset = NULL, *it = NULL, *o = NULL;
 
-    /* present = weight.keys() & unit.termset: the same set, in the same order. */
-    if ((keys = PyObject_CallMethodNoArgs(weight, s_keys)) == NULL)
-        goto done;
+    /* present = weight.keys() & unit.termset, found from the (few) claim terms. */
     if ((termset = PyObject_GetAttr(unit, s_termset)) == NULL)
         goto done;
-    if ((c.present = PyNumber_And(keys, termset)) == NULL)
-        goto done;
-    if (!PyAnySet_Check(c.present)) {
+    if (!PyAnySet_Check(termset)) {
         status = FALLBACK;
         goto done;
     }
-    Py_ssize_t n_present = PySet_GET_SIZE(c.present);
-    if (n_present == 0) {
-        *out = Py_NewRef(Py_None);
-        status = 0;
-        goto done;
-    }
-
-    /* total = sum(weight.values()): plain float weights under str keys only. */
     Py_ssize_t n_keys = PyDict_GET_SIZE(weight);
-    PySum total_sum = {0};
-    {
-        Py_ssize_t pos = 0;
-        PyObject *k, *v;
-        while (PyDict_Next(weight, &pos, &k, &v)) {
-            if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v) || !isfinite(PyFloat_AS_DOUBLE(v))) {
-                status = FALLBACK;
-                goto done;
-            }
-            pysum_add(&total_sum, PyFloat_AS_DOUBLE(v));
-        }
-    }
-    double total = pysum_result(&total_sum);
-    if (!isfinite(total)) {
-        status = FALLBACK;
-        goto done;
-    }
-
     if ((c.entry_terms = fast_attr(entry, s_terms)) == NULL)
         goto done;
     if ((c.terms_seq = fast_attr(unit, s_terms)) == NULL)
@@ -321,9 +372,9 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
 
     /* One block for every array of the call. */
     size_t cap = 8;
-    while (cap < 2 * (size_t)n_present)
+    while (cap < 2 * (size_t)n_keys)
         cap <<= 1;
-    size_t bytes = sizeof(Term) * n_present + sizeof(int) * cap
+    size_t bytes = sizeof(Term) * n_keys + sizeof(int) * cap
                    + sizeof(uint64_t) * (m + n_terms)          /* symbols / masks */
                    + sizeof(Py_ssize_t) * 2 * n_terms          /* term index, hits */
                    + sizeof(Py_ssize_t) * (m + 1)              /* LCS row (long claims) */
@@ -333,7 +384,7 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         goto done;
     }
     Term *terms = (Term *)c.mem;
-    int *slots = (int *)(terms + n_present);
+    int *slots = (int *)(terms + n_keys);
     uint64_t *esym = (uint64_t *)(slots + cap);
     uint64_t *usym = esym + m;              /* per unit position: symbol, then match mask */
     Py_ssize_t *tidx = (Py_ssize_t *)(usym + n_terms);  /* present index, -1 none, -2 None */
@@ -344,46 +395,65 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
     memset(not_cache, 0xff, n_terms + 1);
     Table table = {terms, slots, cap - 1};
 
-    /* present_w = sum(weight[t] for t in present), in the set's order. */
-    PySum present_sum = {0};
+    /* total = sum(weight.values()) (plain float weights under str keys only) and
+     * the present terms with their weights. */
+    PySum total_sum = {0}, present_sum = {0};
+    double present_abs = 0.0;
+    Py_ssize_t n_present = 0;
     {
-        Py_ssize_t n = 0;
-        if ((it = PyObject_GetIter(c.present)) == NULL)
-            goto done;
-        PyObject *key;
-        while ((key = PyIter_Next(it)) != NULL) {
-            Py_DECREF(key);  /* the set keeps it alive */
-            PyObject *v = PyDict_GetItemWithError(weight, key);
-            if (v == NULL) {
-                if (!PyErr_Occurred())
-                    status = FALLBACK;
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(weight, &pos, &k, &v)) {
+            if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v) || !isfinite(PyFloat_AS_DOUBLE(v))) {
+                status = FALLBACK;
                 goto done;
             }
-            Term *t = &terms[n];
-            t->key = key;
-            if ((t->hash = PyObject_Hash(key)) == -1)
+            double w = PyFloat_AS_DOUBLE(v);
+            pysum_add(&total_sum, w);
+            int r = PySet_Contains(termset, k);
+            if (r < 0)
                 goto done;
-            t->w = PyFloat_AS_DOUBLE(v);
-            t->flags = 0;
-            t->stamp = 0;
+            if (!r)
+                continue;
+            Term *t = &terms[n_present];
+            *t = (Term){Py_NewRef(k), PyObject_Hash(k), w, 0, 0};
+            c.n_keys_held = n_present + 1;
             size_t s = (size_t)t->hash & table.mask;
             while (slots[s] >= 0)
                 s = (s + 1) & table.mask;
-            slots[s] = (int)n;
-            pysum_add(&present_sum, t->w);
-            n++;
-        }
-        Py_CLEAR(it);
-        if (PyErr_Occurred())
-            goto done;
-        if (n != n_present) {
-            status = FALLBACK;
-            goto done;
+            slots[s] = (int)n_present++;
+            pysum_add(&present_sum, w);
+            present_abs += fabs(w);
         }
     }
+    if (n_present == 0) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+    double total = pysum_result(&total_sum);
+    if (!isfinite(total)) {
+        status = FALLBACK;
+        goto done;
+    }
+    /* align_py sums the present weights in the order of its `present` set. Any
+     * order gives a sum within `slack` of it; only a bar that close needs the
+     * exact order. */
     double present_w = pysum_result(&present_sum);
+    double slack = 4.0 * (double)(n_present + 1) * DBL_EPSILON * present_abs;
+    int exact = 0;
     double tol = cfg.tolerance;
-    if (total <= 0 || present_w < cfg.min_coverage * total - tol) {
+    if (total <= 0) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+    if (fabs(present_w - (cfg.min_coverage * total - tol)) <= slack) {
+        if (present_weight_exact(weight, termset, &present_w) < 0)
+            goto done;
+        exact = 1;
+    }
+    if (present_w < cfg.min_coverage * total - tol) {
         *out = Py_NewRef(Py_None);
         status = 0;
         goto done;
@@ -408,12 +478,23 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         goto done;
     }
     double sim_max = 2.0 * (double)common / (double)(m + common);
-    double p_cov, p_sim;
-    if (pypow(present_w / total, cfg.coverage_power, &p_cov) || pypow(sim_max, cfg.similarity_power, &p_sim)) {
+    double bound;
+    if (score_bound(present_w, total, sim_max, &bound)) {
         status = FALLBACK;
         goto done;
     }
-    if (100.0 * p_cov * p_sim < floor - tol) {
+    /* The bound moves with present_w by a relative (power + 1) * slack / present_w
+     * at most (a few float roundings aside): a bar further than a thousand times
+     * that is on the same side for any summation order. */
+    if (!exact && (present_w <= 0.0 || fabs(bound - (floor - tol))
+                  <= 1e3 * (fabs(cfg.coverage_power) + 1.0) * (slack / present_w + DBL_EPSILON) * fabs(bound))) {
+        if (present_weight_exact(weight, termset, &present_w) < 0
+            || score_bound(present_w, total, sim_max, &bound) > 0) {
+            status = PyErr_Occurred() ? -1 : FALLBACK;
+            goto done;
+        }
+    }
+    if (bound < floor - tol) {
         *out = Py_NewRef(Py_None);
         status = 0;
         goto done;
@@ -655,12 +736,15 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         {s_terms, (double)best.n_covered, 0},
     };
     for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
-        PyObject *v = PyFloat_FromDouble(fields[f].v);
-        if (v != NULL && fields[f].rounded) {
-            PyObject *args[2] = {v, four};
-            PyObject *r = PyObject_Vectorcall(round_fn, args, 2, NULL);
-            Py_SETREF(v, r);
+        double r = fields[f].v;
+        PyObject *v;
+        if (fields[f].rounded && round_digits(fields[f].v, &r)) {
+            PyObject *args[2] = {PyFloat_FromDouble(fields[f].v), cfg.round_digits_obj};
+            v = args[0] ? PyObject_Vectorcall(round_fn, args, 2, NULL) : NULL;
+            Py_XDECREF(args[0]);
         }
+        else
+            v = PyFloat_FromDouble(r);
         if (v == NULL || PyDict_SetItem(parts, fields[f].key, v) < 0) {
             Py_XDECREF(v);
             Py_DECREF(parts);
@@ -674,7 +758,6 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
 done:
     Py_XDECREF(o);
     Py_XDECREF(it);
-    Py_XDECREF(keys);
     Py_XDECREF(termset);
     call_free(&c);
     return status;
@@ -770,7 +853,8 @@ PyDoc_STRVAR(configure_doc,
 "functions it calls: negated(tokens, k), and fallback (align_py) for inputs\n"
 "the compiled loop does not take. Keywords: min_coverage, count_share,\n"
 "coverage_power, similarity_power, missing_share, guard_factor, tolerance\n"
-"(floats), negation_reach, negation_after (ints), negated, fallback.");
+"(floats), negation_reach, negation_after, round_digits (ints), negated,\n"
+"fallback.");
 
 static PyObject *
 configure(PyObject *self, PyObject *args, PyObject *kw)
@@ -779,8 +863,9 @@ configure(PyObject *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_TypeError, "configure() takes keyword arguments only");
         return NULL;
     }
-    if (kw == NULL || PyDict_GET_SIZE(kw) != 11) {
-        PyErr_SetString(PyExc_TypeError, "configure() takes exactly the 11 keywords of its doc");
+    Py_ssize_t digits;
+    if (kw == NULL || PyDict_GET_SIZE(kw) != 12) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes exactly the 12 keywords of its doc");
         return NULL;
     }
     cfg.ready = 0;
@@ -790,8 +875,19 @@ configure(PyObject *self, PyObject *args, PyObject *kw)
         || get_float(kw, "missing_share", &cfg.missing_share)
         || get_float(kw, "guard_factor", &cfg.guard_factor) || get_float(kw, "tolerance", &cfg.tolerance)
         || get_int(kw, "negation_reach", &cfg.negation_reach)
-        || get_int(kw, "negation_after", &cfg.negation_after)
+        || get_int(kw, "negation_after", &cfg.negation_after) || get_int(kw, "round_digits", &digits)
         || get_callable(kw, "negated", &cfg.negated) || get_callable(kw, "fallback", &cfg.fallback))
+        return NULL;
+    /* 10 ** digits is exact in a double up to 10 ** 22. */
+    if (digits < 0 || digits > 22) {
+        PyErr_SetString(PyExc_ValueError, "configure() needs round_digits in 0..22");
+        return NULL;
+    }
+    cfg.round_scale = 1.0;
+    for (Py_ssize_t k = 0; k < digits; k++)
+        cfg.round_scale *= 10.0;
+    Py_XSETREF(cfg.round_digits_obj, PyLong_FromSsize_t(digits));
+    if (cfg.round_digits_obj == NULL)
         return NULL;
     cfg.ready = 1;
     Py_RETURN_NONE;
@@ -820,8 +916,6 @@ PyInit__aligner(void)
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
         if (*names[k].slot == NULL && (*names[k].slot = PyUnicode_InternFromString(names[k].text)) == NULL)
             return NULL;
-    if (four == NULL && (four = PyLong_FromLong(4)) == NULL)
-        return NULL;
     if (round_fn == NULL) {
         PyObject *builtins = PyImport_ImportModule("builtins");
         if (builtins == NULL)

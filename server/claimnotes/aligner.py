@@ -31,6 +31,7 @@ MISSING_SHARE = 0.3    # a claim word missing from the span that carries more th
 GUARD_FACTOR = 0.5     # a conflicting name, missing number, flipped negation or missing
                        # distinctive word multiplies the score by this
 TOLERANCE = 1e-9       # float noise: a weight sum equal to a bar in exact arithmetic passes it
+ROUND_DIGITS = 4       # score parts are shown rounded to this many decimals
 
 
 def idf(df: float, n: int) -> float:
@@ -99,7 +100,7 @@ def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
             distinct = GUARD_FACTOR if heavy and not covered.issuperset(heavy) else 1.0
             score = base * names * numbers * negation * distinct
             if best is None or score > best[0] + TOLERANCE:
-                best = (score, i, j, {"coverage": round(cov, 4), "similarity": round(sim, 4),
+                best = (score, i, j, {"coverage": round(cov, ROUND_DIGITS), "similarity": round(sim, ROUND_DIGITS),
                                       "names": names, "numbers": numbers, "negation": negation,
                                       "distinct": distinct,
                                       "terms": float(len(covered))})
@@ -115,6 +116,7 @@ else:
     _aligner.configure(min_coverage=MIN_COVERAGE, count_share=COUNT_SHARE, coverage_power=COVERAGE_POWER,
                        similarity_power=SIMILARITY_POWER, missing_share=MISSING_SHARE,
                        guard_factor=GUARD_FACTOR, tolerance=TOLERANCE, negation_reach=NEGATION_REACH,
-                       negation_after=NEGATION_AFTER, negated=negated, fallback=align_py)
+                       negation_after=NEGATION_AFTER, round_digits=ROUND_DIGITS, negated=negated,
+                       fallback=align_py)
 
 align = align_py if _aligner is None or os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1" else _aligner.align
