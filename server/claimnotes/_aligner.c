@@ -356,7 +356,7 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
     /* present = weight.keys() & unit.termset, found from the (few) claim terms. */
     if ((termset = PyObject_GetAttr(unit, s_termset)) == NULL)
         goto done;
-    if (!PyAnySet_Check(termset)) {
+    if (!PyFrozenSet_CheckExact(termset) && !PySet_CheckExact(termset)) {
         status = FALLBACK;
         goto done;
     }
