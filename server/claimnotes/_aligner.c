@@ -210,6 +210,38 @@ rf_symbol(PyObject *s, uint64_t *out)
     return 0;
 }
 
+/* The LCS of the claim's terms (m) and a window grown one term at a time:
+ * bit-parallel (Hyyrö) for claims of at most 64 terms, where each window term
+ * comes as the mask of the claim positions holding it; a DP row otherwise,
+ * where it comes as its symbol. */
+typedef struct {
+    uint64_t bits;     /* m <= 64: a 0 bit per claim position matched so far */
+    Py_ssize_t *row;   /* m > 64: row[k] = LCS of the claim's first k terms and the window */
+    Py_ssize_t length;
+} Lcs;
+
+static inline void
+lcs_add(Lcs *l, uint64_t mask_or_symbol, const uint64_t *esym, Py_ssize_t m)
+{
+    if (m <= 64) {
+        uint64_t u = l->bits & mask_or_symbol;
+        l->bits = (l->bits + u) | (l->bits - u);
+        uint64_t low = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
+        l->length = __builtin_popcountll(~l->bits & low);
+        return;
+    }
+    Py_ssize_t diag = 0, *row = l->row;
+    for (Py_ssize_t k = 1; k <= m; k++) {
+        Py_ssize_t up = row[k];
+        if (esym[k - 1] == mask_or_symbol)
+            row[k] = diag + 1;
+        else if (row[k - 1] > row[k])
+            row[k] = row[k - 1];
+        diag = up;
+    }
+    l->length = row[m];
+}
+
 /* ---------------------------------------------------------------- align */
 
 typedef struct {
@@ -296,6 +328,108 @@ not_after(PyObject *tokens, Py_ssize_t k, signed char *cache)
     return cache[k] = (signed char)r;
 }
 
+/* The terms the guards look at, marked in the table: the claim's numbers, its
+ * heavy words (MISSING_SHARE) and the entry's names. One not in the unit can
+ * never be covered (its guard always fails). */
+typedef struct {
+    int numbers_missing, heavy_missing, names_missing, has_heavy, other_names;
+    Py_ssize_t n_numbers, n_heavy, n_names;
+} Guards;
+
+static int
+guard_terms(Table *table, PyObject *unit, PyObject *entry, PyObject *weight, double total, Call *c, Guards *g)
+{
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    double heavy_w = cfg.missing_share * total;
+    while (PyDict_Next(weight, &pos, &k, &v)) {
+        int number = str_isdigit(k), heavy = PyFloat_AS_DOUBLE(v) > heavy_w;
+        g->has_heavy |= heavy;
+        if (!number && !heavy)
+            continue;
+        Py_ssize_t f = table_find_obj(table, k);
+        if (f == -2)
+            return -1;
+        if (f < 0) {   /* not in the unit */
+            g->numbers_missing |= number;
+            g->heavy_missing |= heavy;
+            continue;
+        }
+        Term *t = &table->terms[f];
+        if (number && !(t->flags & F_NUMBER)) {
+            t->flags |= F_NUMBER;
+            g->n_numbers++;
+        }
+        if (heavy && !(t->flags & F_HEAVY)) {
+            t->flags |= F_HEAVY;
+            g->n_heavy++;
+        }
+    }
+    /* other_names = bool(unit.names - weight.keys()) */
+    PyObject *unames = PyObject_GetAttr(unit, s_names);
+    if (unames == NULL)
+        return -1;
+    PyObject *it = PyObject_GetIter(unames), *name;
+    Py_DECREF(unames);
+    if (it == NULL)
+        return -1;
+    while (!g->other_names && (name = PyIter_Next(it)) != NULL) {
+        int r = PyDict_Contains(weight, name);
+        Py_DECREF(name);
+        if (r < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+        g->other_names = !r;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return -1;
+    if ((c->entry_names = fast_attr(entry, s_names)) == NULL)
+        return -1;
+    for (Py_ssize_t n = 0; n < PySequence_Fast_GET_SIZE(c->entry_names); n++) {
+        name = PySequence_Fast_ITEMS(c->entry_names)[n];
+        if (!PyUnicode_CheckExact(name))
+            return FALLBACK;
+        Py_ssize_t f = table_find_obj(table, name);
+        if (f == -2)
+            return -1;
+        if (f < 0)
+            g->names_missing = 1;
+        else if (!(table->terms[f].flags & F_NAME)) {
+            table->terms[f].flags |= F_NAME;
+            g->n_names++;
+        }
+    }
+    return 0;
+}
+
+/* align_py's neg_span for the window i..j of a unit with negations: the parity
+ * of the negations in it and in the NEGATION_REACH words before it, flipped by
+ * each plain "not" in the NEGATION_AFTER words after it. */
+static int
+window_negated(Call *c, Py_ssize_t i, Py_ssize_t j, Py_ssize_t n_terms, signed char *cache, int *out)
+{
+    long long a, b;
+    int r = neg_count(c->negs, j + 1, &a);
+    if (r == 0)
+        r = neg_count(c->negs, i - cfg.negation_reach > 0 ? i - cfg.negation_reach : 0, &b);
+    if (r)
+        return r;
+    int neg = (a - b) % 2 != 0;
+    Py_ssize_t stop = j + 1 + cfg.negation_after;
+    if (stop > n_terms)
+        stop = n_terms;
+    for (Py_ssize_t k = j + 1; k < stop; k++) {
+        int flip = not_after(c->tokens, k, cache);
+        if (flip < 0)
+            return -1;
+        neg ^= flip;
+    }
+    *out = neg;
+    return 0;
+}
+
 /* sum(weight[t] for t in weight.keys() & termset), in that set's order, as
  * align_py computes its present weight. */
 static int
@@ -344,6 +478,38 @@ score_bound(double present_w, double total, double sim_max, double *out)
     return 0;
 }
 
+/* (score, i, j, parts), the parts in align_py's order. */
+static PyObject *
+result_of(const Best *best)
+{
+    PyObject *parts = PyDict_New();
+    if (parts == NULL)
+        return NULL;
+    struct { PyObject *key; double v; int rounded; } fields[] = {
+        {s_coverage, best->cov, 1}, {s_similarity, best->sim, 1}, {s_names, best->names, 0},
+        {s_numbers, best->numbers, 0}, {s_negation, best->negation, 0}, {s_distinct, best->distinct, 0},
+        {s_terms, (double)best->n_covered, 0},
+    };
+    for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+        double r = fields[f].v;
+        PyObject *v;
+        if (fields[f].rounded && round_digits(fields[f].v, &r)) {
+            PyObject *args[2] = {PyFloat_FromDouble(fields[f].v), cfg.round_digits_obj};
+            v = args[0] ? PyObject_Vectorcall(round_fn, args, 2, NULL) : NULL;
+            Py_XDECREF(args[0]);
+        }
+        else
+            v = PyFloat_FromDouble(r);
+        if (v == NULL || PyDict_SetItem(parts, fields[f].key, v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(parts);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return Py_BuildValue("(dnnN)", best->score, best->i, best->j, parts);
+}
+
 /* The body of align(): 0 with *out set (a tuple or None), -1 on error, or
  * FALLBACK. */
 static int
@@ -351,7 +517,7 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
 {
     Call c = {0};
     int status = -1;
-    PyObject *termset = NULL, *it = NULL, *o = NULL;
+    PyObject *termset = NULL;
 
     /* present = weight.keys() & unit.termset, found from the (few) claim terms. */
     if ((termset = PyObject_GetAttr(unit, s_termset)) == NULL)
@@ -500,76 +666,11 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         goto done;
     }
 
-    /* The guards' terms: claim numbers, heavy claim words, the entry's names. A
-     * guard term that is not in the unit can never be covered. */
-    int numbers_missing = 0, heavy_missing = 0, names_missing = 0, has_heavy = 0;
-    Py_ssize_t n_numbers = 0, n_heavy = 0, n_names = 0;
-    {
-        Py_ssize_t pos = 0;
-        PyObject *k, *v;
-        double heavy_w = cfg.missing_share * total;
-        while (PyDict_Next(weight, &pos, &k, &v)) {
-            int number = str_isdigit(k);
-            int heavy = PyFloat_AS_DOUBLE(v) > heavy_w;
-            has_heavy |= heavy;
-            if (!number && !heavy)
-                continue;
-            Py_ssize_t f = table_find_obj(&table, k);
-            if (f == -2)
-                goto done;
-            if (f < 0) {
-                numbers_missing |= number;
-                heavy_missing |= heavy;
-                continue;
-            }
-            if (number && !(terms[f].flags & F_NUMBER)) {
-                terms[f].flags |= F_NUMBER;
-                n_numbers++;
-            }
-            if (heavy && !(terms[f].flags & F_HEAVY)) {
-                terms[f].flags |= F_HEAVY;
-                n_heavy++;
-            }
-        }
-    }
-    /* other_names = bool(unit.names - weight.keys()) */
-    int other_names = 0;
-    {
-        PyObject *unames = PyObject_GetAttr(unit, s_names);
-        if (unames == NULL)
-            goto done;
-        it = PyObject_GetIter(unames);
-        Py_DECREF(unames);
-        if (it == NULL)
-            goto done;
-        while (!other_names && (o = PyIter_Next(it)) != NULL) {
-            int r = PyDict_Contains(weight, o);
-            Py_CLEAR(o);
-            if (r < 0)
-                goto done;
-            other_names = !r;
-        }
-        Py_CLEAR(it);
-        if (PyErr_Occurred())
-            goto done;
-    }
-    if ((c.entry_names = fast_attr(entry, s_names)) == NULL)
+    Guards gd = {0};
+    int r = guard_terms(&table, unit, entry, weight, total, &c, &gd);
+    if (r) {
+        status = r;
         goto done;
-    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(c.entry_names); k++) {
-        PyObject *name = PySequence_Fast_ITEMS(c.entry_names)[k];
-        if (!PyUnicode_CheckExact(name)) {
-            status = FALLBACK;
-            goto done;
-        }
-        Py_ssize_t f = table_find_obj(&table, name);
-        if (f == -2)
-            goto done;
-        if (f < 0)
-            names_missing = 1;
-        else if (!(terms[f].flags & F_NAME)) {
-            terms[f].flags |= F_NAME;
-            n_names++;
-        }
     }
 
     PyObject *neg_obj = PyObject_GetAttr(entry, s_neg);
@@ -626,7 +727,6 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
             usym[p] = mask;
         }
     }
-    uint64_t low_m = m >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
 
     double need = cfg.min_coverage * total - tol;
     double one_minus_share = 1.0 - cfg.count_share;
@@ -638,7 +738,7 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         Py_ssize_t grown = i, n_covered = 0, names_cov = 0, numbers_cov = 0, heavy_cov = 0;
         Py_ssize_t window = 0;   /* terms in the window so far */
         double cov_w = 0.0;
-        uint64_t lcs_bits = ~(uint64_t)0;   /* bit-parallel LCS state (m <= 64) */
+        Lcs lcs = {~(uint64_t)0, row, 0};
         if (m > 64)
             memset(row, 0, sizeof(Py_ssize_t) * (m + 1));
         for (Py_ssize_t y = x; y < n_hits; y++) {
@@ -661,58 +761,27 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
                 if (tidx[grown] == -2)
                     continue;
                 window++;
-                if (m <= 64) {
-                    uint64_t u = lcs_bits & usym[grown];
-                    lcs_bits = (lcs_bits + u) | (lcs_bits - u);
-                }
-                else {
-                    Py_ssize_t diag = 0;
-                    for (Py_ssize_t k = 1; k <= m; k++) {
-                        Py_ssize_t up = row[k];
-                        if (esym[k - 1] == usym[grown])
-                            row[k] = diag + 1;
-                        else if (row[k - 1] > row[k])
-                            row[k] = row[k - 1];
-                        diag = up;
-                    }
-                }
+                lcs_add(&lcs, usym[grown], esym, m);
             }
-            Py_ssize_t lcs = m <= 64 ? (Py_ssize_t)__builtin_popcountll(~lcs_bits & low_m) : row[m];
             Py_ssize_t lensum = m + window;
-            double sim = 1.0 - (double)(lensum - 2 * lcs) / (double)lensum;
+            double sim = 1.0 - (double)(lensum - 2 * lcs.length) / (double)lensum;
             double p1, p2;
             if (pypow(cov, cfg.coverage_power, &p1) || pypow(sim, cfg.similarity_power, &p2)) {
                 status = FALLBACK;
                 goto done;
             }
             double base = 100.0 * p1 * p2;
-            int all_names = !names_missing && names_cov == n_names;
-            double names = (other_names && !all_names) ? g : 1.0;
-            double numbers = (!numbers_missing && numbers_cov == n_numbers) ? 1.0 : g;
+            int all_names = !gd.names_missing && names_cov == gd.n_names;
+            double names = (gd.other_names && !all_names) ? g : 1.0;
+            double numbers = (!gd.numbers_missing && numbers_cov == gd.n_numbers) ? 1.0 : g;
             int neg_span = 0;
-            if (has_negs) {
-                long long a, b;
-                int r = neg_count(c.negs, j + 1, &a);
-                if (r == 0)
-                    r = neg_count(c.negs, i - cfg.negation_reach > 0 ? i - cfg.negation_reach : 0, &b);
-                if (r) {
-                    status = r;
-                    goto done;
-                }
-                neg_span = (a - b) % 2 != 0;
-                Py_ssize_t stop = j + 1 + cfg.negation_after;
-                if (stop > n_terms)
-                    stop = n_terms;
-                for (Py_ssize_t k = j + 1; k < stop; k++) {
-                    int r2 = not_after(c.tokens, k, not_cache);
-                    if (r2 < 0)
-                        goto done;
-                    if (r2)
-                        neg_span = !neg_span;
-                }
+            r = has_negs ? window_negated(&c, i, j, n_terms, not_cache, &neg_span) : 0;
+            if (r) {
+                status = r;
+                goto done;
             }
             double negation = neg_span == entry_neg ? 1.0 : g;
-            double distinct = (has_heavy && !(!heavy_missing && heavy_cov == n_heavy)) ? g : 1.0;
+            double distinct = (gd.has_heavy && !(!gd.heavy_missing && heavy_cov == gd.n_heavy)) ? g : 1.0;
             double score = base * names * numbers * negation * distinct;
             if (!have_best || score > best.score + tol) {
                 have_best = 1;
@@ -726,38 +795,10 @@ align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObjec
         goto done;
     }
 
-    /* (score, i, j, parts), parts in align_py's order. */
-    PyObject *parts = PyDict_New();
-    if (parts == NULL)
-        goto done;
-    struct { PyObject *key; double v; int rounded; } fields[] = {
-        {s_coverage, best.cov, 1}, {s_similarity, best.sim, 1}, {s_names, best.names, 0},
-        {s_numbers, best.numbers, 0}, {s_negation, best.negation, 0}, {s_distinct, best.distinct, 0},
-        {s_terms, (double)best.n_covered, 0},
-    };
-    for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
-        double r = fields[f].v;
-        PyObject *v;
-        if (fields[f].rounded && round_digits(fields[f].v, &r)) {
-            PyObject *args[2] = {PyFloat_FromDouble(fields[f].v), cfg.round_digits_obj};
-            v = args[0] ? PyObject_Vectorcall(round_fn, args, 2, NULL) : NULL;
-            Py_XDECREF(args[0]);
-        }
-        else
-            v = PyFloat_FromDouble(r);
-        if (v == NULL || PyDict_SetItem(parts, fields[f].key, v) < 0) {
-            Py_XDECREF(v);
-            Py_DECREF(parts);
-            goto done;
-        }
-        Py_DECREF(v);
-    }
-    *out = Py_BuildValue("(dnnN)", best.score, best.i, best.j, parts);
+    *out = result_of(&best);
     status = *out == NULL ? -1 : 0;
 
 done:
-    Py_XDECREF(o);
-    Py_XDECREF(it);
     Py_XDECREF(termset);
     call_free(&c);
     return status;
