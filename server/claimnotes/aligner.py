@@ -39,7 +39,7 @@ def idf(df: float, n: int) -> float:
 
 
 def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
-           floor: float = 0.0) -> tuple[float, int, int, dict[str, float]] | None:
+             floor: float = 0.0) -> tuple[float, int, int, dict[str, float]] | None:
     """Best window of ``unit`` for ``entry``: (score, first token, last token, parts).
 
     None when no window can score ``floor`` or more."""
@@ -100,14 +100,17 @@ def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
             distinct = GUARD_FACTOR if heavy and not covered.issuperset(heavy) else 1.0
             score = base * names * numbers * negation * distinct
             if best is None or score > best[0] + TOLERANCE:
-                best = (score, i, j, {"coverage": round(cov, ROUND_DIGITS), "similarity": round(sim, ROUND_DIGITS),
+                best = (score, i, j, {"coverage": round(cov, ROUND_DIGITS),
+                                      "similarity": round(sim, ROUND_DIGITS),
                                       "names": names, "numbers": numbers, "negation": negation,
                                       "distinct": distinct,
                                       "terms": float(len(covered))})
     return best
 
 
-
+# The compiled align (markupsafe's _speedups pattern): it takes the constants from
+# here, calls negated() for a "not" after the span, and hands inputs it does not
+# take (weights that are not floats, ...) to align_py.
 try:
     from claimnotes import _aligner
 except ImportError:  # not built (no C compiler at install time): align_py serves
