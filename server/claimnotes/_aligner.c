@@ -1,19 +1,21 @@
 /* The word aligner of aligner.py compiled: align() gives the same
  * (score, first token, last token, parts) as aligner.align_py() for every call,
  * bit for bit. It is the same loop; what makes it fast is that the loop runs
- * on C arrays and that the Indel similarity of a window is grown with the
- * window (bit-parallel LCS) instead of being recomputed from scratch.
+ * on C arrays, that no set or dict is made but the result's, and that the Indel
+ * similarity of a window is grown with the window (bit-parallel LCS) instead of
+ * being recomputed from scratch.
  *
  * How results stay identical to the Python version:
  * - every float is computed with the same operations in the same order (Python
  *   floats are C doubles; `x ** y` is libm pow() after CPython's special cases);
  * - sums follow builtins.sum(): plain addition up to Python 3.11, Neumaier's
- *   compensated sum from 3.12, in the iteration order of the Python code (the
- *   claim terms found in the unit are summed in the order of the very set that
- *   `weight.keys() & unit.termset` builds, so that set is built the same way);
+ *   compensated sum from 3.12, in the Python code's order. One sum is not: the
+ *   claim weight found in the unit, which align_py adds up in the order of the
+ *   set `weight.keys() & unit.termset`. Here it is added in the weights' order;
+ *   when a bar is within rounding of it, that set is built and the sum redone;
  * - Indel similarity is rapidfuzz's: elements compared by hash (a one-letter
  *   string by its code point), 1.0 - (len1 + len2 - 2 * LCS) / (len1 + len2);
- * - parts are rounded by builtins.round().
+ * - parts are rounded as builtins.round() rounds (exactly; see round_digits).
  * Inputs outside what real units and entries hold (weights that are not plain
  * floats, terms that are not plain str, a dict subclass, ...) are handed to the
  * Python version, so that they too get its exact results or its errors.
@@ -210,12 +212,25 @@ rf_symbol(PyObject *s, uint64_t *out)
     return 0;
 }
 
+static inline Py_ssize_t
+popcount64(uint64_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(v);
+#else
+    Py_ssize_t n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+#endif
+}
+
 /* The LCS of the claim's terms (m) and a window grown one term at a time:
  * bit-parallel (Hyyrö) for claims of at most 64 terms, where each window term
  * comes as the mask of the claim positions holding it; a DP row otherwise,
  * where it comes as its symbol. */
 typedef struct {
-    uint64_t bits;     /* m <= 64: a 0 bit per claim position matched so far */
+    uint64_t bits;     /* m <= 64: Hyyrö's state; its 0 bits (of the low m) count the LCS */
     Py_ssize_t *row;   /* m > 64: row[k] = LCS of the claim's first k terms and the window */
     Py_ssize_t length;
 } Lcs;
@@ -227,7 +242,7 @@ lcs_add(Lcs *l, uint64_t mask_or_symbol, const uint64_t *esym, Py_ssize_t m)
         uint64_t u = l->bits & mask_or_symbol;
         l->bits = (l->bits + u) | (l->bits - u);
         uint64_t low = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
-        l->length = __builtin_popcountll(~l->bits & low);
+        l->length = popcount64(~l->bits & low);
         return;
     }
     Py_ssize_t diag = 0, *row = l->row;
