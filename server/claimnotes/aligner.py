@@ -3,11 +3,17 @@
 score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER, times a
 GUARD_FACTOR for each guard that fails (names, numbers, negation, a distinctive
 word). Pure; see docs/matching.md for why each part exists.
+
+``align`` is the compiled ``claimnotes._aligner.align`` when the extension is
+built (same results, bit for bit; tests/test_aligner_speedups.py), else
+``align_py``. CLAIMNOTES_PURE_PYTHON=1 in the environment keeps ``align_py``
+(benchmarks and tests of the fallback).
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 from rapidfuzz.distance import Indel
 
@@ -24,14 +30,16 @@ MISSING_SHARE = 0.3    # a claim word missing from the span that carries more th
                        # of the claim's weight ("turmeric" in "turmeric kills cancer cells") is a guard
 GUARD_FACTOR = 0.5     # a conflicting name, missing number, flipped negation or missing
                        # distinctive word multiplies the score by this
+TOLERANCE = 1e-9       # float noise: a weight sum equal to a bar in exact arithmetic passes it
+ROUND_DIGITS = 4       # score parts are shown rounded to this many decimals
 
 
 def idf(df: float, n: int) -> float:
     return math.log((n + 1.0) / (df + 0.5)) + 0.5
 
 
-def align(unit: Unit, entry: Entry, weight: dict[str, float],
-           floor: float = 0.0) -> tuple[float, int, int, dict[str, float]] | None:
+def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
+             floor: float = 0.0) -> tuple[float, int, int, dict[str, float]] | None:
     """Best window of ``unit`` for ``entry``: (score, first token, last token, parts).
 
     None when no window can score ``floor`` or more."""
@@ -40,7 +48,7 @@ def align(unit: Unit, entry: Entry, weight: dict[str, float],
         return None
     total = sum(weight.values())
     present_w = sum(weight[t] for t in present)
-    if total <= 0 or present_w < MIN_COVERAGE * total - 1e-9:
+    if total <= 0 or present_w < MIN_COVERAGE * total - TOLERANCE:
         return None
     claim_terms = weight.keys()
     terms = unit.terms
@@ -49,7 +57,7 @@ def align(unit: Unit, entry: Entry, weight: dict[str, float],
     n_claim = len(entry.terms)
     common = sum(1 for t in entry.terms if t in present)
     sim_max = 2.0 * common / (n_claim + common)
-    if 100.0 * (present_w / total) ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER < floor - 1e-9:
+    if 100.0 * (present_w / total) ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER < floor - TOLERANCE:
         return None
     hits = [i for i, t in enumerate(terms) if t in present]
     claim_numbers = {t for t in claim_terms if t.isdigit()}
@@ -57,7 +65,7 @@ def align(unit: Unit, entry: Entry, weight: dict[str, float],
     # missing: "Jones voted..." is not "Smith voted...".
     other_names = bool(unit.names - claim_terms)
     best: tuple[float, int, int, dict[str, float]] | None = None
-    need = MIN_COVERAGE * total - 1e-9
+    need = MIN_COVERAGE * total - TOLERANCE
     # Claim words heavy enough that missing one is a guard (see MISSING_SHARE).
     heavy = [u for u in claim_terms if weight[u] > MISSING_SHARE * total]
     negs = unit.negs
@@ -91,10 +99,27 @@ def align(unit: Unit, entry: Entry, weight: dict[str, float],
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR
             distinct = GUARD_FACTOR if heavy and not covered.issuperset(heavy) else 1.0
             score = base * names * numbers * negation * distinct
-            if best is None or score > best[0] + 1e-9:
-                best = (score, i, j, {"coverage": round(cov, 4), "similarity": round(sim, 4),
+            if best is None or score > best[0] + TOLERANCE:
+                best = (score, i, j, {"coverage": round(cov, ROUND_DIGITS),
+                                      "similarity": round(sim, ROUND_DIGITS),
                                       "names": names, "numbers": numbers, "negation": negation,
                                       "distinct": distinct,
                                       "terms": float(len(covered))})
     return best
 
+
+# The compiled align (markupsafe's _speedups pattern): it takes the constants from
+# here, calls negated() for a "not" after the span, and hands inputs it does not
+# take (weights that are not floats, ...) to align_py.
+try:
+    from claimnotes import _aligner
+except ImportError:  # not built (no C compiler at install time): align_py serves
+    _aligner = None
+else:
+    _aligner.configure(min_coverage=MIN_COVERAGE, count_share=COUNT_SHARE, coverage_power=COVERAGE_POWER,
+                       similarity_power=SIMILARITY_POWER, missing_share=MISSING_SHARE,
+                       guard_factor=GUARD_FACTOR, tolerance=TOLERANCE, negation_reach=NEGATION_REACH,
+                       negation_after=NEGATION_AFTER, round_digits=ROUND_DIGITS, negated=negated,
+                       fallback=align_py)
+
+align = align_py if _aligner is None or os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1" else _aligner.align

@@ -1,0 +1,985 @@
+/* The word aligner of aligner.py compiled: align() gives the same
+ * (score, first token, last token, parts) as aligner.align_py() for every call,
+ * bit for bit. It is the same loop; what makes it fast is that the loop runs
+ * on C arrays, that no set or dict is made but the result's, and that the Indel
+ * similarity of a window is grown with the window (bit-parallel LCS) instead of
+ * being recomputed from scratch.
+ *
+ * How results stay identical to the Python version:
+ * - every float is computed with the same operations in the same order (Python
+ *   floats are C doubles; `x ** y` is libm pow() after CPython's special cases);
+ * - sums follow builtins.sum(): plain addition up to Python 3.11, Neumaier's
+ *   compensated sum from 3.12, in the Python code's order. One sum is not: the
+ *   claim weight found in the unit, which align_py adds up in the order of the
+ *   set `weight.keys() & unit.termset`. Here it is added in the weights' order;
+ *   when a bar is within rounding of it, that set is built and the sum redone;
+ * - Indel similarity is rapidfuzz's: elements compared by hash (a one-letter
+ *   string by its code point), 1.0 - (len1 + len2 - 2 * LCS) / (len1 + len2);
+ * - parts are rounded as builtins.round() rounds (exactly; see round_digits).
+ * Inputs outside what real units and entries hold (weights that are not plain
+ * floats, terms that are not plain str, a dict subclass, ...) are handed to the
+ * Python version, so that they too get its exact results or its errors.
+ * The constants come from aligner.py through configure(); none is written here.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+
+/* Set once by configure(). */
+static struct {
+    int ready;
+    double min_coverage, count_share, coverage_power, similarity_power;
+    double missing_share, guard_factor, tolerance;
+    Py_ssize_t negation_reach, negation_after;
+    double round_scale;           /* 10 ** round_digits */
+    PyObject *round_digits_obj;   /* the digits parts are rounded to */
+    PyObject *negated;   /* terms.negated(tokens, k) */
+    PyObject *fallback;  /* aligner.align_py */
+} cfg;
+
+static PyObject *round_fn;  /* builtins.round */
+static PyObject *s_termset, *s_terms, *s_names, *s_negs, *s_tokens, *s_neg, *s_norm,
+                *s_keys, *s_not, *s_floor, *s_coverage, *s_similarity, *s_numbers,
+                *s_negation, *s_distinct;
+
+#define FALLBACK 1   /* status: let the Python version answer this call */
+
+/* ---------------------------------------------------------------- floats */
+
+/* builtins.sum() over floats, started from the int 0. */
+typedef struct { double sum, c; int n; } PySum;
+
+static inline void
+pysum_add(PySum *s, double x)
+{
+    if (s->n++ == 0) {
+        s->sum = 0.0 + x;
+        return;
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    double t = s->sum + x;
+    if (fabs(s->sum) >= fabs(x))
+        s->c += (s->sum - t) + x;
+    else
+        s->c += (x - t) + s->sum;
+    s->sum = t;
+#else
+    s->sum += x;
+#endif
+}
+
+static inline double
+pysum_result(const PySum *s)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (s->c != 0.0 && isfinite(s->c))
+        return s->sum + s->c;
+#endif
+    return s->sum;
+}
+
+/* float.__pow__ for the cases it gives a float without an error; FALLBACK for
+ * the rest (negative base, zero to a negative power, inf, nan, overflow). */
+static inline int
+pypow(double v, double w, double *out)
+{
+    if (w == 0.0) {
+        *out = 1.0;
+        return 0;
+    }
+    if (!isfinite(v) || !isfinite(w) || v < 0.0)
+        return FALLBACK;
+    if (v == 0.0) {
+        if (w < 0.0)
+            return FALLBACK;
+        *out = fmod(fabs(w), 2.0) == 1.0 ? v : 0.0;
+        return 0;
+    }
+    if (v == 1.0) {
+        *out = 1.0;
+        return 0;
+    }
+    *out = pow(v, w);
+    return isfinite(*out) ? 0 : FALLBACK;
+}
+
+/* round(x, ROUND_DIGITS) of builtins, for the parts (|x| <= 1 or so), without
+ * its decimal strings. CPython's round is correctly rounded: the float nearest
+ * to x * 10**d rounded half-even to an integer N, divided by 10**d (strtod of
+ * "Ne-d"). Here x * scale is known exactly as y + err (fma: the error of a
+ * product is a float), so N is exact, ties included; N / scale is the float
+ * nearest to N / 10**d, as strtod's is. FALLBACK outside the range where that
+ * holds (y must have a fractional part, err must not underflow). */
+static inline int
+round_digits(double x, double *out)
+{
+    double scale = cfg.round_scale;
+    double y = x * scale;
+    if (!(fabs(y) < 0x1p50) || (x != 0.0 && fabs(x) < 0x1p-900))
+        return FALLBACK;
+    double err = fma(x, scale, -y);
+    double f = floor(y);
+    double half = (y - f) - 0.5;   /* exact: y - f is a multiple of ulp(y) below 1 */
+    double n;
+    if (half > -err)
+        n = f + 1.0;
+    else if (half < -err)
+        n = f;
+    else
+        n = fmod(f, 2.0) == 0.0 ? f : f + 1.0;
+    *out = copysign(n / scale, x);   /* round(-0.00001, 4) is -0.0 */
+    return 0;
+}
+
+/* ---------------------------------------------------------------- terms */
+
+/* A claim term found in the unit. */
+typedef struct {
+    PyObject *key;    /* a key of weight (a reference held) */
+    Py_hash_t hash;
+    double w;         /* weight[key] */
+    int flags;        /* the guards it counts for */
+    int stamp;        /* covered in the window starting at hits[stamp - 1] */
+} Term;
+
+enum { F_NAME = 1, F_NUMBER = 2, F_HEAVY = 4 };
+
+/* An open-addressing table over the Term array: index by hash. */
+typedef struct {
+    Term *terms;
+    int *slots;
+    size_t mask;
+} Table;
+
+/* Index of the term equal to `o` (hash `h`), -1 if none, -2 on error. */
+static Py_ssize_t
+table_find(const Table *t, PyObject *o, Py_hash_t h)
+{
+    size_t i = (size_t)h & t->mask;
+    while (t->slots[i] >= 0) {
+        Term *term = &t->terms[t->slots[i]];
+        if (term->key == o)
+            return t->slots[i];
+        if (term->hash == h) {
+            int r = PyObject_RichCompareBool(term->key, o, Py_EQ);
+            if (r < 0)
+                return -2;
+            if (r)
+                return t->slots[i];
+        }
+        i = (i + 1) & t->mask;
+    }
+    return -1;
+}
+
+static Py_ssize_t
+table_find_obj(const Table *t, PyObject *o)
+{
+    Py_hash_t h = PyObject_Hash(o);
+    return h == -1 ? -2 : table_find(t, o, h);
+}
+
+/* str.isdigit() of an exact str. */
+static int
+str_isdigit(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (n == 0)
+        return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return 1;
+}
+
+/* rapidfuzz's element of a sequence of str: a one-letter string is its code
+ * point, any other its hash (rapidfuzz cpp_common.pxd, hash_sequence). */
+static inline int
+rf_symbol(PyObject *s, uint64_t *out)
+{
+    if (PyUnicode_GET_LENGTH(s) == 1) {
+        *out = (uint64_t)PyUnicode_READ_CHAR(s, 0);
+        return 0;
+    }
+    Py_hash_t h = PyObject_Hash(s);
+    if (h == -1)
+        return -1;
+    *out = (uint64_t)h;
+    return 0;
+}
+
+static inline Py_ssize_t
+popcount64(uint64_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(v);
+#else
+    Py_ssize_t n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+#endif
+}
+
+/* The LCS of the claim's terms (m) and a window grown one term at a time:
+ * bit-parallel (Hyyrö) for claims of at most 64 terms, where each window term
+ * comes as the mask of the claim positions holding it; a DP row otherwise,
+ * where it comes as its symbol. */
+typedef struct {
+    uint64_t bits;     /* m <= 64: Hyyrö's state; its 0 bits (of the low m) count the LCS */
+    Py_ssize_t *row;   /* m > 64: row[k] = LCS of the claim's first k terms and the window */
+    Py_ssize_t length;
+} Lcs;
+
+static inline void
+lcs_add(Lcs *l, uint64_t mask_or_symbol, const uint64_t *esym, Py_ssize_t m)
+{
+    if (m <= 64) {
+        uint64_t u = l->bits & mask_or_symbol;
+        l->bits = (l->bits + u) | (l->bits - u);
+        uint64_t low = m == 64 ? ~(uint64_t)0 : (((uint64_t)1 << m) - 1);
+        l->length = popcount64(~l->bits & low);
+        return;
+    }
+    Py_ssize_t diag = 0, *row = l->row;
+    for (Py_ssize_t k = 1; k <= m; k++) {
+        Py_ssize_t up = row[k];
+        if (esym[k - 1] == mask_or_symbol)
+            row[k] = diag + 1;
+        else if (row[k - 1] > row[k])
+            row[k] = row[k - 1];
+        diag = up;
+    }
+    l->length = row[m];
+}
+
+/* ---------------------------------------------------------------- align */
+
+typedef struct {
+    double score, cov, sim, names, numbers, negation, distinct;
+    Py_ssize_t i, j, n_covered;
+} Best;
+
+/* Everything one call holds; released by call_free(). */
+typedef struct {
+    PyObject *terms_seq, *entry_terms, *entry_names, *tokens, *negs;
+    void *mem;           /* starts with the Term array */
+    Py_ssize_t n_keys_held;
+} Call;
+
+static void
+call_free(Call *c)
+{
+    for (Py_ssize_t k = 0; k < c->n_keys_held; k++)
+        Py_DECREF(((Term *)c->mem)[k].key);
+    Py_XDECREF(c->terms_seq);
+    Py_XDECREF(c->entry_terms);
+    Py_XDECREF(c->entry_names);
+    Py_XDECREF(c->tokens);
+    Py_XDECREF(c->negs);
+    PyMem_Free(c->mem);
+}
+
+/* PySequence_Fast(obj.name): a list or tuple, new reference; NULL on error. */
+static PyObject *
+fast_attr(PyObject *obj, PyObject *name)
+{
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL)
+        return NULL;
+    PyObject *seq = PySequence_Fast(v, "expected a sequence");
+    Py_DECREF(v);
+    return seq;
+}
+
+/* negs[k] as a C integer; FALLBACK if out of range or not an int. */
+static int
+neg_count(PyObject *negs, Py_ssize_t k, long long *out)
+{
+    if (k < 0 || k >= PyList_GET_SIZE(negs))
+        return FALLBACK;
+    PyObject *v = PyList_GET_ITEM(negs, k);
+    if (!PyLong_Check(v))
+        return FALLBACK;
+    int overflow;
+    *out = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (overflow)
+        return FALLBACK;
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* `unit.tokens[k].norm == "not" and negated(unit.tokens, k)`, cached per k. */
+static int
+not_after(PyObject *tokens, Py_ssize_t k, signed char *cache)
+{
+    if (cache[k] >= 0)
+        return cache[k];
+    PyObject *tok = PySequence_GetItem(tokens, k);
+    if (tok == NULL)
+        return -1;
+    PyObject *norm = PyObject_GetAttr(tok, s_norm);
+    Py_DECREF(tok);
+    if (norm == NULL)
+        return -1;
+    int r = PyObject_RichCompareBool(norm, s_not, Py_EQ);
+    Py_DECREF(norm);
+    if (r > 0) {
+        PyObject *pk = PyLong_FromSsize_t(k);
+        if (pk == NULL)
+            return -1;
+        PyObject *res = PyObject_CallFunctionObjArgs(cfg.negated, tokens, pk, NULL);
+        Py_DECREF(pk);
+        if (res == NULL)
+            return -1;
+        r = PyObject_IsTrue(res);
+        Py_DECREF(res);
+    }
+    if (r < 0)
+        return -1;
+    return cache[k] = (signed char)r;
+}
+
+/* The terms the guards look at, marked in the table: the claim's numbers, its
+ * heavy words (MISSING_SHARE) and the entry's names. One not in the unit can
+ * never be covered (its guard always fails). */
+typedef struct {
+    int numbers_missing, heavy_missing, names_missing, has_heavy, other_names;
+    Py_ssize_t n_numbers, n_heavy, n_names;
+} Guards;
+
+static int
+guard_terms(Table *table, PyObject *unit, PyObject *entry, PyObject *weight, double total, Call *c, Guards *g)
+{
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    double heavy_w = cfg.missing_share * total;
+    while (PyDict_Next(weight, &pos, &k, &v)) {
+        int number = str_isdigit(k), heavy = PyFloat_AS_DOUBLE(v) > heavy_w;
+        g->has_heavy |= heavy;
+        if (!number && !heavy)
+            continue;
+        Py_ssize_t f = table_find_obj(table, k);
+        if (f == -2)
+            return -1;
+        if (f < 0) {   /* not in the unit */
+            g->numbers_missing |= number;
+            g->heavy_missing |= heavy;
+            continue;
+        }
+        Term *t = &table->terms[f];
+        if (number && !(t->flags & F_NUMBER)) {
+            t->flags |= F_NUMBER;
+            g->n_numbers++;
+        }
+        if (heavy && !(t->flags & F_HEAVY)) {
+            t->flags |= F_HEAVY;
+            g->n_heavy++;
+        }
+    }
+    /* other_names = bool(unit.names - weight.keys()) */
+    PyObject *unames = PyObject_GetAttr(unit, s_names);
+    if (unames == NULL)
+        return -1;
+    PyObject *it = PyObject_GetIter(unames), *name;
+    Py_DECREF(unames);
+    if (it == NULL)
+        return -1;
+    while (!g->other_names && (name = PyIter_Next(it)) != NULL) {
+        int r = PyDict_Contains(weight, name);
+        Py_DECREF(name);
+        if (r < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+        g->other_names = !r;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return -1;
+    if ((c->entry_names = fast_attr(entry, s_names)) == NULL)
+        return -1;
+    for (Py_ssize_t n = 0; n < PySequence_Fast_GET_SIZE(c->entry_names); n++) {
+        name = PySequence_Fast_ITEMS(c->entry_names)[n];
+        if (!PyUnicode_CheckExact(name))
+            return FALLBACK;
+        Py_ssize_t f = table_find_obj(table, name);
+        if (f == -2)
+            return -1;
+        if (f < 0)
+            g->names_missing = 1;
+        else if (!(table->terms[f].flags & F_NAME)) {
+            table->terms[f].flags |= F_NAME;
+            g->n_names++;
+        }
+    }
+    return 0;
+}
+
+/* align_py's neg_span for the window i..j of a unit with negations: the parity
+ * of the negations in it and in the NEGATION_REACH words before it, flipped by
+ * each plain "not" in the NEGATION_AFTER words after it. */
+static int
+window_negated(Call *c, Py_ssize_t i, Py_ssize_t j, Py_ssize_t n_terms, signed char *cache, int *out)
+{
+    long long a, b;
+    int r = neg_count(c->negs, j + 1, &a);
+    if (r == 0)
+        r = neg_count(c->negs, i - cfg.negation_reach > 0 ? i - cfg.negation_reach : 0, &b);
+    if (r)
+        return r;
+    int neg = (a - b) % 2 != 0;
+    Py_ssize_t stop = j + 1 + cfg.negation_after;
+    if (stop > n_terms)
+        stop = n_terms;
+    for (Py_ssize_t k = j + 1; k < stop; k++) {
+        int flip = not_after(c->tokens, k, cache);
+        if (flip < 0)
+            return -1;
+        neg ^= flip;
+    }
+    *out = neg;
+    return 0;
+}
+
+/* sum(weight[t] for t in weight.keys() & termset), in that set's order, as
+ * align_py computes its present weight. */
+static int
+present_weight_exact(PyObject *weight, PyObject *termset, double *out)
+{
+    PyObject *keys = PyObject_CallMethodNoArgs(weight, s_keys);
+    if (keys == NULL)
+        return -1;
+    PyObject *present = PyNumber_And(keys, termset);
+    Py_DECREF(keys);
+    if (present == NULL)
+        return -1;
+    PyObject *it = PyObject_GetIter(present);
+    Py_DECREF(present);
+    if (it == NULL)
+        return -1;
+    PySum sum = {0};
+    PyObject *key;
+    while ((key = PyIter_Next(it)) != NULL) {
+        PyObject *v = PyDict_GetItemWithError(weight, key);  /* a plain float (checked) */
+        Py_DECREF(key);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_KeyError, "a present term left the weights");
+            Py_DECREF(it);
+            return -1;
+        }
+        pysum_add(&sum, PyFloat_AS_DOUBLE(v));
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return -1;
+    *out = pysum_result(&sum);
+    return 0;
+}
+
+/* align_py's score bound: 100 * (present_w / total) ** COVERAGE_POWER
+ * * sim_max ** SIMILARITY_POWER; FALLBACK where a power is not a plain float. */
+static int
+score_bound(double present_w, double total, double sim_max, double *out)
+{
+    double p_cov, p_sim;
+    if (pypow(present_w / total, cfg.coverage_power, &p_cov) || pypow(sim_max, cfg.similarity_power, &p_sim))
+        return FALLBACK;
+    *out = 100.0 * p_cov * p_sim;
+    return 0;
+}
+
+/* (score, i, j, parts), the parts in align_py's order. */
+static PyObject *
+result_of(const Best *best)
+{
+    PyObject *parts = PyDict_New();
+    if (parts == NULL)
+        return NULL;
+    struct { PyObject *key; double v; int rounded; } fields[] = {
+        {s_coverage, best->cov, 1}, {s_similarity, best->sim, 1}, {s_names, best->names, 0},
+        {s_numbers, best->numbers, 0}, {s_negation, best->negation, 0}, {s_distinct, best->distinct, 0},
+        {s_terms, (double)best->n_covered, 0},
+    };
+    for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+        double r = fields[f].v;
+        PyObject *v;
+        if (fields[f].rounded && round_digits(fields[f].v, &r)) {
+            PyObject *args[2] = {PyFloat_FromDouble(fields[f].v), cfg.round_digits_obj};
+            v = args[0] ? PyObject_Vectorcall(round_fn, args, 2, NULL) : NULL;
+            Py_XDECREF(args[0]);
+        }
+        else
+            v = PyFloat_FromDouble(r);
+        if (v == NULL || PyDict_SetItem(parts, fields[f].key, v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(parts);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return Py_BuildValue("(dnnN)", best->score, best->i, best->j, parts);
+}
+
+/* The body of align(): 0 with *out set (a tuple or None), -1 on error, or
+ * FALLBACK. */
+static int
+align_c(PyObject *unit, PyObject *entry, PyObject *weight, double floor, PyObject **out)
+{
+    Call c = {0};
+    int status = -1;
+    PyObject *termset = NULL;
+
+    /* present = weight.keys() & unit.termset, found from the (few) claim terms. */
+    if ((termset = PyObject_GetAttr(unit, s_termset)) == NULL)
+        goto done;
+    if (!PyFrozenSet_CheckExact(termset) && !PySet_CheckExact(termset)) {
+        status = FALLBACK;
+        goto done;
+    }
+    Py_ssize_t n_keys = PyDict_GET_SIZE(weight);
+    if ((c.entry_terms = fast_attr(entry, s_terms)) == NULL)
+        goto done;
+    if ((c.terms_seq = fast_attr(unit, s_terms)) == NULL)
+        goto done;
+    Py_ssize_t m = PySequence_Fast_GET_SIZE(c.entry_terms);
+    Py_ssize_t n_terms = PySequence_Fast_GET_SIZE(c.terms_seq);
+    PyObject **eterms = PySequence_Fast_ITEMS(c.entry_terms);
+    PyObject **uterms = PySequence_Fast_ITEMS(c.terms_seq);
+
+    /* One block for every array of the call. */
+    size_t cap = 8;
+    while (cap < 2 * (size_t)n_keys)
+        cap <<= 1;
+    size_t bytes = sizeof(Term) * n_keys + sizeof(int) * cap
+                   + sizeof(uint64_t) * (m + n_terms)          /* symbols / masks */
+                   + sizeof(Py_ssize_t) * 2 * n_terms          /* term index, hits */
+                   + sizeof(Py_ssize_t) * (m + 1)              /* LCS row (long claims) */
+                   + n_terms + 1;                              /* "not" cache */
+    if ((c.mem = PyMem_Malloc(bytes)) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Term *terms = (Term *)c.mem;
+    int *slots = (int *)(terms + n_keys);
+    uint64_t *esym = (uint64_t *)(slots + cap);
+    uint64_t *usym = esym + m;              /* per unit position: symbol, then match mask */
+    Py_ssize_t *tidx = (Py_ssize_t *)(usym + n_terms);  /* present index, -1 none, -2 None */
+    Py_ssize_t *hits = tidx + n_terms;
+    Py_ssize_t *row = hits + n_terms;
+    signed char *not_cache = (signed char *)(row + m + 1);
+    memset(slots, 0xff, sizeof(int) * cap);
+    memset(not_cache, 0xff, n_terms + 1);
+    Table table = {terms, slots, cap - 1};
+
+    /* total = sum(weight.values()) (plain float weights under str keys only) and
+     * the present terms with their weights. */
+    PySum total_sum = {0}, present_sum = {0};
+    double present_abs = 0.0;
+    Py_ssize_t n_present = 0;
+    {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(weight, &pos, &k, &v)) {
+            if (!PyUnicode_CheckExact(k) || !PyFloat_CheckExact(v) || !isfinite(PyFloat_AS_DOUBLE(v))) {
+                status = FALLBACK;
+                goto done;
+            }
+            double w = PyFloat_AS_DOUBLE(v);
+            pysum_add(&total_sum, w);
+            int r = PySet_Contains(termset, k);
+            if (r < 0)
+                goto done;
+            if (!r)
+                continue;
+            Term *t = &terms[n_present];
+            *t = (Term){Py_NewRef(k), PyObject_Hash(k), w, 0, 0};
+            c.n_keys_held = n_present + 1;
+            size_t s = (size_t)t->hash & table.mask;
+            while (slots[s] >= 0)
+                s = (s + 1) & table.mask;
+            slots[s] = (int)n_present++;
+            pysum_add(&present_sum, w);
+            present_abs += fabs(w);
+        }
+    }
+    if (n_present == 0) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+    double total = pysum_result(&total_sum);
+    if (!isfinite(total)) {
+        status = FALLBACK;
+        goto done;
+    }
+    /* align_py sums the present weights in the order of its `present` set. Any
+     * order gives a sum within `slack` of it; only a bar that close needs the
+     * exact order. */
+    double present_w = pysum_result(&present_sum);
+    double slack = 4.0 * (double)(n_present + 1) * DBL_EPSILON * present_abs;
+    int exact = 0;
+    double tol = cfg.tolerance;
+    if (total <= 0) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+    if (fabs(present_w - (cfg.min_coverage * total - tol)) <= slack) {
+        if (present_weight_exact(weight, termset, &present_w) < 0)
+            goto done;
+        exact = 1;
+    }
+    if (present_w < cfg.min_coverage * total - tol) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+
+    /* The score bound of align_py: all present terms covered, best Indel similarity. */
+    Py_ssize_t common = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        if (!PyUnicode_CheckExact(eterms[k])) {
+            status = FALLBACK;
+            goto done;
+        }
+        Py_ssize_t f = table_find_obj(&table, eterms[k]);
+        if (f == -2)
+            goto done;
+        common += f >= 0;
+        if (rf_symbol(eterms[k], &esym[k]) < 0)
+            goto done;
+    }
+    if (m + common == 0) {
+        status = FALLBACK;
+        goto done;
+    }
+    double sim_max = 2.0 * (double)common / (double)(m + common);
+    double bound;
+    if (score_bound(present_w, total, sim_max, &bound)) {
+        status = FALLBACK;
+        goto done;
+    }
+    /* The bound moves with present_w by a relative (power + 1) * slack / present_w
+     * at most (a few float roundings aside): a bar further than a thousand times
+     * that is on the same side for any summation order. */
+    if (!exact && (present_w <= 0.0 || fabs(bound - (floor - tol))
+                  <= 1e3 * (fabs(cfg.coverage_power) + 1.0) * (slack / present_w + DBL_EPSILON) * fabs(bound))) {
+        if (present_weight_exact(weight, termset, &present_w) < 0
+            || score_bound(present_w, total, sim_max, &bound) > 0) {
+            status = PyErr_Occurred() ? -1 : FALLBACK;
+            goto done;
+        }
+    }
+    if (bound < floor - tol) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+
+    Guards gd = {0};
+    int r = guard_terms(&table, unit, entry, weight, total, &c, &gd);
+    if (r) {
+        status = r;
+        goto done;
+    }
+
+    PyObject *neg_obj = PyObject_GetAttr(entry, s_neg);
+    if (neg_obj == NULL)
+        goto done;
+    int entry_neg = neg_obj == Py_True, neg_is_bool = entry_neg || neg_obj == Py_False;
+    Py_DECREF(neg_obj);
+    if (!neg_is_bool) {
+        status = FALLBACK;
+        goto done;
+    }
+    if ((c.negs = PyObject_GetAttr(unit, s_negs)) == NULL)
+        goto done;
+    int has_negs = PyObject_IsTrue(c.negs);
+    if (has_negs < 0)
+        goto done;
+    if (has_negs) {
+        if (!PyList_CheckExact(c.negs)) {
+            status = FALLBACK;
+            goto done;
+        }
+        if ((c.tokens = PyObject_GetAttr(unit, s_tokens)) == NULL)
+            goto done;
+    }
+
+    /* The unit's terms: which claim term each is, and its rapidfuzz symbol, then
+     * (claims of at most 64 terms) the claim positions holding that symbol. */
+    Py_ssize_t n_hits = 0;
+    for (Py_ssize_t p = 0; p < n_terms; p++) {
+        PyObject *t = uterms[p];
+        if (t == Py_None) {
+            tidx[p] = -2;
+            continue;
+        }
+        if (!PyUnicode_CheckExact(t)) {
+            status = FALLBACK;
+            goto done;
+        }
+        if (rf_symbol(t, &usym[p]) < 0)
+            goto done;
+        Py_hash_t h = PyObject_Hash(t);
+        if (h == -1)
+            goto done;
+        Py_ssize_t f = table_find(&table, t, h);
+        if (f == -2)
+            goto done;
+        tidx[p] = f;
+        if (f >= 0)
+            hits[n_hits++] = p;
+        if (m <= 64) {
+            uint64_t mask = 0;
+            for (Py_ssize_t k = 0; k < m; k++)
+                mask |= (uint64_t)(esym[k] == usym[p]) << k;
+            usym[p] = mask;
+        }
+    }
+
+    double need = cfg.min_coverage * total - tol;
+    double one_minus_share = 1.0 - cfg.count_share;
+    double g = cfg.guard_factor;
+    Best best = {0};
+    int have_best = 0;
+    for (Py_ssize_t x = 0; x < n_hits; x++) {
+        Py_ssize_t i = hits[x];
+        Py_ssize_t grown = i, n_covered = 0, names_cov = 0, numbers_cov = 0, heavy_cov = 0;
+        Py_ssize_t window = 0;   /* terms in the window so far */
+        double cov_w = 0.0;
+        Lcs lcs = {~(uint64_t)0, row, 0};
+        if (m > 64)
+            memset(row, 0, sizeof(Py_ssize_t) * (m + 1));
+        for (Py_ssize_t y = x; y < n_hits; y++) {
+            Py_ssize_t j = hits[y];
+            Term *t = &terms[tidx[j]];
+            if (t->stamp == x + 1)
+                continue;
+            t->stamp = (int)(x + 1);
+            n_covered++;
+            names_cov += (t->flags & F_NAME) != 0;
+            numbers_cov += (t->flags & F_NUMBER) != 0;
+            heavy_cov += (t->flags & F_HEAVY) != 0;
+            cov_w += t->w;
+            if (cov_w < need)
+                continue;
+            double cov = one_minus_share * cov_w / total
+                         + cfg.count_share * (double)n_covered / (double)n_keys;
+            /* Grow the window (and its LCS with the claim) to j. */
+            for (; grown <= j; grown++) {
+                if (tidx[grown] == -2)
+                    continue;
+                window++;
+                lcs_add(&lcs, usym[grown], esym, m);
+            }
+            Py_ssize_t lensum = m + window;
+            double sim = 1.0 - (double)(lensum - 2 * lcs.length) / (double)lensum;
+            double p1, p2;
+            if (pypow(cov, cfg.coverage_power, &p1) || pypow(sim, cfg.similarity_power, &p2)) {
+                status = FALLBACK;
+                goto done;
+            }
+            double base = 100.0 * p1 * p2;
+            int all_names = !gd.names_missing && names_cov == gd.n_names;
+            double names = (gd.other_names && !all_names) ? g : 1.0;
+            double numbers = (!gd.numbers_missing && numbers_cov == gd.n_numbers) ? 1.0 : g;
+            int neg_span = 0;
+            r = has_negs ? window_negated(&c, i, j, n_terms, not_cache, &neg_span) : 0;
+            if (r) {
+                status = r;
+                goto done;
+            }
+            double negation = neg_span == entry_neg ? 1.0 : g;
+            double distinct = (gd.has_heavy && !(!gd.heavy_missing && heavy_cov == gd.n_heavy)) ? g : 1.0;
+            double score = base * names * numbers * negation * distinct;
+            if (!have_best || score > best.score + tol) {
+                have_best = 1;
+                best = (Best){score, cov, sim, names, numbers, negation, distinct, i, j, n_covered};
+            }
+        }
+    }
+    if (!have_best) {
+        *out = Py_NewRef(Py_None);
+        status = 0;
+        goto done;
+    }
+
+    *out = result_of(&best);
+    status = *out == NULL ? -1 : 0;
+
+done:
+    Py_XDECREF(termset);
+    call_free(&c);
+    return status;
+}
+
+PyDoc_STRVAR(align_doc,
+"align(unit, entry, weight, floor=0.0)\n--\n\n"
+"Best window of ``unit`` for ``entry``: (score, first token, last token, parts).\n\n"
+"None when no window can score ``floor`` or more. The compiled aligner.align_py.");
+
+static PyObject *
+align(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *unit, *entry, *weight, *floor_obj = NULL;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs < 3 || nargs + nkw > 4 || (nkw && PyUnicode_Compare(PyTuple_GET_ITEM(kwnames, 0), s_floor) != 0)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "align() takes unit, entry, weight and an optional floor");
+        return NULL;
+    }
+    unit = args[0];
+    entry = args[1];
+    weight = args[2];
+    if (nargs + nkw == 4)
+        floor_obj = args[3];
+    if (!cfg.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "claimnotes._aligner.configure() was not called");
+        return NULL;
+    }
+    if (!PyDict_Check(weight)) {
+        PyErr_Format(PyExc_TypeError, "weight must be a dict, not %.200s", Py_TYPE(weight)->tp_name);
+        return NULL;
+    }
+    double floor = 0.0;
+    int status = FALLBACK;
+    if (floor_obj == NULL || PyFloat_CheckExact(floor_obj) || PyLong_CheckExact(floor_obj)) {
+        if (floor_obj != NULL) {
+            floor = PyFloat_AsDouble(floor_obj);
+            if (floor == -1.0 && PyErr_Occurred())
+                return NULL;
+        }
+        if (PyDict_CheckExact(weight)) {
+            PyObject *out = NULL;
+            status = align_c(unit, entry, weight, floor, &out);
+            if (status <= 0)
+                return status == 0 ? out : NULL;
+        }
+    }
+    return PyObject_Vectorcall(cfg.fallback, args, nargs, kwnames);
+}
+
+/* ---------------------------------------------------------------- configure */
+
+static int
+get_float(PyObject *kw, const char *name, double *out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (v == NULL || !PyFloat_CheckExact(v)) {
+        PyErr_Format(PyExc_TypeError, "configure() needs %s, a float", name);
+        return -1;
+    }
+    *out = PyFloat_AS_DOUBLE(v);
+    return 0;
+}
+
+static int
+get_int(PyObject *kw, const char *name, Py_ssize_t *out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (v == NULL || !PyLong_CheckExact(v)) {
+        PyErr_Format(PyExc_TypeError, "configure() needs %s, an int", name);
+        return -1;
+    }
+    *out = PyLong_AsSsize_t(v);
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+get_callable(PyObject *kw, const char *name, PyObject **out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (v == NULL || !PyCallable_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "configure() needs %s, a callable", name);
+        return -1;
+    }
+    Py_XSETREF(*out, Py_NewRef(v));
+    return 0;
+}
+
+PyDoc_STRVAR(configure_doc,
+"configure(**constants)\n--\n\n"
+"Hand the aligner its constants (aligner.py defines them) and the Python\n"
+"functions it calls: negated(tokens, k), and fallback (align_py) for inputs\n"
+"the compiled loop does not take. Keywords: min_coverage, count_share,\n"
+"coverage_power, similarity_power, missing_share, guard_factor, tolerance\n"
+"(floats), negation_reach, negation_after, round_digits (ints), negated,\n"
+"fallback.");
+
+static PyObject *
+configure(PyObject *self, PyObject *args, PyObject *kw)
+{
+    if (PyTuple_GET_SIZE(args)) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes keyword arguments only");
+        return NULL;
+    }
+    Py_ssize_t digits;
+    if (kw == NULL || PyDict_GET_SIZE(kw) != 12) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes exactly the 12 keywords of its doc");
+        return NULL;
+    }
+    cfg.ready = 0;
+    if (get_float(kw, "min_coverage", &cfg.min_coverage) || get_float(kw, "count_share", &cfg.count_share)
+        || get_float(kw, "coverage_power", &cfg.coverage_power)
+        || get_float(kw, "similarity_power", &cfg.similarity_power)
+        || get_float(kw, "missing_share", &cfg.missing_share)
+        || get_float(kw, "guard_factor", &cfg.guard_factor) || get_float(kw, "tolerance", &cfg.tolerance)
+        || get_int(kw, "negation_reach", &cfg.negation_reach)
+        || get_int(kw, "negation_after", &cfg.negation_after) || get_int(kw, "round_digits", &digits)
+        || get_callable(kw, "negated", &cfg.negated) || get_callable(kw, "fallback", &cfg.fallback))
+        return NULL;
+    /* 10 ** digits is exact in a double up to 10 ** 22. */
+    if (digits < 0 || digits > 22) {
+        PyErr_SetString(PyExc_ValueError, "configure() needs round_digits in 0..22");
+        return NULL;
+    }
+    cfg.round_scale = 1.0;
+    for (Py_ssize_t k = 0; k < digits; k++)
+        cfg.round_scale *= 10.0;
+    Py_XSETREF(cfg.round_digits_obj, PyLong_FromSsize_t(digits));
+    if (cfg.round_digits_obj == NULL)
+        return NULL;
+    cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"align", (PyCFunction)(void (*)(void))align, METH_FASTCALL | METH_KEYWORDS, align_doc},
+    {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS, configure_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "claimnotes._aligner",
+    "The word aligner of claimnotes.aligner, compiled (optional; same results).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__aligner(void)
+{
+    struct { PyObject **slot; const char *text; } names[] = {
+        {&s_termset, "termset"}, {&s_terms, "terms"}, {&s_names, "names"}, {&s_negs, "negs"},
+        {&s_tokens, "tokens"}, {&s_neg, "neg"}, {&s_norm, "norm"}, {&s_keys, "keys"}, {&s_not, "not"},
+        {&s_floor, "floor"}, {&s_coverage, "coverage"}, {&s_similarity, "similarity"},
+        {&s_numbers, "numbers"}, {&s_negation, "negation"}, {&s_distinct, "distinct"},
+    };
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        if (*names[k].slot == NULL && (*names[k].slot = PyUnicode_InternFromString(names[k].text)) == NULL)
+            return NULL;
+    if (round_fn == NULL) {
+        PyObject *builtins = PyImport_ImportModule("builtins");
+        if (builtins == NULL)
+            return NULL;
+        round_fn = PyObject_GetAttrString(builtins, "round");
+        Py_DECREF(builtins);
+        if (round_fn == NULL)
+            return NULL;
+    }
+    return PyModule_Create(&module);
+}
