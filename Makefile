@@ -12,12 +12,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Reinstall whenever the build inputs change (setup.py compiles the optional C aligner).
+BUILD_INPUTS := pyproject.toml setup.py server/claimnotes/_aligner.c
+
+$(VENV)/.installed: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,semantic]'
 	touch $(VENV)/.installed $@
 
@@ -35,8 +37,10 @@ chromium:
 run: install
 	$(BIN)/claimnotes serve --host $(HOST) --port $(PORT)
 
+# The tests must exercise the compiled aligner, not only its pure-Python fallback:
+# tests/test_aligner_speedups.py fails if it was not built.
 test: install-test chromium
-	$(BIN)/python -m pytest
+	CLAIMNOTES_REQUIRE_SPEEDUPS=1 $(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/speed.py

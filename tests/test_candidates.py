@@ -125,6 +125,21 @@ def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch
     assert len(gates[0][0]) > 20
 
 
+def test_the_public_product_gives_what_scipys_kernel_gives(monkeypatch) -> None:
+    """The key gate calls scipy's private csr_matmat; without it (a scipy release that
+    moves it) the public product must give the same pairs, weights and order."""
+    assert claim_index.csr_matmat is not None   # this scipy has it: the fast path is the one tested
+    rng = random.Random(5)
+    store = random_store(rng, 300)
+    units = random_page(rng, store)
+    monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 64)
+    index = ClaimIndex.build(store)
+    kernel = index._candidates(units, 50.0)
+    monkeypatch.setattr(claim_index, "csr_matmat", None)
+    assert index._candidates(units, 50.0) == kernel
+    assert sum(map(len, kernel)) > 20
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
     rng = np.random.default_rng(seed)

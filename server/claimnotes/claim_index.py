@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse._sparsetools import csr_matmat  # scipy's own kernel of sparse @ sparse (see _key_gate)
+try:  # scipy's own kernel of sparse @ sparse, called without its counting pass (see _key_gate)
+    from scipy.sparse._sparsetools import csr_matmat
+except ImportError:  # a private module: should a scipy release move it, the public product serves
+    csr_matmat = None
 
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
@@ -291,11 +294,15 @@ class ClaimIndex:
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
                 continue
-            out_ptr = np.empty(n_units + 1, dtype=idx)
-            entry = np.empty(size, dtype=idx)
-            weight = np.empty(size, dtype=np.float32)
-            csr_matmat(n_units, block.shape[1], ip, jj, ones, block.indptr, block.indices, block.data,
-                       out_ptr, entry, weight)
+            if csr_matmat is None:
+                s = sparse.csr_matrix((ones, jj, ip), shape=(n_units, block.shape[0])) @ block
+                out_ptr, entry, weight = s.indptr, s.indices, s.data
+            else:
+                out_ptr = np.empty(n_units + 1, dtype=idx)
+                entry = np.empty(size, dtype=idx)
+                weight = np.empty(size, dtype=np.float32)
+                csr_matmat(n_units, block.shape[1], ip, jj, ones, block.indptr, block.indices, block.data,
+                           out_ptr, entry, weight)
             # np.take: indexing with int32 indices first copies them to intp (~1.5x slower).
             ok = np.flatnonzero(weight[:out_ptr[-1]] >= np.take(self._kmin[first:first + block.shape[1]],
                                                                  entry[:out_ptr[-1]]))
