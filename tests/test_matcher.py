@@ -306,3 +306,30 @@ PAGES = [
 def test_fast_path_agrees_with_reference(page: str, index: ClaimIndex) -> None:
     blocks = [(f"b{i}", p) for i, p in enumerate(page.split(". "))] + [("all", page)]
     assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
+OWN_WORDS = [
+    ("mercury-hottest", ["Mercury is the hottest planet because it is closest to the Sun.",
+                         "Mercury is the hottest planet", "the closest planet to the sun is the hottest"]),
+    ("biopsy-spreads", ["A biopsy makes cancer spread.", "surgery makes cancer spread"]),
+    ("sugar-feeds", ["Sugar feeds cancer."]),
+    ("fungus", ["Cancer is a fungus."]),
+    ("lemons", ["Lemons cure cancer."]),
+    ("phones", ["Cell phones cause cancer."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Every text of the claim has "hottest", and no other claim: without it the
+    # sentence says something else about Mercury.
+    ("Mercury is the closest planet to the Sun, though.", []),
+    ("Mercury is the hottest planet, being closest to the Sun.", ["mercury-hottest"]),
+    # "cancer" is in every text too, but other claims share it: a topic word, which
+    # pages name in other words.
+    ("Is it true that a biopsy can make the tumour spread?", ["biopsy-spreads"]),
+])
+def test_a_span_needs_the_claims_own_words(text: str, expected: list[str]) -> None:
+    index = ClaimIndex.build(OWN_WORDS)
+    blocks = [("b", text)]
+    assert [m.claim_id for m in match_blocks(blocks, index)] == expected
+    assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
