@@ -60,9 +60,24 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "Bats and blind cave fish live down there.",              # a two-word claim's words, only listed
     "Cancer and fungus research got new funding.",
     "The cancer fungus theory keeps coming back.",             # ...or side by side
+    "After two weekends with a rake the earth in our backyard is finally flat",  # ...or a place
+    "The bats in my attic are totally blind to the traps.",   # narrows the first before the verb
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The earth is pretty flat, if you ask me.", "earth-flat"),
+    ("Bats are totally blind in daylight.", "bats-blind"),   # the place comes after the verb
+])
+def test_a_two_word_claim_with_words_between(text: str, claim: str, index: ClaimIndex) -> None:
+    assert [c for c, _ in found(text, index)] == [claim]
+
+
+def test_a_two_word_claim_that_names_a_place_has_no_verb_to_narrow() -> None:
+    index = ClaimIndex.build([("gravity", ["There is no gravity in space."])])
+    assert [c for c, _ in found("Astronauts float because there is no gravity in outer space.", index)] == ["gravity"]
 
 
 def test_offsets_are_utf16_units(index: ClaimIndex) -> None:
