@@ -1,10 +1,12 @@
 """Matching quality: CheckThat! retrieval (find_similar) and recall (match_blocks),
-and precision/recall/span accuracy on the labelled pages in fixtures/eval/.
+and precision/recall/span accuracy per (page, claim) pair and highlight precision (every
+match counted) on the labelled pages in fixtures/eval/.
 
     .venv/bin/python bench/quality.py                  # everything
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
     .venv/bin/python bench/quality.py --pages-only --threshold 70
-    .venv/bin/python bench/quality.py --pages heldout -v   # one page split, its errors
+    .venv/bin/python bench/quality.py --pages dev -v   # one page split, its errors (FP, FN, span, FH: a
+        # false highlight of a labelled claim, on a sentence that is not its label)
     .venv/bin/python bench/quality.py --pages-only --pages heldout2   # the clean test split (no -v)
     .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
         # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
@@ -125,38 +127,88 @@ def run_pages(split: str, thresholds: list[float], verbose: bool,
             for i, c in enumerate(cosines)]
 
 
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def labelled_quotes(page) -> dict[str, list[str]]:
+    want: dict[str, list[str]] = {}
+    for e in page.expected:
+        want.setdefault(e["claim_id"], []).append(e["quote"])
+    return want
+
+
+def label_spans(page) -> dict[str, list[tuple[str, int, int]]]:
+    """claim id -> (block id, start, end) of each labelled quote, in UTF-16 units like Match.
+    A quote occurs once in the page, inside one paragraph (fixtures/eval/README.md)."""
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for e in page.expected:
+        for block_id, text in page.blocks:
+            i = text.find(e["quote"])
+            if i >= 0:
+                start = utf16_len(text[:i])
+                spans.setdefault(e["claim_id"], []).append((block_id, start, start + utf16_len(e["quote"])))
+                break
+    return spans
+
+
+def correct_highlight(m, spans: dict[str, list[tuple[str, int, int]]]) -> bool:
+    """A highlight is correct when its claim is labelled on the page and its span overlaps a
+    labelled quote of that claim: the same quotes span accuracy compares with, located."""
+    return any(b == m.block_id and m.start < end and start < m.end for b, start, end in spans.get(m.claim_id, ()))
+
+
+def score_page(page, ms) -> dict[str, int]:
+    """Counts for one page's matches: (page, claim) pairs (TP/FP/FN, exact spans of the true
+    pairs) and highlights (every match is one; correct ones as above)."""
+    got: dict[str, list[str]] = {}
+    for m in ms:
+        got.setdefault(m.claim_id, []).append(m.quote)
+    want = labelled_quotes(page)
+    tp = [cid for cid in got if cid in want]
+    spans = label_spans(page)
+    return {"TP": len(tp), "FP": len(got) - len(tp), "FN": sum(cid not in got for cid in want),
+            "spans_ok": sum(any(q.strip() == w.strip() for q in got[cid] for w in want[cid]) for cid in tp),
+            "highlights": len(ms), "highlights_ok": sum(correct_highlight(m, spans) for m in ms)}
+
+
+def print_errors(page, ms) -> None:
+    """The page's errors: false and missed pairs, inexact spans, and wrong highlights of true pairs."""
+    want = labelled_quotes(page)
+    spans = label_spans(page)
+    got = {m.claim_id for m in ms}
+    for cid in dict.fromkeys(m.claim_id for m in ms):
+        quotes = [m.quote for m in ms if m.claim_id == cid]
+        if cid not in want:
+            print(f"  FP    {page.slug} {cid}: {quotes!r} {[m.score for m in ms if m.claim_id == cid]}")
+        elif not any(q.strip() == w.strip() for q in quotes for w in want[cid]):
+            print(f"  span  {page.slug} {cid}: got {quotes!r} want {want[cid]!r}")
+    for m in ms:
+        if m.claim_id in want and not correct_highlight(m, spans):
+            print(f"  FH    {page.slug} {m.block_id} {m.claim_id}: {m.quote!r} {m.score}")
+    for cid in want:
+        if cid not in got:
+            print(f"  FN    {page.slug} {cid}: {want[cid]!r}")
+
+
 def score_pages(pages, index: ClaimIndex, threshold: float, verbose: bool, match=match_blocks) -> dict[str, float]:
-    tp = fp = fn = 0
-    spans_ok = spans = 0
+    """Pair figures (a (page, claim) pair is found whatever the span) and highlight figures
+    (each match is one highlight a reader sees; a false one counts even if the pair is true)."""
+    n = dict.fromkeys(("TP", "FP", "FN", "spans_ok", "highlights", "highlights_ok"), 0)
     for page in pages:
         ms = match(page.blocks, index, threshold=threshold)
-        got: dict[str, list[str]] = {}
-        for m in ms:
-            got.setdefault(m.claim_id, []).append(m.quote)
-        want: dict[str, list[str]] = {}
-        for e in page.expected:
-            want.setdefault(e["claim_id"], []).append(e["quote"])
-        for cid, quotes in got.items():
-            if cid in want:
-                tp += 1
-                spans += 1
-                ok = any(q.strip() == w.strip() for q in quotes for w in want[cid])
-                spans_ok += ok
-                if verbose and not ok:
-                    print(f"  span  {page.slug} {cid}: got {quotes!r} want {want[cid]!r}")
-            else:
-                fp += 1
-                if verbose:
-                    print(f"  FP    {page.slug} {cid}: {quotes!r} {[m.score for m in ms if m.claim_id == cid]}")
-        for cid in want:
-            if cid not in got:
-                fn += 1
-                if verbose:
-                    print(f"  FN    {page.slug} {cid}: {want[cid]!r}")
+        for k, v in score_page(page, ms).items():
+            n[k] += v
+        if verbose:
+            print_errors(page, ms)
+    tp, fp, fn = n["TP"], n["FP"], n["FN"]
     return {"threshold": threshold, "pages": len(pages), "pairs": tp + fn, "TP": tp, "FP": fp, "FN": fn,
             "precision": tp / (tp + fp) if tp + fp else float("nan"),
             "recall": tp / (tp + fn) if tp + fn else float("nan"),
-            "span_accuracy": spans_ok / spans if spans else float("nan")}
+            "span_accuracy": n["spans_ok"] / tp if tp else float("nan"),
+            "highlights": n["highlights"], "false_highlights": n["highlights"] - n["highlights_ok"],
+            "highlight_precision": n["highlights_ok"] / n["highlights"] if n["highlights"] else float("nan"),
+            "highlights_per_page": n["highlights"] / len(pages) if pages else float("nan")}
 
 
 def print_pages(split: str, thresholds: list[float], verbose: bool, embedder=None, cosines: list[float] = ()) -> None:
@@ -167,10 +219,12 @@ def print_pages(split: str, thresholds: list[float], verbose: bool, embedder=Non
         return
     key = "cosine" if embedder else "threshold"
     print(f"  {rows[0]['pages']} pages, {rows[0]['pairs']} (page, claim) pairs")
-    print(f"  {key:>9}  precision  recall  span_accuracy   TP  FP  FN")
+    print(f"  {key:>9}  precision  recall  span_accuracy   TP  FP  FN"
+          "  highlight_precision  highlights  false  per_page")
     for r in rows:
         print(f"  {r[key]:9.{2 if embedder else 1}f}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['span_accuracy']:13.3f}"
-              f"  {r['TP']:3}  {r['FP']:2}  {r['FN']:2}", flush=True)
+              f"  {r['TP']:3}  {r['FP']:2}  {r['FN']:2}  {r['highlight_precision']:19.3f}  {r['highlights']:10}"
+              f"  {r['false_highlights']:5}  {r['highlights_per_page']:8.2f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,9 +60,24 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "Bats and blind cave fish live down there.",              # a two-word claim's words, only listed
     "Cancer and fungus research got new funding.",
     "The cancer fungus theory keeps coming back.",             # ...or side by side
+    "After two weekends with a rake the earth in our backyard is finally flat",  # ...or a place
+    "The bats in my attic are totally blind to the traps.",   # narrows the first before the verb
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The earth is pretty flat, if you ask me.", "earth-flat"),
+    ("Bats are totally blind in daylight.", "bats-blind"),   # the place comes after the verb
+])
+def test_a_two_word_claim_with_words_between(text: str, claim: str, index: ClaimIndex) -> None:
+    assert [c for c, _ in found(text, index)] == [claim]
+
+
+def test_a_two_word_claim_that_names_a_place_has_no_verb_to_narrow() -> None:
+    index = ClaimIndex.build([("gravity", ["There is no gravity in space."])])
+    assert [c for c, _ in found("Astronauts float because there is no gravity in outer space.", index)] == ["gravity"]
 
 
 def test_offsets_are_utf16_units(index: ClaimIndex) -> None:
@@ -305,4 +320,31 @@ PAGES = [
 @pytest.mark.parametrize("page", PAGES)
 def test_fast_path_agrees_with_reference(page: str, index: ClaimIndex) -> None:
     blocks = [(f"b{i}", p) for i, p in enumerate(page.split(". "))] + [("all", page)]
+    assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
+OWN_WORDS = [
+    ("mercury-hottest", ["Mercury is the hottest planet because it is closest to the Sun.",
+                         "Mercury is the hottest planet", "the closest planet to the sun is the hottest"]),
+    ("biopsy-spreads", ["A biopsy makes cancer spread.", "surgery makes cancer spread"]),
+    ("sugar-feeds", ["Sugar feeds cancer."]),
+    ("fungus", ["Cancer is a fungus."]),
+    ("lemons", ["Lemons cure cancer."]),
+    ("phones", ["Cell phones cause cancer."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Every text of the claim has "hottest", and no other claim: without it the
+    # sentence says something else about Mercury.
+    ("Mercury is the closest planet to the Sun, though.", []),
+    ("Mercury is the hottest planet, being closest to the Sun.", ["mercury-hottest"]),
+    # "cancer" is in every text too, but other claims share it: a topic word, which
+    # pages name in other words.
+    ("Is it true that a biopsy can make the tumour spread?", ["biopsy-spreads"]),
+])
+def test_a_span_needs_the_claims_own_words(text: str, expected: list[str]) -> None:
+    index = ClaimIndex.build(OWN_WORDS)
+    blocks = [("b", text)]
+    assert [m.claim_id for m in match_blocks(blocks, index)] == expected
     assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)

@@ -34,7 +34,7 @@ from itertools import chain
 import msgspec
 
 from claimnotes.aligner import align
-from claimnotes.claim_index import ClaimIndex
+from claimnotes.claim_index import ClaimIndex, bucket
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
@@ -57,6 +57,11 @@ SPECIFIC_FLOOR = 55.0   # a more specific claim scoring this much (even under th
 # bear plushies", "covid and flu cases are rising"): every claim text of two words puts a
 # verb or a function word between them ("is", "are", "never", "in").
 COORDINATORS = frozenset("and or nor & plus vs versus".split())
+# Nor is it made where a place narrows the first word before the verb: "the earth in our
+# backyard is flat" (_names_only_both).
+PLACES = frozenset("in on at from near behind under inside outside around".split())
+COPULAS = frozenset("is are was were be been".split())
+OWN_SHARE = 2  # see _own_terms
 SPECIFICITY_BONUS = 5.0  # when spans overlap, rank = score + this * matched terms
 CACHE_SIZE = 20_000    # sentences whose results are kept (cleared on every index change)
 
@@ -88,12 +93,40 @@ def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, thres
         if found is None or found[0] < threshold:
             continue
         score, i, j, parts = found
-        if i < j and len(set(entry.terms)) == 2 and all(t.norm in COORDINATORS for t in unit.tokens[i + 1:j]):
+        if len(set(entry.terms)) == 2 and i < j and _names_only_both(unit, i, j):
+            continue
+        if not _own_terms(index, entry.claim) <= set(unit.terms[i:j + 1]):
             continue
         prev = best.get(entry.claim)
         if prev is None or score > prev[3] or (score == prev[3] and (j - i) < (prev[2] - prev[1])):
             best[entry.claim] = (entry.claim, i, j, score, parts)
     return list(best.values())
+
+
+def _names_only_both(unit: Unit, i: int, j: int) -> bool:
+    """A span of a two-word claim text that does not say the second word of the first:
+    the two side by side or joined by a coordinator ("koala bear plushies", "covid and flu
+    cases"), or the first placed somewhere before the verb that joins them ("the earth in
+    our backyard is finally flat" is soil, not the planet; "no gravity in outer space"
+    has no such verb and stays)."""
+    between = unit.tokens[i + 1:j]
+    if all(t.norm in COORDINATORS for t in between):
+        return True
+    return (between[0].norm in PLACES and any(t is not None for t in unit.terms[i + 2:j])
+            and any(t.norm in COPULAS for t in between))
+
+
+def _own_terms(index: ClaimIndex, claim: str) -> set[str]:
+    """The claim's own words: in every text of the claim (two or more), and in few others
+    (at most ``OWN_SHARE`` times as many texts as the claim has). A span without one states
+    something else on the same subject ("Mercury is the closest planet to the Sun" is not
+    "Mercury is the hottest planet"); a word many claims share ("cancer") is the topic, which
+    pages often name in other words ("tumour"), so it is not required."""
+    ids = index._by_claim.get(claim, ())
+    if len(ids) < 2:
+        return set()
+    terms = set.intersection(*(set(index._entries[e].terms) for e in ids))  # type: ignore[union-attr]
+    return {t for t in terms if index._df[bucket(t)] <= OWN_SHARE * len(ids)}
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
