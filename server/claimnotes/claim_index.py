@@ -26,8 +26,13 @@ try:  # scipy's own kernel of sparse @ sparse, called without its counting pass 
 except ImportError:  # a private module: should a scipy release move it, the public product serves
     csr_matmat = None
 
-from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
+try:  # the product fused with the gate, in C (_retrieval.c): the same pairs, sums and order
+    from claimnotes import _retrieval
+except ImportError:  # not built (no C compiler at install time): scipy's product serves
+    _retrieval = None
+fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -293,6 +298,15 @@ class ClaimIndex:
             # so scipy's counting pass (csr_matmat_maxnnz, ~10% of the product) is skipped.
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
+                continue
+            if fused_gate is not None and idx == np.int32:
+                # Only the pairs that pass are written (~650k at 1M are dropped otherwise).
+                out_ptr = np.empty(n_units + 1, dtype=np.int32)
+                entry = np.empty(size, dtype=np.int32)
+                weight = np.empty(size, dtype=np.float32)
+                n = fused_gate(ip, jj, block.indptr, block.indices, block.data,
+                               self._kmin[first:first + block.shape[1]], out_ptr, entry, weight)
+                parts.append((np.repeat(rows, np.diff(out_ptr)), entry[:n] + first, weight[:n]))
                 continue
             if csr_matmat is None:
                 s = sparse.csr_matrix((ones, jj, ip), shape=(n_units, block.shape[0])) @ block
