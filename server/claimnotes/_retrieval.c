@@ -10,6 +10,8 @@
  *   query's values are all 1, so v * Bx[kk] is Bx[kk] exactly: it is added as is);
  * - a pair is kept where csr_matmat keeps it (sum != 0) and the gate passes it
  *   (sum >= kmin[entry], a float32 comparison: NaN fails, as in numpy).
+ * Speed (a block's slots do not fit in L1): an entry's sum and list link share a
+ * cache line, and the two coin-toss tests (new entry? passes?) are branch free.
  * No numpy headers: the arrays come in through the buffer protocol, already
  * C-contiguous, and are checked (type, length, every index before it is used),
  * so bad input raises ValueError/TypeError instead of reading out of bounds.
@@ -40,6 +42,11 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
 
 #define N_ARRAYS 9
 
+/* An entry's running sum and its link in the list of entries touched: side by
+ * side, so a posting costs one cache line, not two (the sums of a block of
+ * entries do not fit in L1). */
+typedef struct { float sum; int32_t next; } Slot;
+
 PyDoc_STRVAR(key_gate_doc,
 "key_gate(ap, aj, bp, bj, bx, kmin, out_ptr, out_entry, out_weight) -> int\n\n"
 "The pairs of (units x key rows, values 1; ap, aj) @ (key rows x entries; bp, bj, bx)\n"
@@ -58,8 +65,7 @@ key_gate(PyObject *self, PyObject *args)
     Py_buffer views[N_ARRAYS];
     int got = 0;
     PyObject *result = NULL;
-    int32_t *next = NULL;
-    float *sums = NULL;
+    Slot *slot = NULL;
 
     if (!PyArg_UnpackTuple(args, "key_gate", N_ARRAYS, N_ARRAYS, &objs[0], &objs[1], &objs[2],
                            &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8]))
@@ -80,14 +86,13 @@ key_gate(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
         goto done;
     }
-    next = PyMem_Malloc(sizeof(int32_t) * (n_col ? n_col : 1));
-    sums = PyMem_Calloc(n_col ? n_col : 1, sizeof(float));
-    if (!next || !sums) {
+    slot = PyMem_Malloc(sizeof(Slot) * (n_col ? n_col : 1));
+    if (!slot) {
         PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t k = 0; k < n_col; k++)
-        next[k] = -1;
+        slot[k] = (Slot){0.0f, -1};
 
     const char *error = NULL;
     Py_ssize_t nnz = 0;
@@ -113,33 +118,33 @@ key_gate(PyObject *self, PyObject *args)
                     error = "key_gate: bj out of range of kmin";
                     break;
                 }
-                sums[k] += bx[kk];
-                if (next[k] == -1) {
-                    next[k] = head;
-                    head = k;
-                    length++;
-                }
+                /* Without branches: whether an entry is new is a coin toss. */
+                int fresh = slot[k].next == -1;
+                slot[k].sum += bx[kk];
+                slot[k].next = fresh ? head : slot[k].next;
+                head = fresh ? k : head;
+                length += fresh;
             }
             if (error)
                 break;
         }
-        /* Emptied even on error: the scratch arrays are freed anyway, but the
-         * walk must stay in the list. */
-        for (Py_ssize_t n = 0; n < length; n++) {
-            float s = sums[head];
-            if (!error && s != 0 && s >= kmin[head]) {
-                if (nnz >= cap)
+        /* The row's pairs, latest touched first; each slot is cleared for the next
+         * row (on an error the scratch is dropped as it is). */
+        for (Py_ssize_t n = 0; n < length && !error; n++) {
+            float s = slot[head].sum;
+            int pass = s != 0 && s >= kmin[head];
+            if (nnz >= cap) {   /* no room for one more pair */
+                if (pass)
                     error = "key_gate: out_entry/out_weight are too small";
-                else {
-                    cj[nnz] = head;
-                    cx[nnz] = s;
-                    nnz++;
-                }
+            }
+            else {   /* written always, kept if it passes: no branch to mispredict */
+                cj[nnz] = head;
+                cx[nnz] = s;
+                nnz += pass;
             }
             int32_t t = head;
-            head = next[t];
-            next[t] = -1;
-            sums[t] = 0;
+            head = slot[t].next;
+            slot[t] = (Slot){0.0f, -1};
         }
         cp[i + 1] = (int32_t)nnz;
     }
@@ -149,8 +154,7 @@ key_gate(PyObject *self, PyObject *args)
     else
         result = PyLong_FromSsize_t(nnz);
 done:
-    PyMem_Free(next);
-    PyMem_Free(sums);
+    PyMem_Free(slot);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
