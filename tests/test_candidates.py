@@ -177,14 +177,15 @@ def test_the_retrieval_extension_is_built() -> None:
             pytest.fail("claimnotes._retrieval is not built, and CLAIMNOTES_REQUIRE_SPEEDUPS=1")
         pytest.skip("claimnotes._retrieval is not built (no C compiler at install)")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
+    assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
 
 
 @needs_compiled
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
 @pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_gate_gives_what_scipys_product_gives(monkeypatch, seed: int, block: int) -> None:
-    """The same pairs in the same order with the same float32 key weights, so the
-    same candidate lists, whatever the blocks."""
+def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int) -> None:
+    """The gate: the same pairs in the same order with the same float32 key weights;
+    with the pre-filter, the same candidate lists, whatever the blocks."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     rng = random.Random(seed)
     store = random_store(rng, 400)
@@ -192,13 +193,51 @@ def test_the_compiled_gate_gives_what_scipys_product_gives(monkeypatch, seed: in
     units = random_page(rng, store)
     q = query(units)
     monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
     gate = index._key_gate(q)
     found = [index._candidates(units, floor) for floor in (50.0, 20.0)]
     monkeypatch.setattr(claim_index, "fused_gate", None)
+    monkeypatch.setattr(claim_index, "present_weights", None)
     expected = index._key_gate(q)
     assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(gate, expected))
     assert found == [index._candidates(units, floor) for floor in (50.0, 20.0)]
     assert len(gate[0]) > 50 and sum(map(len, found[1])) > 20
+
+
+@needs_compiled
+@pytest.mark.parametrize("seed", range(3))
+def test_present_weights_are_scipys_product_summed(seed: int) -> None:
+    """Bit for bit what fw[entry_of].multiply(q[unit_of]).sum(axis=1) gives, and the
+    product's row lengths: rows long enough for numpy's pairwise sum (over 8 terms)
+    and rows with nothing in common included."""
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols = 50, 400
+    def rows(n: int, most: int) -> claim_index.sparse.csr_matrix:
+        picks = [np.sort(rng.choice(n_cols, rng.integers(0, most), replace=False)) for _ in range(n)]
+        return claim_index.sparse.csr_matrix(
+            ((rng.random(sum(map(len, picks))) * 9 + 0.5).astype(np.float32), np.concatenate(picks).astype(np.int32),
+             np.cumsum([0] + [len(p) for p in picks]).astype(np.int32)), shape=(n, n_cols))
+    fw = rows(n_rows, 300)
+    q = rows(n_rows, 400)
+    q.data[:] = 1.0
+    unit_of = rng.integers(0, n_rows, 3000).astype(np.int32)
+    entry_of = rng.integers(0, n_rows, 3000).astype(np.int32)
+    found, common = np.empty(3000, np.float32), np.empty(3000, np.int32)
+    compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common)
+    both = fw[entry_of].multiply(q[unit_of]).tocsr()
+    assert np.array_equal(found.view(np.int32), np.asarray(both.sum(axis=1)).ravel().view(np.int32))
+    assert np.array_equal(common, np.diff(both.indptr))
+    assert (common > 128).sum() > 100 and (common == 0).sum() > 10
+    # Bad input: an entry past the rows, outputs of the wrong length or type.
+    with pytest.raises(ValueError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of,
+                                 entry_of + n_rows, found, common)
+    with pytest.raises(ValueError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
+                                 found[:10], common)
+    with pytest.raises(TypeError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
+                                 found.astype(np.float64), common)
 
 
 def gate_arrays() -> list[np.ndarray]:

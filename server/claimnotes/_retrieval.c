@@ -1,8 +1,11 @@
-/* The key gate of claim_index.py compiled: key_gate() is the product of one
- * entry block (scipy's csr_matmat) fused with the gate on its result
- * (`weight >= kmin[entry]`), so that only the pairs that pass are written.
+/* Retrieval of claim_index.py compiled, two kernels:
+ * - key_gate(): the key product of one entry block (scipy's csr_matmat) fused
+ *   with the gate on its result (`weight >= kmin[entry]`), so that only the
+ *   pairs that pass are written;
+ * - present_weights(): the exact pre-filter's weight and count of an entry's
+ *   terms in a unit, per pair, without building the elementwise product.
  *
- * How results stay identical to the numpy/scipy path:
+ * How key_gate's results stay identical to the numpy/scipy path:
  * - the product is csr_matmat's (scipy/sparse/sparsetools/csr.h): Gustavson's
  *   row-by-row accumulation with a linked list of the columns touched, so each
  *   row's pairs come out latest first touched first, as scipy lists them;
@@ -12,6 +15,12 @@
  *   (sum >= kmin[entry], a float32 comparison: NaN fails, as in numpy).
  * Speed (a block's slots do not fit in L1): an entry's sum and list link share a
  * cache line, and the two coin-toss tests (new entry? passes?) are branch free.
+ * present_weights is `fw[entry_of].multiply(q[unit_of])` then `.sum(axis=1)` and
+ * the row lengths: both rows are sorted and hold no duplicate, so scipy's
+ * product (csr_binop_csr, canonical case) holds the entry's weights at the
+ * buckets both have, in bucket order; the row sum is numpy's np.add.reduceat
+ * over them, in float32: the first weight plus the pairwise sum of the others
+ * (see pairwise_sum).
  * No numpy headers: the arrays come in through the buffer protocol, already
  * C-contiguous, and are checked (type, length, every index before it is used),
  * so bad input raises ValueError/TypeError instead of reading out of bounds.
@@ -160,14 +169,142 @@ done:
     return result;
 }
 
+/* numpy's float32 pairwise sum (FLOAT_pairwise_sum, numpy/_core/src/umath/
+ * loops_utils.h.src): what np.add.reduce and reduceat add after the first element. */
+static float
+pairwise_sum(const float *a, Py_ssize_t n)
+{
+    if (n < 8) {
+        float res = 0.0f;
+        for (Py_ssize_t i = 0; i < n; i++)
+            res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        float r[8];
+        Py_ssize_t i;
+        for (int j = 0; j < 8; j++)
+            r[j] = a[j];
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; j++)
+                r[j] += a[i + j];
+        float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++)
+            res += a[i];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+#define N_PW_ARRAYS 9
+
+PyDoc_STRVAR(present_weights_doc,
+"present_weights(fp, fj, fx, qp, qj, unit_of, entry_of, out_present, out_common)\n\n"
+"Per pair i, the weights of row entry_of[i] of (fp, fj, fx) at the columns that row\n"
+"unit_of[i] of (qp, qj) holds: their float32 sum as np.add.reduceat gives it into\n"
+"out_present[i], their number into out_common[i]. Rows must be sorted without\n"
+"duplicates. Index arrays are int32, fx and out_present float32.");
+
+static PyObject *
+present_weights(PyObject *self, PyObject *args)
+{
+    static const char *names[N_PW_ARRAYS] = {"fp", "fj", "fx", "qp", "qj", "unit_of", "entry_of",
+                                             "out_present", "out_common"};
+    static const char codes[N_PW_ARRAYS] = "iifiiiifi";
+    PyObject *objs[N_PW_ARRAYS];
+    Py_buffer views[N_PW_ARRAYS];
+    int got = 0;
+    PyObject *result = NULL;
+    float *found = NULL;
+
+    if (!PyArg_UnpackTuple(args, "present_weights", N_PW_ARRAYS, N_PW_ARRAYS, &objs[0], &objs[1],
+                           &objs[2], &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8]))
+        return NULL;
+    for (; got < N_PW_ARRAYS; got++)
+        if (get_array(objs[got], &views[got], codes[got], got >= 7, names[got]) < 0)
+            goto done;
+
+    const int32_t *fp = views[0].buf, *fj = views[1].buf, *qp = views[3].buf, *qj = views[4].buf;
+    const int32_t *unit_of = views[5].buf, *entry_of = views[6].buf;
+    const float *fx = views[2].buf;
+    float *present = views[7].buf;
+    int32_t *common = views[8].buf;
+    Py_ssize_t n_fp = views[0].shape[0], n_fj = views[1].shape[0], n_qp = views[3].shape[0];
+    Py_ssize_t n_qj = views[4].shape[0], n_pairs = views[5].shape[0];
+    if (views[2].shape[0] != n_fj || views[6].shape[0] != n_pairs || views[7].shape[0] != n_pairs
+            || views[8].shape[0] != n_pairs) {
+        PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
+        goto done;
+    }
+    Py_ssize_t room = 64;   /* the weights found for one pair; grown as needed */
+    found = PyMem_RawMalloc(sizeof(float) * room);
+    if (!found) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    const char *error = NULL;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        int32_t e = entry_of[i], u = unit_of[i];
+        if (e < 0 || e + 1 >= n_fp || u < 0 || u + 1 >= n_qp) {
+            error = "present_weights: a unit or entry out of range";
+            break;
+        }
+        int32_t a = fp[e], a_end = fp[e + 1], b = qp[u], b_end = qp[u + 1];
+        if (a < 0 || a_end < a || a_end > n_fj || b < 0 || b_end < b || b_end > n_qj) {
+            error = "present_weights: a row pointer out of range";
+            break;
+        }
+        if (a_end - a > room) {
+            float *grown = PyMem_RawRealloc(found, sizeof(float) * (a_end - a));
+            if (!grown) {
+                error = "";   /* no memory */
+                break;
+            }
+            found = grown;
+            room = a_end - a;
+        }
+        Py_ssize_t n = 0;
+        while (a < a_end && b < b_end) {
+            if (fj[a] == qj[b]) {
+                found[n++] = fx[a];
+                a++;
+                b++;
+            }
+            else if (fj[a] < qj[b])
+                a++;
+            else
+                b++;
+        }
+        present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
+        common[i] = (int32_t)n;
+    }
+    Py_END_ALLOW_THREADS
+    if (error && !*error)
+        PyErr_NoMemory();
+    else if (error)
+        PyErr_SetString(PyExc_ValueError, error);
+    else
+        result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(found);
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"key_gate", key_gate, METH_VARARGS, key_gate_doc},
+    {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "claimnotes._retrieval",
-    "ClaimIndex's key gate compiled (see claim_index._key_gate).", -1, methods,
+    "ClaimIndex's key gate and exact pre-filter compiled (see claim_index).", -1, methods,
 };
 
 PyMODINIT_FUNC

@@ -33,6 +33,7 @@ try:  # the product fused with the gate, in C (_retrieval.c): the same pairs, su
 except ImportError:  # not built (no C compiler at install time): scipy's product serves
     _retrieval = None
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
+present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -359,11 +360,20 @@ class ClaimIndex:
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
                 # window could reach with them (see align). Exact at build-time weights.
-                both = self._fw[entry_of].multiply(q[unit_of]).tocsr()
-                present = np.asarray(both.sum(axis=1)).ravel() * (1 + 1e-5)
+                fw = self._fw
+                if present_weights is not None and fw.indptr.dtype == fw.indices.dtype == np.int32:
+                    found = np.empty(len(entry_of), dtype=np.float32)
+                    common = np.empty(len(entry_of), dtype=np.int32)
+                    present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices,
+                                    unit_of.astype(np.int32), entry_of.astype(np.int32), found, common)
+                else:
+                    both = fw[entry_of].multiply(q[unit_of]).tocsr()
+                    found = np.asarray(both.sum(axis=1)).ravel()
+                    common = np.diff(both.indptr)
+                present = found * (1 + 1e-5)
                 total = self._total[entry_of]
                 n_claim = self._n_terms[entry_of]
-                common = np.diff(both.indptr) + self._extra[entry_of]
+                common = common + self._extra[entry_of]
                 sim_max = 2.0 * common / (n_claim + common)
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
