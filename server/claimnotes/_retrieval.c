@@ -199,6 +199,14 @@ pairwise_sum(const float *a, Py_ssize_t n)
 }
 
 #define N_PW_ARRAYS 9
+#define AHEAD 8   /* pairs */
+
+/* x if it indexes an array of n, else 0: the prefetches read ahead of the checks. */
+static inline Py_ssize_t
+within(int32_t x, Py_ssize_t n)
+{
+    return x >= 0 && x < n ? x : 0;
+}
 
 PyDoc_STRVAR(present_weights_doc,
 "present_weights(fp, fj, fx, qp, qj, unit_of, entry_of, out_present, out_common)\n\n"
@@ -249,6 +257,15 @@ present_weights(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < n_pairs; i++) {
         int32_t e = entry_of[i], u = unit_of[i];
+#ifdef __GNUC__   /* the entries' rows are far apart in memory: ask for them ahead */
+        if (i + 2 * AHEAD < n_pairs)
+            __builtin_prefetch(fp + within(entry_of[i + 2 * AHEAD], n_fp));
+        if (i + AHEAD < n_pairs) {
+            int32_t ahead = fp[within(entry_of[i + AHEAD], n_fp)];
+            __builtin_prefetch(fj + within(ahead, n_fj));
+            __builtin_prefetch(fx + within(ahead, n_fj));
+        }
+#endif
         if (e < 0 || e + 1 >= n_fp || u < 0 || u + 1 >= n_qp) {
             error = "present_weights: a unit or entry out of range";
             break;
@@ -268,16 +285,12 @@ present_weights(PyObject *self, PyObject *args)
             room = a_end - a;
         }
         Py_ssize_t n = 0;
-        while (a < a_end && b < b_end) {
-            if (fj[a] == qj[b]) {
-                found[n++] = fx[a];
-                a++;
-                b++;
-            }
-            else if (fj[a] < qj[b])
-                a++;
-            else
-                b++;
+        while (a < a_end && b < b_end) {   /* a merge without branches: matches are rare */
+            int32_t x = fj[a], y = qj[b];
+            found[n] = fx[a];
+            n += x == y;
+            a += x <= y;
+            b += y <= x;
         }
         present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
         common[i] = (int32_t)n;
