@@ -28,9 +28,9 @@ except ImportError:  # a private module: should a scipy release move it, the pub
 
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
-try:  # the product fused with the gate, in C (_retrieval.c): the same pairs, sums and order
+try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same results, bit for bit
     from claimnotes import _retrieval
-except ImportError:  # not built (no C compiler at install time): scipy's product serves
+except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
     _retrieval = None
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
@@ -301,7 +301,7 @@ class ClaimIndex:
             if not size:
                 continue
             if fused_gate is not None and idx == np.int32:
-                # Only the pairs that pass are written (~650k at 1M are dropped otherwise).
+                # The product fused with the gate: the pairs that fail it are never written.
                 out_ptr = np.empty(n_units + 1, dtype=np.int32)
                 entry = np.empty(size, dtype=np.int32)
                 weight = np.empty(size, dtype=np.float32)
@@ -361,7 +361,8 @@ class ClaimIndex:
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
                 # window could reach with them (see align). Exact at build-time weights.
                 fw = self._fw
-                if present_weights is not None and fw.indptr.dtype == fw.indices.dtype == np.int32:
+                if present_weights is not None and all(
+                        a.dtype == np.int32 for a in (fw.indptr, fw.indices, q.indptr, q.indices)):
                     found = np.empty(len(entry_of), dtype=np.float32)
                     common = np.empty(len(entry_of), dtype=np.int32)
                     present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices,
