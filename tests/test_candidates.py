@@ -229,6 +229,7 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     assert np.array_equal(common, np.diff(both.indptr))
     assert (common > 128).sum() > 100 and (common == 0).sum() > 10
     # Bad input: an entry past the rows, outputs of the wrong length or type.
+    refs = [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)]
     with pytest.raises(ValueError):
         compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of,
                                  entry_of + n_rows, found, common)
@@ -238,6 +239,7 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     with pytest.raises(TypeError):
         compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
                                  found.astype(np.float64), common)
+    assert [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)] == refs   # buffers released
 
 
 def gate_arrays() -> list[np.ndarray]:
