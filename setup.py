@@ -1,11 +1,14 @@
-"""Build config beyond pyproject.toml: the optional compiled aligner.
+"""Build config beyond pyproject.toml: the optional compiled aligner and key gate.
 
-``claimnotes._aligner`` (server/claimnotes/_aligner.c, plain C against the CPython
-API) speeds up aligner.align. ``optional=True``: where it cannot be compiled (no C
-compiler or Python headers), the install goes on with a warning and the pure-Python
-aligner serves, with the same results.
+``claimnotes._aligner`` (server/claimnotes/_aligner.c) speeds up aligner.align, and
+``claimnotes._retrieval`` (server/claimnotes/_retrieval.c) ClaimIndex's key gate;
+both are plain C against the CPython API (no numpy headers: arrays come through the
+buffer protocol). ``optional=True``: where they cannot be compiled (no C compiler
+or Python headers), the install goes on with a warning and the Python code serves,
+with the same results.
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("claimnotes._aligner", ["server/claimnotes/_aligner.c"], optional=True)])
+setup(ext_modules=[Extension("claimnotes._aligner", ["server/claimnotes/_aligner.c"], optional=True),
+                   Extension("claimnotes._retrieval", ["server/claimnotes/_retrieval.c"], optional=True)])

@@ -4,13 +4,15 @@ key postings are cut into blocks."""
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 
 import numpy as np
 import pytest
 
 from claimnotes import claim_index
-from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER
 from claimnotes.claim_index import CANDIDATES_PER_UNIT, ClaimIndex
 from claimnotes.terms import Unit, sentence_units
 
@@ -103,6 +105,14 @@ def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
     check_against_brute_force(index, units)
 
 
+def query(units: list[Unit]) -> claim_index.sparse.csr_matrix:
+    """Units x buckets, 1 where the unit has a term (what _candidates gives _key_gate)."""
+    cols = [sorted({claim_index.bucket(t) for t in u.termset if t is not None}) for u in units]
+    return claim_index.sparse.csr_matrix(
+        (np.ones(sum(map(len, cols)), dtype=np.float32), np.concatenate(cols).astype(np.int32),
+         np.cumsum([0] + [len(c) for c in cols]).astype(np.int32)), shape=(len(units), claim_index.BUCKETS))
+
+
 @pytest.mark.parametrize("seed", range(2))
 def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch, seed: int) -> None:
     rng = random.Random(seed)
@@ -112,11 +122,7 @@ def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch
     for block in (claim_index.ENTRY_BLOCK, 64, 1):
         monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
         index = ClaimIndex.build(store)
-        cols = [sorted({claim_index.bucket(t) for t in u.termset if t is not None}) for u in units]
-        q = claim_index.sparse.csr_matrix(
-            (np.ones(sum(map(len, cols)), dtype=np.float32), np.concatenate(cols).astype(np.int32),
-             np.cumsum([0] + [len(c) for c in cols]).astype(np.int32)), shape=(len(units), claim_index.BUCKETS))
-        unit_of, entry_of, key_w = index._key_gate(q)
+        unit_of, entry_of, key_w = index._key_gate(query(units))
         assert np.all(np.diff(unit_of) >= 0)
         order = np.lexsort((entry_of, unit_of))
         gates.append((unit_of[order], entry_of[order], key_w[order]))
@@ -133,6 +139,7 @@ def test_the_public_product_gives_what_scipys_kernel_gives(monkeypatch) -> None:
     store = random_store(rng, 300)
     units = random_page(rng, store)
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 64)
+    monkeypatch.setattr(claim_index, "fused_gate", None)   # scipy's product, not the C gate
     index = ClaimIndex.build(store)
     kernel = index._candidates(units, 50.0)
     monkeypatch.setattr(claim_index, "csr_matmat", None)
@@ -153,3 +160,146 @@ def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
     got = claim_index._top_per_unit(unit_of, values, k, 31)
     assert np.array_equal(got, expected)
     assert (np.bincount(unit_of) > k).sum() > 20
+
+
+# ---------------------------------------------------------------- the compiled key gate
+
+compiled = claim_index._retrieval
+needs_compiled = pytest.mark.skipif(
+    compiled is None, reason="claimnotes._retrieval is not built (no C compiler at install): scipy's product serves")
+
+
+def test_the_retrieval_extension_is_built() -> None:
+    # CI and `make test` set CLAIMNOTES_REQUIRE_SPEEDUPS=1, so that a failed build
+    # cannot leave the comparisons below skipped and the fallback alone tested.
+    if compiled is None:
+        if os.environ.get("CLAIMNOTES_REQUIRE_SPEEDUPS") == "1":
+            pytest.fail("claimnotes._retrieval is not built, and CLAIMNOTES_REQUIRE_SPEEDUPS=1")
+        pytest.skip("claimnotes._retrieval is not built (no C compiler at install)")
+    assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
+    assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
+
+
+@needs_compiled
+@pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int) -> None:
+    """The gate: the same pairs in the same order with the same float32 key weights;
+    with the pre-filter, the same candidate lists, whatever the blocks."""
+    monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+    rng = random.Random(seed)
+    store = random_store(rng, 400)
+    index = ClaimIndex.build(store)
+    units = random_page(rng, store)
+    q = query(units)
+    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    gate = index._key_gate(q)
+    found = [index._candidates(units, floor) for floor in (50.0, 20.0)]
+    monkeypatch.setattr(claim_index, "fused_gate", None)
+    monkeypatch.setattr(claim_index, "present_weights", None)
+    expected = index._key_gate(q)
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(gate, expected))
+    assert found == [index._candidates(units, floor) for floor in (50.0, 20.0)]
+    assert len(gate[0]) > 50 and sum(map(len, found[1])) > 20
+
+
+@needs_compiled
+@pytest.mark.parametrize("seed", range(3))
+def test_present_weights_are_scipys_product_summed(seed: int) -> None:
+    """Bit for bit what fw[entry_of].multiply(q[unit_of]).sum(axis=1) gives, and the
+    product's row lengths: rows long enough for numpy's pairwise sum (over 8 terms)
+    and rows with nothing in common included."""
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols = 50, 400
+    def rows(n: int, most: int) -> claim_index.sparse.csr_matrix:
+        picks = [np.sort(rng.choice(n_cols, rng.integers(0, most), replace=False)) for _ in range(n)]
+        return claim_index.sparse.csr_matrix(
+            ((rng.random(sum(map(len, picks))) * 9 + 0.5).astype(np.float32), np.concatenate(picks).astype(np.int32),
+             np.cumsum([0] + [len(p) for p in picks]).astype(np.int32)), shape=(n, n_cols))
+    fw = rows(n_rows, 300)
+    q = rows(n_rows, 400)
+    q.data[:] = 1.0
+    unit_of = rng.integers(0, n_rows, 3000).astype(np.int32)
+    entry_of = rng.integers(0, n_rows, 3000).astype(np.int32)
+    found, common = np.empty(3000, np.float32), np.empty(3000, np.int32)
+    compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common)
+    both = fw[entry_of].multiply(q[unit_of]).tocsr()
+    assert np.array_equal(found.view(np.int32), np.asarray(both.sum(axis=1)).ravel().view(np.int32))
+    assert np.array_equal(common, np.diff(both.indptr))
+    assert (common > 128).sum() > 100 and (common == 0).sum() > 10
+    # Bad input: an entry past the rows, outputs of the wrong length or type.
+    refs = [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)]
+    with pytest.raises(ValueError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of,
+                                 entry_of + n_rows, found, common)
+    with pytest.raises(ValueError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
+                                 found[:10], common)
+    with pytest.raises(TypeError):
+        compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
+                                 found.astype(np.float64), common)
+    assert [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)] == refs   # buffers released
+
+
+def gate_arrays() -> list[np.ndarray]:
+    """A valid call: 2 units over 3 key rows x 4 entries; unit 0 holds rows 0 and 2."""
+    ap = np.array([0, 2, 3], dtype=np.int32)
+    aj = np.array([0, 2, 1], dtype=np.int32)
+    bp = np.array([0, 2, 3, 5], dtype=np.int32)
+    bj = np.array([1, 3, 0, 3, 1], dtype=np.int32)
+    bx = np.array([1.5, 0.25, 2.0, 0.5, 1.0], dtype=np.float32)
+    kmin = np.array([1.0, 2.0, 1e-6, 0.6], dtype=np.float32)
+    return [ap, aj, bp, bj, bx, kmin, np.empty(3, np.int32), np.empty(8, np.int32), np.empty(8, np.float32)]
+
+
+@needs_compiled
+def test_the_compiled_gate_on_a_hand_made_product() -> None:
+    arrays = gate_arrays()
+    assert compiled.key_gate(*arrays) == 3
+    # Unit 0: entry 1 (1.5 + 1.0 = 2.5), entry 3 (0.25 + 0.5 = 0.75), latest first
+    # touched first; unit 1: entry 0 (2.0).
+    assert arrays[6].tolist() == [0, 2, 3]
+    assert arrays[7][:3].tolist() == [3, 1, 0] and arrays[8][:3].tolist() == [0.75, 2.5, 2.0]
+    # The gate: a sum passes at its kmin exactly, not below it.
+    arrays[5][:] = [2.0, 2.6, 1e-6, 0.75]
+    assert compiled.key_gate(*arrays) == 2
+    assert arrays[6].tolist() == [0, 1, 2]
+    assert arrays[7][:2].tolist() == [3, 0] and arrays[8][:2].tolist() == [0.75, 2.0]
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [
+    (0, np.array([0, 2, 3], dtype=np.int64)),     # int64 index array
+    (4, np.ones(5)),                               # float64 weights
+    (1, np.array([[0, 2, 1]], dtype=np.int32)),   # 2-D
+    (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past bp
+    (3, np.array([1, 4, 0, 3, 1], dtype=np.int32)),   # an entry past kmin
+    (0, np.array([0, 3, 2], dtype=np.int32)),     # ap not ascending
+    (0, np.array([0, 2, 9], dtype=np.int32)),     # ap past aj
+    (2, np.array([0, 2, 9, 5], dtype=np.int32)),  # bp past bj
+    (7, np.empty(1, np.int32)),                   # outputs too small for the pairs
+    (6, np.empty(2, np.int32)),                   # out_ptr not len(ap)
+    (7, np.empty(8, np.int32)[::2]),              # not contiguous
+    (6, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
+    (0, b"\0" * 12),                               # bytes: not int32
+    (0, 3),                                        # not a buffer
+])
+def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
+    arrays = gate_arrays()
+    arrays[bad[0]] = bad[1]
+    counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
+    refs = [sys.getrefcount(a) for a in counted]
+    with pytest.raises((ValueError, TypeError)):
+        compiled.key_gate(*arrays)
+    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    with pytest.raises(TypeError):
+        compiled.key_gate(*arrays[:8])
+
+
+@needs_compiled
+def test_read_only_outputs_are_refused() -> None:
+    arrays = gate_arrays()
+    arrays[8].flags.writeable = False
+    with pytest.raises((ValueError, TypeError, BufferError)):
+        compiled.key_gate(*arrays)

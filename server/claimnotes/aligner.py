@@ -122,4 +122,7 @@ else:
                        negation_after=NEGATION_AFTER, round_digits=ROUND_DIGITS, negated=negated,
                        fallback=align_py)
 
-align = align_py if _aligner is None or os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1" else _aligner.align
+# CLAIMNOTES_PURE_PYTHON=1 keeps the Python fallback of every C extension (this one and
+# claim_index's): benchmarks, checking the fallbacks.
+PURE_PYTHON = os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1"
+align = align_py if _aligner is None or PURE_PYTHON else _aligner.align

@@ -26,8 +26,14 @@ try:  # scipy's own kernel of sparse @ sparse, called without its counting pass 
 except ImportError:  # a private module: should a scipy release move it, the public product serves
     csr_matmat = None
 
-from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, idf
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
+try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same results, bit for bit
+    from claimnotes import _retrieval
+except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
+    _retrieval = None
+fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
+present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -294,6 +300,15 @@ class ClaimIndex:
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
                 continue
+            if fused_gate is not None and idx == np.int32:
+                # The product fused with the gate: the pairs that fail it are never written.
+                out_ptr = np.empty(n_units + 1, dtype=np.int32)
+                entry = np.empty(size, dtype=np.int32)
+                weight = np.empty(size, dtype=np.float32)
+                n = fused_gate(ip, jj, block.indptr, block.indices, block.data,
+                               self._kmin[first:first + block.shape[1]], out_ptr, entry, weight)
+                parts.append((np.repeat(rows, np.diff(out_ptr)), entry[:n] + first, weight[:n]))
+                continue
             if csr_matmat is None:
                 s = sparse.csr_matrix((ones, jj, ip), shape=(n_units, block.shape[0])) @ block
                 out_ptr, entry, weight = s.indptr, s.indices, s.data
@@ -345,11 +360,21 @@ class ClaimIndex:
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
                 # window could reach with them (see align). Exact at build-time weights.
-                both = self._fw[entry_of].multiply(q[unit_of]).tocsr()
-                present = np.asarray(both.sum(axis=1)).ravel() * (1 + 1e-5)
+                fw = self._fw
+                if present_weights is not None and all(
+                        a.dtype == np.int32 for a in (fw.indptr, fw.indices, q.indptr, q.indices)):
+                    found = np.empty(len(entry_of), dtype=np.float32)
+                    common = np.empty(len(entry_of), dtype=np.int32)
+                    present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices,
+                                    unit_of.astype(np.int32), entry_of.astype(np.int32), found, common)
+                else:
+                    both = fw[entry_of].multiply(q[unit_of]).tocsr()
+                    found = np.asarray(both.sum(axis=1)).ravel()
+                    common = np.diff(both.indptr)
+                present = found * (1 + 1e-5)
                 total = self._total[entry_of]
                 n_claim = self._n_terms[entry_of]
-                common = np.diff(both.indptr) + self._extra[entry_of]
+                common = common + self._extra[entry_of]
                 sim_max = 2.0 * common / (n_claim + common)
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
