@@ -6,12 +6,14 @@ module name is ambiguous when several conftest files are collected.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 
 from claimnotes import create_app
@@ -49,6 +51,16 @@ TEST_CLAIMS = [
                   "title": "What Is Cancer? (NCI)"}],
      "tags": ["cancer"]},
 ]
+
+
+def require_extension(module: object | None, name: str) -> None:
+    """Skip a test of an optional C extension that was not built, or fail: CI and
+    `make test` set CLAIMNOTES_REQUIRE_SPEEDUPS=1, so that a failed build cannot leave
+    the comparisons skipped and the pure-Python fallback alone tested."""
+    if module is None:
+        if os.environ.get("CLAIMNOTES_REQUIRE_SPEEDUPS") == "1":
+            pytest.fail(f"{name} is not built, and CLAIMNOTES_REQUIRE_SPEEDUPS=1")
+        pytest.skip(f"{name} is not built (no C compiler at install)")
 
 
 def free_port() -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support import require_extension
 
 from claimnotes import aligner
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, TOLERANCE, align_py
@@ -31,12 +32,7 @@ needs_compiled = pytest.mark.skipif(
 
 
 def test_the_extension_is_built() -> None:
-    # CI and `make test` set CLAIMNOTES_REQUIRE_SPEEDUPS=1, so that a failed build
-    # cannot leave the comparisons below skipped and the fallback alone tested.
-    if compiled is None:
-        if os.environ.get("CLAIMNOTES_REQUIRE_SPEEDUPS") == "1":
-            pytest.fail("claimnotes._aligner is not built, and CLAIMNOTES_REQUIRE_SPEEDUPS=1")
-        pytest.skip("claimnotes._aligner is not built (no C compiler at install)")
+    require_extension(compiled, "claimnotes._aligner")
     pure = os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1"
     assert aligner.align is (align_py if pure else compiled.align)
 

@@ -4,12 +4,12 @@ key postings are cut into blocks."""
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 
 import numpy as np
 import pytest
+from support import require_extension
 
 from claimnotes import claim_index
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER
@@ -170,12 +170,7 @@ needs_compiled = pytest.mark.skipif(
 
 
 def test_the_retrieval_extension_is_built() -> None:
-    # CI and `make test` set CLAIMNOTES_REQUIRE_SPEEDUPS=1, so that a failed build
-    # cannot leave the comparisons below skipped and the fallback alone tested.
-    if compiled is None:
-        if os.environ.get("CLAIMNOTES_REQUIRE_SPEEDUPS") == "1":
-            pytest.fail("claimnotes._retrieval is not built, and CLAIMNOTES_REQUIRE_SPEEDUPS=1")
-        pytest.skip("claimnotes._retrieval is not built (no C compiler at install)")
+    require_extension(compiled, "claimnotes._retrieval")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
 
