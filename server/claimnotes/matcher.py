@@ -17,7 +17,8 @@ Pipeline for a page:
    that best covers the entry's terms and scores it (coverage, density, order)
    with guards for names, numbers and negation.
 4. Sentences with a subject pronoun are also scored with the pronoun replaced by a
-   name written before it on the page (pronouns.py).
+   name written before it on the page (pronouns.py), and a sentence that goes on
+   with a contrast ("X, not Y") also as X alone.
 5. Per block: first span per claim, overlaps resolved (the more specific claim
    first, then by score), UTF-16 offsets.
 
