@@ -150,6 +150,10 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("bats arent blind lol", None),
     ("i cant believe bats are blind", "bats-blind"),
     ("isnt it true that vaccines cause autism", "vaccines-autism"),
+    # "X, not Y" rejects Y: X is still said; without the comma "not" negates what came before
+    ("Vaccines cause autism, not bad parenting.", "vaccines-autism"),
+    ("It's the Earth that is flat, not the maps.", "earth-flat"),
+    ("Vaccines cause autism not bad parenting.", None),
 ])
 def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> None:
     assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
