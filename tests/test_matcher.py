@@ -272,6 +272,7 @@ def test_update_applies_a_batch_and_matches_on_next_call() -> None:
     index.update([*batch, ("goldfish", ["Goldfish have a 3-second memory."])], removals=[gone, "never-there"])
     assert len(index) == len(CLAIMS) - 1 + 601
     assert index._indexed == len(index._entries)   # more than 256 new entries: rebuilt, none pending
+    assert index.rebuilds == 2                     # build() and this batch: one rebuild, not one per claim
     assert found(text, index) == [("goldfish", text)]
     assert found("Zorblax7 causes quintessential flibber7 syndrome.", index)[0][0] == "c7"
     gone_text = CLAIMS[0][1][0]

@@ -71,6 +71,7 @@ class ClaimIndex:
         self._key_buckets = np.zeros(0, dtype=np.int32)    # the rows of _kt: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
+        self.rebuilds = 0                            # _reindex() calls: the server settles its GC after one
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
@@ -208,6 +209,7 @@ class ClaimIndex:
         self._kmin = kmin
         self._keyed = np.maximum(keyed, 1e-6).astype(np.float32)
         self._indexed = n_entries
+        self.rebuilds += 1
         self._ft = None
 
     def _changed(self) -> None:

@@ -9,6 +9,7 @@ soon as the write's response is sent.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 
@@ -16,6 +17,17 @@ from claimnotes.matcher import ClaimIndex, Match, find_similar, match_blocks
 from claimnotes.schemas import Claim, ClaimCard
 from claimnotes.semantic import Embedder, SemanticIndex
 from claimnotes.store import ClaimStore
+
+
+def _settle_gc() -> None:
+    """Take what lives now (the libraries, the index) out of the cyclic collector's
+    rounds: otherwise a full collection walks it every dozen or so requests, 10-30 ms
+    each (docs/benchmarks.md, "Matching speed"). Called after a (re)build, with one
+    full collection first so that no garbage is frozen, and unfrozen first so that
+    what the previous freeze kept is collected if it died in a cycle since."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def claim_card(claim: Claim) -> ClaimCard:
@@ -53,6 +65,7 @@ class LiveIndex:
                                                      self._embedder)
             self._cards = {c.id: claim_card(c) for c in claims}
             self.version = version
+            _settle_gc()
 
     def follow(self, store: ClaimStore) -> None:
         """Apply the claims written since our version, if any."""
@@ -76,7 +89,10 @@ class LiveIndex:
                     removals.append(claim.id)
                     del self._cards[claim.id]
             # One batch: the index is rebuilt at most once, not once per few hundred claims.
+            rebuilds = self._index.rebuilds
             self._index.update(upserts, removals)
+            if self._index.rebuilds != rebuilds:
+                _settle_gc()
             if self._semantic is not None:
                 self._semantic.update(upserts, removals)
             self.version = version
