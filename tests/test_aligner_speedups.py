@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -211,7 +212,7 @@ def small_case() -> tuple[Unit, Entry, dict]:
 @needs_compiled
 def test_errors_are_raised_not_crashes() -> None:
     unit, entry, weight = small_case()
-    with pytest.raises(TypeError, match="weight must be a dict"):
+    with pytest.raises(AttributeError):   # not a mapping: align_py's own error, as without C
         compiled.align(unit, entry, list(weight.items()))
     with pytest.raises(TypeError):
         compiled.align(unit, entry)
@@ -222,6 +223,14 @@ def test_errors_are_raised_not_crashes() -> None:
     with pytest.raises(AttributeError):
         compiled.align(object(), entry, weight)
     assert compiled.align(unit, entry, weight, floor=10) == align_py(unit, entry, weight, 10)
+    # Calls the fast path does not take are align_py's to answer: the same for every call.
+    assert compiled.align(unit, entry, weight=weight) == align_py(unit, entry, weight)
+    assert compiled.align(unit, entry, MappingProxyType(weight)) == align_py(unit, entry, weight)
+    elsewhere = sentence_units("Nothing on this line shares a word with it.")[0]
+    assert compiled.align(elsewhere, entry, weight, 10**400) is align_py(elsewhere, entry, weight, 10**400) is None
+    for fn in (compiled.align, align_py):   # a floor too large for a float, where align_py reads it
+        with pytest.raises(OverflowError):
+            fn(unit, entry, weight, 10**400)
 
 
 @needs_compiled

@@ -269,6 +269,7 @@ def test_the_compiled_gate_on_a_hand_made_product() -> None:
     (4, np.ones(5)),                               # float64 weights
     (1, np.array([[0, 2, 1]], dtype=np.int32)),   # 2-D
     (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past bp
+    (1, np.array([0, 2**31 - 1, 1], dtype=np.int32)),  # a key row whose j + 1 overflows int32
     (3, np.array([1, 4, 0, 3, 1], dtype=np.int32)),   # an entry past kmin
     (0, np.array([0, 3, 2], dtype=np.int32)),     # ap not ascending
     (0, np.array([0, 2, 9], dtype=np.int32)),     # ap past aj
@@ -290,6 +291,20 @@ def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
         compiled.key_gate(*arrays[:8])
+
+
+@needs_compiled
+@pytest.mark.parametrize("entry", [2**31 - 1, 0])
+def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
+    # An entry whose e + 1 overflows int32, and empty row pointers (the prefetch reads
+    # fp[0] ahead of the checks): both raise instead of reading out of bounds.
+    i32 = np.int32
+    n = 20
+    fp = np.array([0, 1], i32) if entry else np.zeros(0, i32)
+    with pytest.raises(ValueError):
+        compiled.present_weights(fp, np.zeros(1, i32), np.ones(1, np.float32), np.array([0, 1], i32),
+                                 np.zeros(1, i32), np.zeros(n, i32), np.full(n, entry, i32),
+                                 np.empty(n, np.float32), np.empty(n, i32))
 
 
 @needs_compiled

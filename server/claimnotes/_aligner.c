@@ -827,37 +827,34 @@ PyDoc_STRVAR(align_doc,
 static PyObject *
 align(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    PyObject *unit, *entry, *weight, *floor_obj = NULL;
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    if (nargs < 3 || nargs + nkw > 4 || (nkw && PyUnicode_Compare(PyTuple_GET_ITEM(kwnames, 0), s_floor) != 0)) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "align() takes unit, entry, weight and an optional floor");
-        return NULL;
-    }
-    unit = args[0];
-    entry = args[1];
-    weight = args[2];
-    if (nargs + nkw == 4)
-        floor_obj = args[3];
     if (!cfg.ready) {
         PyErr_SetString(PyExc_RuntimeError, "claimnotes._aligner.configure() was not called");
         return NULL;
     }
-    if (!PyDict_Check(weight)) {
-        PyErr_Format(PyExc_TypeError, "weight must be a dict, not %.200s", Py_TYPE(weight)->tp_name);
-        return NULL;
-    }
-    double floor = 0.0;
-    int status = FALLBACK;
-    if (floor_obj == NULL || PyFloat_CheckExact(floor_obj) || PyLong_CheckExact(floor_obj)) {
+    /* The fast path takes (unit, entry, weight[, floor]), floor by position or by
+     * keyword, weight an exact dict and floor an exact float or int that fits a double.
+     * Any other call is align_py's to answer, with its result or its own error, so
+     * both give the same for every call. */
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs >= 3 && nargs + nkw <= 4 && PyDict_CheckExact(args[2])
+            && (nkw == 0 || (nkw == 1 && PyUnicode_Compare(PyTuple_GET_ITEM(kwnames, 0), s_floor) == 0))) {
+        PyObject *floor_obj = nargs + nkw == 4 ? args[3] : NULL;
+        double floor = 0.0;
+        int fast = 1;
         if (floor_obj != NULL) {
-            floor = PyFloat_AsDouble(floor_obj);
-            if (floor == -1.0 && PyErr_Occurred())
-                return NULL;
+            if (PyFloat_CheckExact(floor_obj) || PyLong_CheckExact(floor_obj)) {
+                floor = PyFloat_AsDouble(floor_obj);
+                if (floor == -1.0 && PyErr_Occurred()) {   /* an int too large for a double */
+                    PyErr_Clear();
+                    fast = 0;
+                }
+            } else {
+                fast = 0;
+            }
         }
-        if (PyDict_CheckExact(weight)) {
+        if (fast) {
             PyObject *out = NULL;
-            status = align_c(unit, entry, weight, floor, &out);
+            int status = align_c(args[0], args[1], args[2], floor, &out);
             if (status <= 0)
                 return status == 0 ? out : NULL;
         }

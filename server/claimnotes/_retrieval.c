@@ -117,7 +117,8 @@ key_gate(PyObject *self, PyObject *args)
         }
         for (int32_t jj = a0; jj < a1; jj++) {
             int32_t j = aj[jj];
-            if (j < 0 || j + 1 >= n_bp || bp[j] < 0 || bp[j + 1] < bp[j] || bp[j + 1] > n_bj) {
+            /* j + 1 in Py_ssize_t: in int32 it wraps for j == INT32_MAX */
+            if (j < 0 || (Py_ssize_t)j + 1 >= n_bp || bp[j] < 0 || bp[j + 1] < bp[j] || bp[j + 1] > n_bj) {
                 error = "key_gate: aj or bp out of range";
                 break;
             }
@@ -246,6 +247,10 @@ present_weights(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
         goto done;
     }
+    if (n_fp < 1 || n_qp < 1) {   /* the prefetch below reads fp[0] before any check */
+        PyErr_SetString(PyExc_ValueError, "present_weights: empty row pointers");
+        goto done;
+    }
     Py_ssize_t room = 64;   /* the weights found for one pair; grown as needed */
     found = PyMem_RawMalloc(sizeof(float) * room);
     if (!found) {
@@ -266,7 +271,7 @@ present_weights(PyObject *self, PyObject *args)
             __builtin_prefetch(fx + within(ahead, n_fj));
         }
 #endif
-        if (e < 0 || e + 1 >= n_fp || u < 0 || u + 1 >= n_qp) {
+        if (e < 0 || (Py_ssize_t)e + 1 >= n_fp || u < 0 || (Py_ssize_t)u + 1 >= n_qp) {
             error = "present_weights: a unit or entry out of range";
             break;
         }
