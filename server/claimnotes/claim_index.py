@@ -26,7 +26,7 @@ try:  # scipy's own kernel of sparse @ sparse, called without its counting pass 
 except ImportError:  # a private module: should a scipy release move it, the public product serves
     csr_matmat = None
 
-from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER, idf
+from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER, TOLERANCE, idf
 from claimnotes.terms import Entry, Unit, analyse, is_term
 try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same results, bit for bit
     from claimnotes import _retrieval
@@ -380,7 +380,7 @@ class ClaimIndex:
                 sim_max = 2.0 * common / (n_claim + common)
                 cov = np.minimum(present / total, 1.0)
                 best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
-                good = (present >= MIN_COVERAGE * total - 1e-9) & (best >= floor - 1e-6)
+                good = (present >= MIN_COVERAGE * total - TOLERANCE) & (best >= floor - 1e-6)
                 unit_of, entry_of, key_w, best, present = (
                     unit_of[good], entry_of[good], key_w[good], best[good], present[good])
                 # Each unit's entries in order (stable sorts: the product's order last):
