@@ -1,0 +1,55 @@
+"""Other readings of a sentence (readings.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimnotes.matcher import ClaimIndex, match_blocks, reference_match_blocks
+
+CLAIMS = [
+    ("vitamin-c", ["Taking vitamin C prevents colds.", "vitamin C stops you catching a cold"]),
+    ("alkaline", ["An alkaline diet can cure or prevent cancer.", "alkaline water prevents cancer"]),
+    ("organic", ["Organic food is grown without any pesticides."]),
+    ("medieval", ["People in Columbus's time believed the Earth was flat."]),
+    ("flat", ["The Earth is flat."]),
+    ("lemmings", ["Lemmings commit mass suicide by jumping off cliffs.", "lemmings jump off cliffs"]),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    return ClaimIndex.build(CLAIMS)
+
+
+def claims_in(text: str, index: ClaimIndex) -> list[str]:
+    blocks = [("b", text)]
+    ms = match_blocks(blocks, index)
+    assert ms == reference_match_blocks(blocks, index)
+    assert all(m.quote == text for m in ms)   # the page's own sentence is quoted
+    return [m.claim_id for m in ms]
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # "X means no Y" says that X prevents Y
+    ("My mother-in-law swears that a daily dose of vitamin C means you never catch a cold.", "vitamin-c"),
+    ("ALKALINE WATER = NO CANCER", "alkaline"),
+    ("alkaline water means you won't get cancer", "alkaline"),
+    # "with no X", "with zero X" say "without X"
+    ("Organic veg is grown with zero pesticides of any kind.", "organic"),
+    ("organic food is grown with no pesticides at all", "organic"),
+    # set phrases: "in X's day" is "in X's time", "throw themselves" is "jump"
+    ("In Columbus's day most people believed the earth was flat.", "medieval"),
+    ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
+])
+def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claims_in(text, index) == [claim]
+
+
+@pytest.mark.parametrize("text", [
+    "Vitamin C doesn't mean you can't catch a cold.",          # "means" itself negated
+    "Vitamin C never stops a cold.",                            # a plain negation stays one
+    "Lemmings throw rocks off cliffs.",                         # not reflexive
+])
+def test_other_sentences_are_not_read_so(text: str, index: ClaimIndex) -> None:
+    assert claims_in(text, index) == []
+
