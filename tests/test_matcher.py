@@ -168,6 +168,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("diarrhoea", "diarrhea"), ("paediatric", "pediatric"), ("grey", "gray"),
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
     ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
+    ("nature", "natural"), ("coke", "soda"), ("colas", "soda"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)
