@@ -13,6 +13,7 @@ CLAIMS = [
     ("organic", ["Organic food is grown without any pesticides."]),
     ("medieval", ["People in Columbus's time believed the Earth was flat."]),
     ("flat", ["The Earth is flat."]),
+    ("autism", ["Vaccines cause autism."]),
     ("lemmings", ["Lemmings commit mass suicide by jumping off cliffs.", "lemmings jump off cliffs"]),
     ("gates", ["Bill Gates said '640K ought to be enough for anybody'.",
                "Bill Gates once said no one would ever need more than 640K"]),
@@ -43,6 +44,7 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("organic food is grown with no pesticides at all", "organic"),
     # set phrases: "in X's day" is "in X's time", "throw themselves" is "jump"
     ("In Columbus's day most people believed the earth was flat.", "medieval"),
+    ("In Columbus\u2019 day most people believed the earth was flat.", "medieval"),
     ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
@@ -54,6 +56,9 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
 @pytest.mark.parametrize("text", [
     "Vitamin C doesn't mean you can't catch a cold.",          # "means" itself negated
     "Vitamin C never stops a cold.",                            # a plain negation stays one
+    "I mean, no vaccine causes autism.",                        # the speaker's hedge
+    "I mean no vaccine causes autism.",
+    "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
     "Lemmings throw rocks off cliffs.",                         # not reflexive
     "My family has a history of cancer.",                       # "no one" still carries weight
 ])

@@ -21,6 +21,7 @@ plain reading matches still matches.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
@@ -29,9 +30,13 @@ from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
 MEANS = frozenset("means mean meant".split())
+SPEAKERS = frozenset("i you we".split())   # "I mean, no ..." / "you mean ..." are hedges
 CONSEQUENCE_GAP = 2   # stopwords allowed between "means" and the negation ("means you'll never")
 GAP_WORDS = frozenset("you we they he she it i will would can could".split())
 PREVENTS = "prevents"
+# Punctuation inside the phrase from "means" to the word after the negation: "I mean, no
+# vaccine ...", "That means no, ..." are not consequences.
+_BREAK = re.compile(r"[^\s'\u2019=]")
 # Set phrases (_phrases), each read as the words claims use for it.
 NONE_WORDS = frozenset(["no", "0"])   # "with no", "with zero" (a number word: "0") = "without"
 WITHOUT = "without"
@@ -109,19 +114,24 @@ def _phrases(text: str, u: Unit) -> Unit | None:
 
 
 def _possessive(text: str, tok: Token) -> bool:
-    return tok.norm in POSSESSIVES or text[tok.start:tok.end].lower().endswith(("'s", "\u2019s", "s'", "s\u2019"))
+    """"my", "Columbus's", "parents'" (a word's apostrophe at its end is not in its span)."""
+    return (tok.norm in POSSESSIVES or text[tok.start:tok.end].lower().endswith(("'s", "\u2019s"))
+            or (tok.norm.endswith("s") and text[tok.end:tok.end + 1] in ("'", "\u2019")))
 
 
 def _consequence_verb(text: str, toks: Sequence[Token], k: int) -> int | None:
-    """Where the "means" (or "=") before the negation ``k`` starts: the index of the first
-    word dropped, or None."""
+    """Where the "means" (or "=") before the negation ``k`` is: the index of the first word
+    dropped, or None. "means" needs a subject that is not the speaker ("I mean, no ..." is
+    a hedge), and no punctuation may break the phrase up to the word after the negation
+    ("That means no, ...")."""
     if "=" in text[toks[k - 1].end:toks[k].start]:
-        return k
-    for m in range(k - 1, max(0, k - 1 - CONSEQUENCE_GAP) - 1, -1):
-        w = toks[m].norm
-        if w in MEANS:
-            return m if m > 0 else None
-        if w not in GAP_WORDS:
+        m, first = k, k - 1      # "X = no Y": only the sign goes
+    else:
+        m = next((j for j in range(k - 1, max(0, k - 1 - CONSEQUENCE_GAP) - 1, -1)
+                  if toks[j].norm not in GAP_WORDS), None)
+        if not m or toks[m].norm not in MEANS or toks[m - 1].norm in SPEAKERS:
             return None
-    return None
-
+        first = m
+    if any(_BREAK.search(text, toks[i].end, toks[i + 1].start) for i in range(first, k + 1)):
+        return None
+    return m
