@@ -39,9 +39,8 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("My mother-in-law swears that a daily dose of vitamin C means you never catch a cold.", "vitamin-c"),
     ("ALKALINE WATER = NO CANCER", "alkaline"),
     ("alkaline water means you won't get cancer", "alkaline"),
-    # "with no X", "with zero X" say "without X"
+    # "with zero X" says "without X"
     ("Organic veg is grown with zero pesticides of any kind.", "organic"),
-    ("organic food is grown with no pesticides at all", "organic"),
     # set phrases: "in X's day" is "in X's time", "throw themselves" is "jump"
     ("In Columbus's day most people believed the earth was flat.", "medieval"),
     ("In Columbus\u2019 day most people believed the earth was flat.", "medieval"),
@@ -59,6 +58,7 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "I mean, no vaccine causes autism.",                        # the speaker's hedge
     "I mean no vaccine causes autism.",
     "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
+    "Studies came back with no evidence that vaccines cause autism.",   # "no" negates on
     "Lemmings throw rocks off cliffs.",                         # not reflexive
     "My family has a history of cancer.",                       # "no one" still carries weight
 ])

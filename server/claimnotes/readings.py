@@ -12,8 +12,8 @@ plain reading matches still matches.
 - a consequence "X means no Y", "X means you never Y", "X = no Y" says that X prevents
   Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
   CANCER"), so it is also read as "X prevents Y", without the negation;
-- set phrases are read in the words claims use for them: "with no X" and "with zero X"
-  as "without X" ("organic veg is grown with zero pesticides" for "Organic food is grown
+- set phrases are read in the words claims use for them: "with zero X" as "without X"
+  ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
   people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
   cliffs").
@@ -38,7 +38,10 @@ PREVENTS = "prevents"
 # vaccine ...", "That means no, ..." are not consequences.
 _BREAK = re.compile(r"[^\s'\u2019=]")
 # Set phrases (_phrases), each read as the words claims use for it.
-NONE_WORDS = frozenset(["no", "0"])   # "with no", "with zero" (a number word: "0") = "without"
+# "with zero X" = "without X" ("zero" is the number word "0"). Not "with no X": its "no"
+# also negates what follows X ("with no evidence that vaccines cause autism"), which
+# "without", a plain term, would not.
+ZERO = "0"
 WITHOUT = "without"
 DAYS = frozenset(["day", "days"])     # "in Columbus's day", "in my day" = "in ... time"
 POSSESSIVES = frozenset("my your his her its our their".split())
@@ -89,10 +92,9 @@ def _consequence(text: str, u: Unit) -> Unit | None:
 
 
 def _phrases(text: str, u: Unit) -> Unit | None:
-    """The unit with each set phrase in the claims' words: "with no X" / "with zero X" as
-    "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
     key = u.key   # the normal forms, joined: a substring test is one pass in C
-    if not ("with no " in key or "with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
+    if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
         return None
     toks = u.tokens
     out: list[Token] = []
@@ -100,7 +102,7 @@ def _phrases(text: str, u: Unit) -> Unit | None:
     while k < len(toks):
         t = toks[k]
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
-        if t.norm == "with" and nxt in NONE_WORDS and k + 2 < len(toks):
+        if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
             out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
             k += 2
             continue
