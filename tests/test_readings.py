@@ -59,6 +59,8 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "I mean no vaccine causes autism.",
     "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
     "Studies came back with no evidence that vaccines cause autism.",   # "no" negates on
+    "That means nobody believed the earth was flat.",           # the claim lies in the scope
+    "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
     "Lemmings throw rocks off cliffs.",                         # not reflexive
     "My family has a history of cancer.",                       # "no one" still carries weight
 ])

@@ -267,12 +267,15 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     The sentences of the new blocks, and every block's pronoun sentences read with
     the names written before them (pronouns.py), are scored in one batch."""
     fresh: dict[str, list[Unit]] = {}
+    covers: dict[str, list[int | None]] = {}   # per fresh unit: a token its matches must span
     context = {text: block[1:] for text, block in known.items()}
     for _, text in blocks:
         if text not in context:
             units = sentence_units(text)
             context[text] = (names_in(units), _pronoun_units(units))
-            fresh[text] = units + readings(text, units)
+            other = readings(text, units)
+            fresh[text] = units + [u for u, _ in other]
+            covers[text] = [None] * len(units) + [k for _, k in other]
     extra: list[Unit] = []
     put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
     bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
@@ -293,7 +296,9 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        new[text] = analysed[text] = (_found_in(units, results[pos:pos + len(units)]), *context[text])
+        res = [r if k is None else [f for f in r if f[1] <= k <= f[2]]
+               for r, k in zip(results[pos:pos + len(units)], covers[text])]
+        new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)
     extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])]])
                    for u, (k, added), r in zip(extra, put, results[pos:])]

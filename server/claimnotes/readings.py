@@ -52,7 +52,11 @@ JUMP = "jump"                         # "throw themselves off cliffs" = "jump of
 _PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
 
 
-def readings(text: str, units: Sequence[Unit]) -> list[Unit]:
+Reading = tuple[Unit, int | None]
+# a unit read otherwise, and the token a match of it must span (None: any match counts)
+
+
+def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     """The other readings of a block's units (text: the block), at most one of each kind
     per unit."""
     out = []
@@ -64,21 +68,23 @@ def readings(text: str, units: Sequence[Unit]) -> list[Unit]:
     return out
 
 
-def _contrast(text: str, u: Unit) -> Unit | None:
+def _contrast(text: str, u: Unit) -> Reading | None:
     """"X, not Y" as X alone. Without the comma a "not" still negates the words before it
     ("Registered Republican not allowed to vote")."""
     toks = u.tokens
     for k in range(1, len(toks) - 1):
         if toks[k].norm == "not" and "," in text[toks[k - 1].end:toks[k].start] and negated(toks, k):
-            return make_unit(toks[:k], u.sent)
+            return make_unit(toks[:k], u.sent), None
     return None
 
 
-def _consequence(text: str, u: Unit) -> Unit | None:
+def _consequence(text: str, u: Unit) -> Reading | None:
     """"X means (you) no/never Y" or "X = no Y" as "X prevents Y": the negation becomes
-    "prevents" (with its span) and the words from "means" to it are dropped. A negated
-    "means" keeps its own negation ("doesn't mean you can't catch it": "does not prevents
-    catch it")."""
+    "prevents" (with its span) and the words from "means" to it are dropped. A match must
+    span that "prevents": the reading drops a negation, and a claim that does not say X
+    prevents Y may lie in its scope ("That means nobody believed the earth was flat"). A
+    negated "means" keeps its own negation ("doesn't mean you can't catch it": "does not
+    prevents catch it")."""
     toks = u.tokens
     for k in compress(count(), map(ne, u.negs, u.negs[1:])):   # the negating words
         if not 0 < k < len(toks) - 1:
@@ -87,11 +93,11 @@ def _consequence(text: str, u: Unit) -> Unit | None:
         if m is None:
             continue
         neg = toks[k]
-        return make_unit(toks[:m] + [Token(PREVENTS, neg.start, neg.end, neg.cap)] + toks[k + 1:], u.sent)
+        return make_unit(toks[:m] + [Token(PREVENTS, neg.start, neg.end, neg.cap)] + toks[k + 1:], u.sent), m
     return None
 
 
-def _phrases(text: str, u: Unit) -> Unit | None:
+def _phrases(text: str, u: Unit) -> Reading | None:
     """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
     key = u.key   # the normal forms, joined: a substring test is one pass in C
     if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
@@ -112,7 +118,7 @@ def _phrases(text: str, u: Unit) -> Unit | None:
             t = Token(JUMP, t.start, t.end, t.cap)
         out.append(t)
         k += 1
-    return make_unit(out, u.sent) if out != toks else None
+    return (make_unit(out, u.sent), None) if out != toks else None
 
 
 def _possessive(text: str, tok: Token) -> bool:
