@@ -17,9 +17,9 @@ Pipeline for a page:
    that best covers the entry's terms and scores it (coverage, density, order)
    with guards for names, numbers and negation.
 4. Sentences with a subject pronoun are also scored with the pronoun replaced by a
-   name written before it on the page (pronouns.py), and a sentence whose plain
-   reading negates the claim it makes also as a claim would say it (readings.py:
-   "X, not Y" as X; "X means no Y" as "X prevents Y").
+   name written before it on the page (pronouns.py), and a sentence that says a
+   claim in a construction its plain words get wrong also as a claim would say it
+   (readings.py: "X, not Y" as X; "X means no Y" as "X prevents Y"; set phrases).
 5. Per block: first span per claim, overlaps resolved (the more specific claim
    first, then by score), UTF-16 offsets.
 

@@ -11,7 +11,8 @@ plain reading matches still matches.
   that's warming the planet, not CO2"), so the unit is also read as X alone;
 - a consequence "X means no Y", "X means you never Y", "X = no Y" says that X prevents
   Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
-  CANCER"), so it is also read as "X prevents Y", without the negation;
+  CANCER"), so it is also read as "X prevents Y", without the negation (a match of
+  that reading must span its "prevents");
 - set phrases are read in the words claims use for them: "with zero X" as "without X"
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
