@@ -117,9 +117,9 @@ def test_specific_claim_wins_when_its_span_contains_the_general_one() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # "long" scores 55 here: under the threshold, but enough to hide "short" in its span.
-    ("In Columbus's day most people believed the earth was flat.", []),
+    ("In Columbus's era most people believed the earth was flat.", []),
     # "long" scores 51 here, under SPECIFIC_FLOOR: "short" is returned.
-    ("In Columbus's day, they say, most ordinary people believed that the earth was flat.", ["short"]),
+    ("In Columbus's era, they say, most ordinary people believed that the earth was flat.", ["short"]),
 ])
 def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[str]) -> None:
     index = ClaimIndex.build([("short", ["The Earth is flat."]),
@@ -168,6 +168,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("diarrhoea", "diarrhea"), ("paediatric", "pediatric"), ("grey", "gray"),
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
     ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
+    ("nature", "natural"), ("coke", "soda"), ("colas", "soda"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)

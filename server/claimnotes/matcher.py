@@ -17,8 +17,9 @@ Pipeline for a page:
    that best covers the entry's terms and scores it (coverage, density, order)
    with guards for names, numbers and negation.
 4. Sentences with a subject pronoun are also scored with the pronoun replaced by a
-   name written before it on the page (pronouns.py), and a sentence that goes on
-   with a contrast ("X, not Y") also as X alone.
+   name written before it on the page (pronouns.py), and a sentence that says a
+   claim in a construction its plain words get wrong also as a claim would say it
+   (readings.py: "X, not Y" as X; "X means no Y" as "X prevents Y"; set phrases).
 5. Per block: first span per claim, overlaps resolved (the more specific claim
    first, then by score), UTF-16 offsets.
 
@@ -37,8 +38,9 @@ import msgspec
 from claimnotes.aligner import align
 from claimnotes.claim_index import ClaimIndex, bucket
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
+from claimnotes.readings import readings
 from claimnotes.similar import find_similar
-from claimnotes.terms import Unit, make_unit, negated, sentence_units
+from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
@@ -257,24 +259,6 @@ def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
     return list(prons.values())
 
 
-def _contrast_units(text: str, units: Sequence[Unit]) -> list[Unit]:
-    """Each unit that goes on with a contrast, "X, not Y", also as X alone: the "not"
-    after the comma rejects Y, not X ("It's the sun that's warming the planet, not CO2"
-    makes the claim that the sun is warming the planet). Without the comma a "not" still
-    negates the words before it ("Registered Republican not allowed to vote")."""
-    out = []
-    for u in units:
-        if not u.negs:
-            continue
-        toks = u.tokens
-        for k in range(1, len(toks) - 1):
-            if (toks[k].norm == "not" and "," in text[toks[k - 1].end:toks[k].start]
-                    and negated(toks, k)):
-                out.append(make_unit(toks[:k], u.sent))
-                break
-    return out
-
-
 def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
                 results_for: Callable[[Sequence[Unit]], list[list[Result]]],
                 threshold: float, explain: bool) -> tuple[list[Match], dict[str, Block]]:
@@ -283,12 +267,15 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     The sentences of the new blocks, and every block's pronoun sentences read with
     the names written before them (pronouns.py), are scored in one batch."""
     fresh: dict[str, list[Unit]] = {}
+    covers: dict[str, list[int | None]] = {}   # per fresh unit: a token its matches must span
     context = {text: block[1:] for text, block in known.items()}
     for _, text in blocks:
         if text not in context:
             units = sentence_units(text)
             context[text] = (names_in(units), _pronoun_units(units))
-            fresh[text] = units + _contrast_units(text, units)
+            other = readings(text, units)
+            fresh[text] = units + [u for u, _ in other]
+            covers[text] = [None] * len(units) + [k for _, k in other]
     extra: list[Unit] = []
     put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
     bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
@@ -309,7 +296,9 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        new[text] = analysed[text] = (_found_in(units, results[pos:pos + len(units)]), *context[text])
+        res = [r if k is None else [f for f in r if f[1] <= k <= f[2]]
+               for r, k in zip(results[pos:pos + len(units)], covers[text])]
+        new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)
     extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])]])
                    for u, (k, added), r in zip(extra, put, results[pos:])]

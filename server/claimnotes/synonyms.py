@@ -117,7 +117,7 @@ SYNONYMS.update({w: base for base, forms in {
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
     "begin": "began begun start started starts starting", "use": "utilize utilise utilized utilised",
     "need": "require requires required", "help": "assist assists assisted",
-    "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
+    "natural": "nature", "soda": "coke cokes cola colas", "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
     "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
     "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
 }.items() for w in forms.split()})

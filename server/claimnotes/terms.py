@@ -28,7 +28,11 @@ PAIR_WORDS = 30        # adjacent sentences this short together are also matched
 
 _TERM_CACHE: dict[str, str] = {}
 is_term = partial(is_not, None)  # terms_of() gives None for stopwords and negations
-_SKIP = STOPWORDS | NEGATIONS  # words that are never terms
+# "nobody" negates what follows and is also a term, which "no one" shares: "Bill Gates
+# said no one would ever need more than 640K" is "... nobody would ever need ..." (the
+# "one" was otherwise the number 1, which the numbers guard then required of the page).
+NOBODY = "nobody"
+_SKIP = (STOPWORDS | NEGATIONS) - {NOBODY}  # words that are never terms
 
 
 def term_of(word: str) -> str:
@@ -76,13 +80,15 @@ def analyse(text: str, claim_id: str = "") -> Entry:
 
 
 _UNIT_TERMS: dict[str, str | None] = dict.fromkeys(_SKIP)  # word -> term, None = never a term
+_NOBODY_TERM = term_of(NOBODY)
 _MISS = object()
 norm_of = itemgetter(0)
 cap_of = itemgetter(3)
 
 
 def terms_of(norms: list[str]) -> list[str | None]:
-    """The term of each normalised word, None for stopwords and negations."""
+    """The term of each normalised word, None for stopwords and negations (but "nobody",
+    and the "one" of "no one", which are one term)."""
     cache = _UNIT_TERMS
     terms = list(map(cache.get, norms, repeat(_MISS)))
     if _MISS in terms:
@@ -94,6 +100,10 @@ def terms_of(norms: list[str]) -> list[str | None]:
                     cache.clear()
                     cache.update(dict.fromkeys(_SKIP))
                 cache[w] = t
+    if "1" in terms:
+        for k in range(1, len(terms)):
+            if terms[k] == "1" and norms[k - 1] == "no":
+                terms[k] = _NOBODY_TERM
     return terms
 
 

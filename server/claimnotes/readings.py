@@ -1,0 +1,146 @@
+"""Other readings of a page unit: its words as a claim text would say them (pure).
+
+A sentence can make a claim in a construction that the plain word-by-word reading gets
+wrong: a negation that is not one, or a set phrase for a word the claims use. For such
+a unit (sentence, window or pair) the matcher also scores one more unit of each kind,
+read the way the claims are written; its tokens keep their spans in the page, so a
+match of it quotes the page's own sentence. A reading only adds a unit: whatever the
+plain reading matches still matches.
+
+- a contrast "X, not Y" says X: the "not" after the comma rejects Y ("It's the sun
+  that's warming the planet, not CO2"), so the unit is also read as X alone;
+- a consequence "X means no Y", "X means you never Y", "X = no Y" says that X prevents
+  Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
+  CANCER"), so it is also read as "X prevents Y", without the negation (a match of
+  that reading must span its "prevents");
+- set phrases are read in the words claims use for them: "with zero X" as "without X"
+  ("organic veg is grown with zero pesticides" for "Organic food is grown
+  without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
+  people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
+  cliffs").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import compress, count
+from operator import ne
+
+from claimnotes.terms import Unit, make_unit, negated, term_of
+from claimnotes.textnorm import Token
+
+MEANS = frozenset("means mean meant".split())
+SPEAKERS = frozenset("i you we".split())   # "I mean, no ..." / "you mean ..." are hedges
+CONSEQUENCE_GAP = 2   # stopwords allowed between "means" and the negation ("means you'll never")
+GAP_WORDS = frozenset("you we they he she it i will would can could".split())
+PREVENTS = "prevents"
+# Punctuation inside the phrase from "means" to the word after the negation: "I mean, no
+# vaccine ...", "That means no, ..." are not consequences.
+_BREAK = re.compile(r"[^\s'\u2019=]")
+# Set phrases (_phrases), each read as the words claims use for it.
+# "with zero X" = "without X" ("zero" is the number word "0"). Not "with no X": its "no"
+# also negates what follows X ("with no evidence that vaccines cause autism"), which
+# "without", a plain term, would not.
+ZERO = "0"
+WITHOUT = "without"
+DAYS = frozenset(["day", "days"])     # "in Columbus's day", "in my day" = "in ... time"
+POSSESSIVES = frozenset("my your his her its our their".split())
+TIME = "time"
+THROWS = frozenset("throw throws threw thrown throwing hurl hurls hurled hurling fling flings flung".split())
+REFLEXIVES = frozenset("themselves himself herself itself myself yourself ourselves".split())
+JUMP = "jump"                         # "throw themselves off cliffs" = "jump off cliffs"
+_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
+
+
+Reading = tuple[Unit, int | None]
+# a unit read otherwise, and the token a match of it must span (None: any match counts)
+
+
+def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
+    """The other readings of a block's units (text: the block), at most one of each kind
+    per unit."""
+    out = []
+    for u in units:
+        for read in (_contrast, _consequence, _phrases) if u.negs else (_phrases,):
+            other = read(text, u)
+            if other is not None:
+                out.append(other)
+    return out
+
+
+def _contrast(text: str, u: Unit) -> Reading | None:
+    """"X, not Y" as X alone. Without the comma a "not" still negates the words before it
+    ("Registered Republican not allowed to vote")."""
+    toks = u.tokens
+    for k in range(1, len(toks) - 1):
+        if toks[k].norm == "not" and "," in text[toks[k - 1].end:toks[k].start] and negated(toks, k):
+            return make_unit(toks[:k], u.sent), None
+    return None
+
+
+def _consequence(text: str, u: Unit) -> Reading | None:
+    """"X means (you) no/never Y" or "X = no Y" as "X prevents Y": the negation becomes
+    "prevents" (with its span) and the words from "means" to it are dropped. A match must
+    span that "prevents": the reading drops a negation, and a claim that does not say X
+    prevents Y may lie in its scope ("That means nobody believed the earth was flat"). A
+    negated "means" keeps its own negation ("doesn't mean you can't catch it": "does not
+    prevents catch it")."""
+    toks = u.tokens
+    for k in compress(count(), map(ne, u.negs, u.negs[1:])):   # the negating words
+        if not 0 < k < len(toks) - 1:
+            continue
+        m = _consequence_verb(text, toks, k)
+        if m is None:
+            continue
+        neg = toks[k]
+        return make_unit(toks[:m] + [Token(PREVENTS, neg.start, neg.end, neg.cap)] + toks[k + 1:], u.sent), m
+    return None
+
+
+def _phrases(text: str, u: Unit) -> Reading | None:
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
+    key = u.key   # the normal forms, joined: a substring test is one pass in C
+    if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
+        return None
+    toks = u.tokens
+    out: list[Token] = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
+            out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
+            k += 2
+            continue
+        if t.norm in DAYS and k >= 2 and toks[k - 2].norm == "in" and _possessive(text, toks[k - 1]):
+            t = Token(TIME, t.start, t.end, t.cap)
+        elif t.norm in THROWS and nxt in REFLEXIVES:
+            t = Token(JUMP, t.start, t.end, t.cap)
+        out.append(t)
+        k += 1
+    return (make_unit(out, u.sent), None) if out != toks else None
+
+
+def _possessive(text: str, tok: Token) -> bool:
+    """"my", "Columbus's", "parents'" (a word's apostrophe at its end is not in its span)."""
+    return (tok.norm in POSSESSIVES or text[tok.start:tok.end].lower().endswith(("'s", "\u2019s"))
+            or (tok.norm.endswith("s") and text[tok.end:tok.end + 1] in ("'", "\u2019")))
+
+
+def _consequence_verb(text: str, toks: Sequence[Token], k: int) -> int | None:
+    """Where the "means" (or "=") before the negation ``k`` is: the index of the first word
+    dropped, or None. "means" needs a subject that is not the speaker ("I mean, no ..." is
+    a hedge), and no punctuation may break the phrase up to the word after the negation
+    ("That means no, ...")."""
+    if "=" in text[toks[k - 1].end:toks[k].start]:
+        m, first = k, k - 1      # "X = no Y": only the sign goes
+    else:
+        m = next((j for j in range(k - 1, max(0, k - 1 - CONSEQUENCE_GAP) - 1, -1)
+                  if toks[j].norm not in GAP_WORDS), None)
+        if not m or toks[m].norm not in MEANS or toks[m - 1].norm in SPEAKERS:
+            return None
+        first = m
+    if any(_BREAK.search(text, toks[i].end, toks[i + 1].start) for i in range(first, k + 1)):
+        return None
+    return m

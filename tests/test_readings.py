@@ -1,0 +1,75 @@
+"""Other readings of a sentence (readings.py) and "no one" as "nobody" (terms.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimnotes.matcher import ClaimIndex, match_blocks, reference_match_blocks
+from claimnotes.terms import analyse
+
+CLAIMS = [
+    ("vitamin-c", ["Taking vitamin C prevents colds.", "vitamin C stops you catching a cold"]),
+    ("alkaline", ["An alkaline diet can cure or prevent cancer.", "alkaline water prevents cancer"]),
+    ("organic", ["Organic food is grown without any pesticides."]),
+    ("medieval", ["People in Columbus's time believed the Earth was flat."]),
+    ("flat", ["The Earth is flat."]),
+    ("autism", ["Vaccines cause autism."]),
+    ("lemmings", ["Lemmings commit mass suicide by jumping off cliffs.", "lemmings jump off cliffs"]),
+    ("gates", ["Bill Gates said '640K ought to be enough for anybody'.",
+               "Bill Gates once said no one would ever need more than 640K"]),
+    ("family", ["If no one in your family has had cancer, you won't get it."]),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    return ClaimIndex.build(CLAIMS)
+
+
+def claims_in(text: str, index: ClaimIndex) -> list[str]:
+    blocks = [("b", text)]
+    ms = match_blocks(blocks, index)
+    assert ms == reference_match_blocks(blocks, index)
+    assert all(m.quote == text for m in ms)   # the page's own sentence is quoted
+    return [m.claim_id for m in ms]
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # "X means no Y" says that X prevents Y
+    ("My mother-in-law swears that a daily dose of vitamin C means you never catch a cold.", "vitamin-c"),
+    ("ALKALINE WATER = NO CANCER", "alkaline"),
+    ("alkaline water means you won't get cancer", "alkaline"),
+    # "with zero X" says "without X"
+    ("Organic veg is grown with zero pesticides of any kind.", "organic"),
+    # set phrases: "in X's day" is "in X's time", "throw themselves" is "jump"
+    ("In Columbus's day most people believed the earth was flat.", "medieval"),
+    ("In Columbus\u2019 day most people believed the earth was flat.", "medieval"),
+    ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
+    # "no one" is "nobody", not the number 1
+    ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
+])
+def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claims_in(text, index) == [claim]
+
+
+@pytest.mark.parametrize("text", [
+    "Vitamin C doesn't mean you can't catch a cold.",          # "means" itself negated
+    "Vitamin C never stops a cold.",                            # a plain negation stays one
+    "I mean, no vaccine causes autism.",                        # the speaker's hedge
+    "I mean no vaccine causes autism.",
+    "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
+    "Studies came back with no evidence that vaccines cause autism.",   # "no" negates on
+    "That means nobody believed the earth was flat.",           # the claim lies in the scope
+    "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
+    "Lemmings throw rocks off cliffs.",                         # not reflexive
+    "My family has a history of cancer.",                       # "no one" still carries weight
+])
+def test_other_sentences_are_not_read_so(text: str, index: ClaimIndex) -> None:
+    assert claims_in(text, index) == []
+
+
+def test_no_one_is_nobody() -> None:
+    a, b = analyse("No one would ever need more."), analyse("Nobody would ever need more.")
+    assert a.terms == b.terms and a.neg and b.neg
+    assert not any(t.isdigit() for t in a.terms)
+    assert analyse("one would need more").terms[0] == "1"      # "one" alone is still a number
