@@ -397,8 +397,13 @@ block_units(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *token = token_type->tp_alloc(token_type, 4);
         if (token == NULL)
             goto done;
-        for (int k = 0; k < 4; k++)
+        int atomic = 1;
+        for (int k = 0; k < 4; k++) {
             PyTuple_SET_ITEM(token, k, Py_NewRef(row[k]));
+            atomic &= PyUnicode_CheckExact(row[k]) || PyLong_CheckExact(row[k]) || PyBool_Check(row[k]);
+        }
+        if (atomic)  /* holds no container: it cannot be in a cycle (gc untracks such tuples too) */
+            PyObject_GC_UnTrack(token);
         PyList_SET_ITEM(x.tokens, i, token);
         int cap = PyObject_IsTrue(row[3]);
         if (cap < 0)
