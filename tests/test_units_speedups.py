@@ -1,8 +1,8 @@
 """The compiled page analysis (claimnotes._units) gives what the Python code gives.
 
 textnorm.scan_py and terms.block_units_py are the reference; textnorm._scan_c (the
-ASCII scan in C, the rest in Python) and terms._block_units_c must give the same
-tokens, spans, terms, units, keys, names and negation counts: on every block of the
+ASCII scan in C, the rest in Python), terms._terms_of_c and terms._block_units_c must
+give the same tokens, spans, terms, units, keys, names and negation counts: on every block of the
 labelled eval pages (read as text only), on random text, and on hostile text.
 """
 
@@ -48,6 +48,7 @@ def test_the_extension_is_built() -> None:
     pure = os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1"
     assert textnorm.scan is (scan_py if pure else textnorm._scan_c)
     assert terms.block_units is (terms.block_units_py if pure else terms._block_units_c)
+    assert terms.terms_of is (terms.terms_of_py if pure else terms._terms_of_c)
 
 
 def check_same(text: str) -> None:
@@ -56,7 +57,10 @@ def check_same(text: str) -> None:
     assert textnorm._scan_c(text) == words
     if not words.norms:
         return
-    term_list = terms.terms_of(words.norms)
+    term_list = terms.terms_of_py(words.norms)
+    assert terms._terms_of_c(words.norms) == term_list
+    cold = dict.fromkeys(terms._SKIP)  # as the cache starts: every other word missed
+    assert compiled.cached_terms(words.norms, cold, terms.term_of) == term_list
     args = (*words, term_list, split_sentences(text))
     units, tokens, sentences = terms._block_units_c(*args)
     assert (units, tokens, sentences) == terms.block_units_py(*args)
@@ -147,6 +151,12 @@ def test_bad_arguments_raise() -> None:
         compiled.block_units(*good, *consts[:5], 0, 24, 30)
     with pytest.raises(ZeroDivisionError):  # an error in negs_of comes through
         compiled.block_units(*good, *consts[:3], lambda tokens, norms: 1 / 0, *consts[4:])
+    with pytest.raises(ZeroDivisionError):
+        compiled.cached_terms(["word"], {}, lambda w: 1 / 0)
+    with pytest.raises(TypeError):
+        compiled.cached_terms(("word",), {}, terms.term_of)
+    with pytest.raises(TypeError):  # a list is not a key
+        compiled.cached_terms([["word"]], {}, terms.term_of)
 
 
 @needs_compiled
@@ -158,16 +168,18 @@ def test_no_references_are_leaked_or_lost() -> None:
     consts = (Token, Unit, terms.NEGATIONS, terms._negs, terms._NO_NEGS, 48, 24, 30)
     watched = [text, textnorm._split_word, textnorm._SPECIAL_WORDS, *words, term_list, spans, *consts,
                *words.norms, *filter(None, term_list)]  # not None: counted everywhere
-    before = [sys.getrefcount(o) for o in watched]
 
     def run(times: int) -> None:
         for _ in range(times):
             scanned = compiled.ascii_words(text, textnorm._split_word, textnorm._SPECIAL_WORDS)
             result = compiled.block_units(*words, term_list, spans, *consts)
+            fresh = compiled.cached_terms(words.norms, {"said": None}, terms.term_of)
         assert result == terms.block_units_py(*words, term_list, spans)
+        assert fresh[words.norms.index("said")] is None and fresh[0] == term_list[0]
         assert len(scanned[0]) == len(words.norms) + 2  # before numbers and "per cent" are merged
 
-    run(100)
+    run(100)  # term_of's own cache keeps the words it was first asked
+    before = [sys.getrefcount(o) for o in watched]
     tracemalloc.start()
     try:  # what each call makes is freed: memory stays flat over 2000 calls
         start = tracemalloc.get_traced_memory()[0]
@@ -201,6 +213,6 @@ def test_pure_python_gives_the_same_units() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [canonical(t) for t in eval_texts()]
     code = "from claimnotes import terms, textnorm; print(textnorm.scan is textnorm.scan_py, " \
-           "terms.block_units is terms.block_units_py)"
+           "terms.block_units is terms.block_units_py, terms.terms_of is terms.terms_of_py)"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True"]
+    assert out.stdout.split() == ["True", "True", "True"]

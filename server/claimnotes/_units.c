@@ -465,9 +465,44 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------- cached_terms */
+
+PyDoc_STRVAR(cached_terms_doc,
+"cached_terms(norms, cache, miss) -> list\n\n"
+"terms.terms_of_py: cache[w] for each word w, miss(w) where the cache has none.");
+
+static PyObject *
+cached_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_CheckExact(args[1]) || !PyCallable_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "cached_terms(norms: list, cache: dict, miss: callable)");
+        return NULL;
+    }
+    PyObject *words = PySequence_Tuple(args[0]);  /* miss() cannot change what is read */
+    if (words == NULL)
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    PyObject *terms = PyList_New(n);
+    for (Py_ssize_t i = 0; terms != NULL && i < n; i++) {
+        PyObject *word = PyTuple_GET_ITEM(words, i);
+        PyObject *term = PyDict_GetItemWithError(args[1], word);  /* borrowed */
+        if (term != NULL)
+            Py_INCREF(term);
+        else if (!PyErr_Occurred())
+            term = PyObject_CallOneArg(args[2], word);
+        if (term == NULL)
+            Py_CLEAR(terms);
+        else
+            PyList_SET_ITEM(terms, i, term);
+    }
+    Py_DECREF(words);
+    return terms;
+}
+
 static PyMethodDef methods[] = {
     {"ascii_words", (PyCFunction)(void (*)(void))ascii_words, METH_FASTCALL, ascii_words_doc},
     {"block_units", (PyCFunction)(void (*)(void))block_units, METH_FASTCALL, block_units_doc},
+    {"cached_terms", (PyCFunction)(void (*)(void))cached_terms, METH_FASTCALL, cached_terms_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -81,20 +81,32 @@ norm_of = itemgetter(0)
 cap_of = itemgetter(3)
 
 
-def terms_of(norms: list[str]) -> list[str | None]:
+def terms_of_py(norms: list[str]) -> list[str | None]:
     """The term of each normalised word, None for stopwords and negations."""
-    cache = _UNIT_TERMS
-    terms = list(map(cache.get, norms, repeat(_MISS)))
+    terms = list(map(_UNIT_TERMS.get, norms, repeat(_MISS)))
     if _MISS in terms:
         for k, t in enumerate(terms):
             if t is _MISS:
-                w = norms[k]
-                t = terms[k] = term_of(w)
-                if len(cache) > 500_000:
-                    cache.clear()
-                    cache.update(dict.fromkeys(_SKIP))
-                cache[w] = t
+                terms[k] = _new_term(norms[k])
     return terms
+
+
+def _new_term(word: str) -> str:
+    """term_of(word), kept in the cache of terms_of."""
+    t = term_of(word)
+    if len(_UNIT_TERMS) > 500_000:
+        _UNIT_TERMS.clear()
+        _UNIT_TERMS.update(dict.fromkeys(_SKIP))
+    _UNIT_TERMS[word] = t
+    return t
+
+
+def _terms_of_c(norms: list[str]) -> list[str | None]:
+    """terms_of_py, the loop compiled (_units.c)."""
+    return _units.cached_terms(norms, _UNIT_TERMS, _new_term)
+
+
+terms_of = terms_of_py if _units is None or PURE_PYTHON else _terms_of_c
 
 
 class Unit(msgspec.Struct):
