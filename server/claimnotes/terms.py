@@ -5,6 +5,9 @@ negations dropped; synonyms and the stemmer applied), the terms of its capitalis
 words (names) and its negation parity. A *unit* is a sentence of a page block (or a
 window of a long sentence, or two short sentences together) analysed the same way,
 keeping its tokens so that a match maps back to exact offsets.
+
+The per-word loops of a page's units (``terms_of``, ``block_units``) are compiled in
+``_units`` when it is built; ``terms_of_py`` and ``block_units_py`` are the reference.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ Two views of the same text:
   these; a token's span is its offset map. ``scan(text)`` gives the same tokens
   as parallel lists (``Words``): one regex split over the text, per-word Python
   work only for the words that need rewriting (numbers, contractions, hyphens,
-  non-ASCII letters).
+  non-ASCII letters). On ASCII text the compiled ``_units.ascii_words`` does the
+  split when it is built (``scan_py`` is the reference; docs/matching.md).
 
 Both are linear in the input: no regex backtracks (where a repeat is nested, each
 inner run must start with a joiner, so a word matches in one way only).
