@@ -1,11 +1,11 @@
 /* Page analysis compiled: the two per-word loops of terms.sentence_units, with the
  * same results as the Python code, value for value.
  *
- * - ascii_words(text, split_word, special_words) is textnorm's word scan of an
- *   ASCII text (the regex split, lower case, capital flags, hyphenated words cut
- *   into their parts) in one pass. Words holding an apostrophe, a comma or "%" are
- *   rewritten by the Python split_word (contractions, "10,000", "percent"), so those
- *   rules live in one place. It also returns the indices of the tokens that may
+ * - scan_words(text, split_word, special_words) is textnorm's word scan (the
+ *   regex split, lower case, capital flags, hyphenated words cut into their parts)
+ *   in one pass. Words holding an apostrophe, a comma, "%" or any non-ASCII
+ *   character are rewritten by the Python split_word (contractions, "10,000",
+ *   "percent", accents folded), so those rules live in one place. It also returns the indices of the tokens that may
  *   need a rewrite after the scan (a digit first, or one of special_words: number
  *   words, "cent"): textnorm._merge_numbers reads only those.
  * - block_units(...) is terms.block_units_py: a Token per word, then per sentence
@@ -19,10 +19,40 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* ---------------------------------------------------------------- ascii_words */
+/* ---------------------------------------------------------------- scan_words */
 
 enum { DIGIT = 1, UPPER = 2, LOWER = 4, ALNUM = DIGIT | UPPER | LOWER };
-static unsigned char cls[256];
+static unsigned char cls[128];
+
+/* The text being scanned, read at any width. */
+typedef struct {
+    PyObject *str;
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+#define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+/* textnorm._W ([^\W_]: what sre counts as a word character, less "_") and \d. */
+static inline int
+is_word(Py_UCS4 ch)
+{
+    return ch < 128 ? cls[ch] & ALNUM : Py_UNICODE_ISALNUM(ch);
+}
+
+static inline int
+is_decimal(Py_UCS4 ch)
+{
+    return ch < 128 ? cls[ch] & DIGIT : Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* textnorm._JOIN: combining marks and invisibles, inside a word wherever they are. */
+static inline int
+is_join(Py_UCS4 ch)
+{
+    return (ch >= 0x300 && ch <= 0x36f) || (ch >= 0x200b && ch <= 0x200d) || ch == 0x2060 || ch == 0xad;
+}
 
 typedef struct {
     PyObject *norms, *starts, *ends, *caps, *specials;
@@ -59,26 +89,29 @@ emit(Columns *c, PyObject *norm, Py_ssize_t start, Py_ssize_t end, int cap, int 
     return first ? append_new(c->specials, PyLong_FromSsize_t(index)) : 0;
 }
 
-/* The tokens of one word, or of one part of a hyphenated word: s[start:end]. */
+/* The tokens of one word, or of one part of a hyphenated word: text[start:end]. */
 static int
-emit_piece(Columns *c, PyObject *text, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end,
-           PyObject *split_word)
+emit_piece(Columns *c, const Text *t, Py_ssize_t start, Py_ssize_t end, PyObject *split_word)
 {
-    int cap = (cls[s[start]] & UPPER) != 0;
+    Py_UCS4 first = AT(t, start);
+    int cap = first < 128 ? (cls[first] & UPPER) != 0 : Py_UNICODE_ISUPPER(first) != 0;
     int plain = 1;
-    for (Py_ssize_t i = start; i < end; i++)
-        if (s[i] == '\'' || s[i] == ',' || s[i] == '%')
-            plain = 0;
-    if (plain) {  /* letters, digits and dots: lower case is the whole rewrite */
+    for (Py_ssize_t i = start; i < end && plain; i++) {
+        Py_UCS4 ch = AT(t, i);
+        plain = ch < 128 && ch != '\'' && ch != ',' && ch != '%';
+    }
+    if (plain) {  /* ASCII letters, digits and dots: lower case is the whole rewrite */
         PyObject *norm = PyUnicode_New(end - start, 127);
         if (norm == NULL)
             return -1;
         Py_UCS1 *d = PyUnicode_1BYTE_DATA(norm);
-        for (Py_ssize_t i = start; i < end; i++)
-            *d++ = (cls[s[i]] & UPPER) ? s[i] | 0x20 : s[i];
-        return emit(c, norm, start, end, cap, (cls[s[start]] & DIGIT) != 0);
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS4 ch = AT(t, i);
+            *d++ = (Py_UCS1)((cls[ch] & UPPER) ? ch | 0x20 : ch);
+        }
+        return emit(c, norm, start, end, cap, (cls[first] & DIGIT) != 0);
     }
-    PyObject *raw = PyUnicode_Substring(text, start, end);
+    PyObject *raw = PyUnicode_Substring(t->str, start, end);
     if (raw == NULL)
         return -1;
     PyObject *forms = PyObject_CallOneArg(split_word, raw);
@@ -104,63 +137,58 @@ emit_piece(Columns *c, PyObject *text, const Py_UCS1 *s, Py_ssize_t start, Py_ss
     return rc;
 }
 
-PyDoc_STRVAR(ascii_words_doc,
-"ascii_words(text, split_word, special_words) -> (norms, starts, ends, caps, specials)\n\n"
-"The words of an ASCII text as textnorm scans them, before numbers are merged,\n"
-"and the indices of the tokens that start with a digit or are special words.");
+PyDoc_STRVAR(scan_words_doc,
+"scan_words(text, split_word, special_words) -> (norms, starts, ends, caps, specials)\n\n"
+"The words of a text as textnorm scans them, before numbers are merged, and the\n"
+"indices of the tokens that start with a digit or are special words.");
 
 static PyObject *
-ascii_words(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+scan_words(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "ascii_words takes 3 arguments");
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyCallable_Check(args[1]) || !PyAnySet_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "scan_words(text: str, split_word: callable, special_words: set)");
         return NULL;
     }
-    PyObject *text = args[0], *split_word = args[1];
-    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_words needs an ASCII str");
-        return NULL;
-    }
-    if (!PyCallable_Check(split_word) || !PyAnySet_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "ascii_words needs a callable and a set");
-        return NULL;
-    }
+    PyObject *split_word = args[1];
+    Text t = {args[0], PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0]), PyUnicode_GET_LENGTH(args[0])};
     Columns c = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0), args[2]};
     PyObject *result = NULL;
     if (c.norms == NULL || c.starts == NULL || c.ends == NULL || c.caps == NULL || c.specials == NULL)
         goto done;
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t n = t.n;
     Py_ssize_t i = 0;
     while (i < n) {
-        if (!(cls[s[i]] & ALNUM)) {
-            if (s[i] == '%' && emit_piece(&c, text, s, i, i + 1, split_word) < 0)
+        Py_UCS4 ch = AT(&t, i);
+        if (!is_word(ch)) {
+            if (ch == '%' && emit_piece(&c, &t, i, i + 1, split_word) < 0)
                 goto done;
             i++;
             continue;
         }
-        /* textnorm._ASCII_WORD_RE: runs of letters and digits, joined by one of ' . -
-         * before a letter or digit, or by a comma before a digit. */
+        /* textnorm._WORD_RE (_ASCII_WORD_RE on ASCII text): word characters and
+         * joining marks, and one of ' \u2019 . - before a word character or a comma
+         * before a digit. */
         Py_ssize_t j = i + 1;
         int hyphens = 0;
-        for (;;) {
-            while (j < n && (cls[s[j]] & ALNUM))
+        while (j < n) {
+            Py_UCS4 cj = AT(&t, j);
+            if (is_word(cj) || is_join(cj)) {
                 j++;
-            if (j + 1 < n && (((s[j] == '\'' || s[j] == '.' || s[j] == '-') && (cls[s[j + 1]] & ALNUM))
-                              || (s[j] == ',' && (cls[s[j + 1]] & DIGIT)))) {
-                hyphens |= s[j] == '-';
+            } else if (j + 1 < n && (((cj == '\'' || cj == 0x2019 || cj == '.' || cj == '-') && is_word(AT(&t, j + 1)))
+                                     || (cj == ',' && is_decimal(AT(&t, j + 1))))) {
+                hyphens |= cj == '-';
                 j += 2;
             } else {
                 break;
             }
         }
         if (!hyphens) {
-            if (emit_piece(&c, text, s, i, j, split_word) < 0)
+            if (emit_piece(&c, &t, i, j, split_word) < 0)
                 goto done;
         } else {  /* textnorm._hyphenated: each part its own tokens and span */
             for (Py_ssize_t a = i, b = i; b <= j; b++) {
-                if (b == j || s[b] == '-') {
-                    if (b > a && emit_piece(&c, text, s, a, b, split_word) < 0)
+                if (b == j || AT(&t, b) == '-') {
+                    if (b > a && emit_piece(&c, &t, a, b, split_word) < 0)
                         goto done;
                     a = b + 1;
                 }
@@ -500,7 +528,7 @@ cached_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyMethodDef methods[] = {
-    {"ascii_words", (PyCFunction)(void (*)(void))ascii_words, METH_FASTCALL, ascii_words_doc},
+    {"scan_words", (PyCFunction)(void (*)(void))scan_words, METH_FASTCALL, scan_words_doc},
     {"block_units", (PyCFunction)(void (*)(void))block_units, METH_FASTCALL, block_units_doc},
     {"cached_terms", (PyCFunction)(void (*)(void))cached_terms, METH_FASTCALL, cached_terms_doc},
     {NULL, NULL, 0, NULL},
@@ -515,7 +543,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__units(void)
 {
-    for (int ch = 0; ch < 256; ch++)
+    for (int ch = 0; ch < 128; ch++)
         cls[ch] = ch >= '0' && ch <= '9' ? DIGIT : ch >= 'A' && ch <= 'Z' ? UPPER : ch >= 'a' && ch <= 'z' ? LOWER : 0;
     if (s_space == NULL && (s_space = PyUnicode_FromString(" ")) == NULL)
         return NULL;

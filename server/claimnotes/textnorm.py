@@ -12,8 +12,8 @@ Two views of the same text:
   these; a token's span is its offset map. ``scan(text)`` gives the same tokens
   as parallel lists (``Words``): one regex split over the text, per-word Python
   work only for the words that need rewriting (numbers, contractions, hyphens,
-  non-ASCII letters). On ASCII text the compiled ``_units.ascii_words`` does the
-  split when it is built (``scan_py`` is the reference; docs/matching.md).
+  non-ASCII letters). The compiled ``_units.scan_words`` does the split when it
+  is built (``scan_py`` is the reference; docs/matching.md).
 
 Both are linear in the input: no regex backtracks (where a repeat is nested, each
 inner run must start with a joiner, so a word matches in one way only).
@@ -276,10 +276,10 @@ def scan_py(text: str) -> Words:
 
 
 def _scan_c(text: str) -> Words:
-    """scan_py(text), with ASCII text scanned by the compiled _units.ascii_words."""
-    if not text.isascii() and not (text := _plain_separators(text)).isascii():
-        return _scan_plain(text)
-    *columns, specials = _units.ascii_words(text, _split_word, _SPECIAL_WORDS)
+    """scan_py(text), the words found by the compiled _units.scan_words."""
+    if not text.isascii():
+        text = _plain_separators(text)
+    *columns, specials = _units.scan_words(text, _split_word, _SPECIAL_WORDS)
     words = Words(*columns)
     if specials:  # else no number, "per cent" or "covid 19" to rewrite
         _merge_numbers(words, specials)
@@ -333,7 +333,7 @@ def _join_pairs(words: Words) -> None:
                 k += 1
 
 
-# The compiled scan of ASCII text (_units.c): the same tokens. CLAIMNOTES_PURE_PYTHON=1
+# The compiled scan (_units.c): the same tokens. CLAIMNOTES_PURE_PYTHON=1
 # keeps scan_py, as it keeps the other extensions' fallbacks (aligner.PURE_PYTHON).
 try:
     from claimnotes import _units
