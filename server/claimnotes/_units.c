@@ -1,13 +1,15 @@
-/* Page analysis compiled: the two per-word loops of terms.sentence_units, with the
- * same results as the Python code, value for value.
+/* Page analysis compiled: the per-word loops of terms.sentence_units, with the same
+ * results as the Python code, value for value.
  *
  * - scan_words(text, split_word, special_words) is textnorm's word scan (the
  *   regex split, lower case, capital flags, hyphenated words cut into their parts)
  *   in one pass. Words holding an apostrophe, a comma, "%" or any non-ASCII
  *   character are rewritten by the Python split_word (contractions, "10,000",
- *   "percent", accents folded), so those rules live in one place. It also returns the indices of the tokens that may
- *   need a rewrite after the scan (a digit first, or one of special_words: number
- *   words, "cent"): textnorm._merge_numbers reads only those.
+ *   "percent", accents folded), so those rules live in one place. It also returns
+ *   the indices of the tokens that may need a rewrite after the scan (a digit
+ *   first, or one of special_words: number words, "cent"): textnorm._merge_numbers
+ *   reads only those.
+ * - cached_terms(norms, cache, miss) is the loop of terms.terms_of_py.
  * - block_units(...) is terms.block_units_py: a Token per word, then per sentence
  *   its windows and its pair with the previous sentence, each as a Unit. Negations
  *   are counted by the Python negs_of, called only for units that hold one.
