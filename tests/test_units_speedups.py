@@ -65,6 +65,7 @@ def check_same(text: str) -> None:
     units, tokens, sentences = terms._block_units_c(*args)
     assert (units, tokens, sentences) == terms.block_units_py(*args)
     assert all(type(t) is Token for t in tokens) and all(type(u) is Unit for u in units)
+    assert [hash(t) for t in tokens[:3]] == [hash(tuple(t)) for t in tokens[:3]]  # a Token is a tuple
     assert all(type(t) is Token for u in units for t in u.tokens)
 
 

@@ -311,6 +311,29 @@ done:
     return unit;
 }
 
+/* tuple.__new__(token_type, row) for a row of 4. Up to Python 3.13 that is the
+ * type's tp_alloc and the items set, done here directly; from 3.14 a tuple also
+ * caches its hash, which only CPython's own constructor initialises, so it is
+ * called (slower: two more tuples per token). */
+static PyObject *
+new_token(PyTypeObject *token_type, PyObject *const *row)
+{
+#if PY_VERSION_HEX < 0x030E0000 && !defined(UNITS_PORTABLE_TOKENS)
+    PyObject *token = token_type->tp_alloc(token_type, 4);
+    if (token != NULL)
+        for (int k = 0; k < 4; k++)
+            PyTuple_SET_ITEM(token, k, Py_NewRef(row[k]));
+    return token;
+#else
+    PyObject *items = PyTuple_Pack(4, row[0], row[1], row[2], row[3]);
+    PyObject *args = items == NULL ? NULL : PyTuple_Pack(1, items);
+    PyObject *token = args == NULL ? NULL : PyTuple_Type.tp_new(token_type, args, NULL);
+    Py_XDECREF(items);
+    Py_XDECREF(args);
+    return token;
+#endif
+}
+
 /* bisect.bisect_right / bisect_left over a[lo:n] (the same probes, so the same
  * answer even on unsorted input). */
 static Py_ssize_t
@@ -424,14 +447,12 @@ block_units(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < n; i++) {  /* the tokens, as tuple.__new__(Token, row) */
         PyObject *row[4] = {x.norms[i], PyList_GET_ITEM(args[1], i), PyList_GET_ITEM(args[2], i),
                             PyList_GET_ITEM(args[3], i)};
-        PyObject *token = token_type->tp_alloc(token_type, 4);
+        PyObject *token = new_token(token_type, row);
         if (token == NULL)
             goto done;
         int atomic = 1;
-        for (int k = 0; k < 4; k++) {
-            PyTuple_SET_ITEM(token, k, Py_NewRef(row[k]));
+        for (int k = 0; k < 4; k++)
             atomic &= PyUnicode_CheckExact(row[k]) || PyLong_CheckExact(row[k]) || PyBool_Check(row[k]);
-        }
         if (atomic)  /* holds no container: it cannot be in a cycle (gc untracks such tuples too) */
             PyObject_GC_UnTrack(token);
         PyList_SET_ITEM(x.tokens, i, token);
