@@ -13,7 +13,8 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Reinstall whenever the build inputs change (setup.py compiles the optional C aligner).
-BUILD_INPUTS := pyproject.toml setup.py server/claimnotes/_aligner.c server/claimnotes/_retrieval.c
+BUILD_INPUTS := pyproject.toml setup.py server/claimnotes/_aligner.c server/claimnotes/_retrieval.c \
+                server/claimnotes/_units.c
 
 $(VENV)/.installed: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from claimnotes.sentences import split_sentences, windows
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimnotes.sentences import _BREAK_RE, _EMOJI, split_sentences, windows
 
 
 def sentences(text: str) -> list[str]:
@@ -67,3 +71,14 @@ def test_spans_are_valid(text: str) -> None:
 ])
 def test_windows(n: int, size: int, step: int, expected: list[tuple[int, int]]) -> None:
     assert windows(n, size, step) == expected
+
+
+# _BREAK_RE written as a plain choice of branches: what it must find, only slower.
+PLAIN_BREAK_RE = re.compile(r"[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
+                            rf"|[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ5_ .!?\u2026\"')]\u2019\u201d\n\t\u00a0\U0001f600\u2615\ufe0f\u200d\u00e9-", max_size=80))
+def test_break_regex_finds_the_plain_breaks(text: str) -> None:
+    assert [m.span() for m in _BREAK_RE.finditer(text)] == [m.span() for m in PLAIN_BREAK_RE.finditer(text)]

@@ -23,14 +23,18 @@ jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 # A stop, any closing quotes/brackets, then the whitespace that follows; a run
 # of emoji before whitespace (chat uses them as full stops); or a line break.
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
-# Every branch starts with a character class (no lookbehind), so the regex engine
-# skips ahead to the next candidate character in C instead of trying each
-# position. A run matched from its first character cannot match from inside
-# either: the scan starts after the previous match, and a run that fails from
-# its start fails from any later character too (same end).
+# The pattern starts with one character class, and each branch checks the class
+# of that first character with a lookbehind: so the regex engine skips ahead to
+# the next candidate character in C instead of trying each position (sre does that
+# for a leading class, not for a choice of branches that each start with a repeat,
+# as "[.!?\u2026]+[...]*(?=\s|$)|[emoji]+(?=\s)|\u2026(?=[^\W\d_])|\n" did: the
+# same matches, found 3x faster). A run matched from its first character cannot
+# match from inside either: the scan starts after the previous match, and a run
+# that fails from its start fails from any later character too (same end).
 _BREAK_RE = re.compile(
-    r"[.!?\u2026]+[\"')\]\u2019\u201d]*(?=\s|$)"
-    rf"|[{_EMOJI}]+(?=\s)|\u2026(?=[^\W\d_])|\n")
+    rf"[.!?\u2026{_EMOJI}\n]"
+    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"')\]\u2019\u201d]*(?=\s|$)"
+    rf"|(?<=[{_EMOJI}])[{_EMOJI}]*(?=\s)|(?<=\u2026)(?=[^\W\d_])|(?<=\n))")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
 # "Q3: ", "u/old_school_tech: ", "Comment from Rob T.: ", "Linda M. shared a post: " (at

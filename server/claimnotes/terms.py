@@ -5,6 +5,9 @@ negations dropped; synonyms and the stemmer applied), the terms of its capitalis
 words (names) and its negation parity. A *unit* is a sentence of a page block (or a
 window of a long sentence, or two short sentences together) analysed the same way,
 keeping its tokens so that a match maps back to exact offsets.
+
+The per-word loops of a page's units (``terms_of``, ``block_units``) are compiled in
+``_units`` when it is built; ``terms_of_py`` and ``block_units_py`` are the reference.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import msgspec
 
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
-from claimnotes.textnorm import Token, scan, simple_words
+from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
 WINDOW_STEP = 24       # ...starting every this many words
@@ -86,20 +89,38 @@ norm_of = itemgetter(0)
 cap_of = itemgetter(3)
 
 
-def terms_of(norms: list[str]) -> list[str | None]:
-    """The term of each normalised word, None for stopwords and negations (but "nobody",
-    and the "one" of "no one", which are one term)."""
-    cache = _UNIT_TERMS
-    terms = list(map(cache.get, norms, repeat(_MISS)))
+def terms_of_py(norms: list[str]) -> list[str | None]:
+    """The term of each normalised word from the cache, term_of() on a miss."""
+    terms = list(map(_UNIT_TERMS.get, norms, repeat(_MISS)))
     if _MISS in terms:
         for k, t in enumerate(terms):
             if t is _MISS:
-                w = norms[k]
-                t = terms[k] = term_of(w)
-                if len(cache) > 500_000:
-                    cache.clear()
-                    cache.update(dict.fromkeys(_SKIP))
-                cache[w] = t
+                terms[k] = _new_term(norms[k])
+    return terms
+
+
+def _new_term(word: str) -> str:
+    """term_of(word), kept in the cache of terms_of."""
+    t = term_of(word)
+    if len(_UNIT_TERMS) > 500_000:
+        _UNIT_TERMS.clear()
+        _UNIT_TERMS.update(dict.fromkeys(_SKIP))
+    _UNIT_TERMS[word] = t
+    return t
+
+
+def _terms_of_c(norms: list[str]) -> list[str | None]:
+    """terms_of_py, the loop compiled (_units.c)."""
+    return _units.cached_terms(norms, _UNIT_TERMS, _new_term)
+
+
+_cached_terms = terms_of_py if _units is None or PURE_PYTHON else _terms_of_c
+
+
+def terms_of(norms: list[str]) -> list[str | None]:
+    """The term of each normalised word, None for stopwords and negations (but "nobody",
+    and the "one" of "no one", which are one term)."""
+    terms = _cached_terms(norms)
     if "1" in terms:
         for k in range(1, len(terms)):
             if terms[k] == "1" and norms[k - 1] == "no":
@@ -128,16 +149,18 @@ def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
     return _unit(tokens, norms, terms_of(norms), list(map(cap_of, tokens)), sent)
 
 
+def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
+    """The running count of negations of a unit, from the negation words alone."""
+    flags = [0] * len(tokens)
+    for k in compress(count(), map(NEGATIONS.__contains__, norms)):
+        flags[k] = negated(tokens, k)
+    return list(accumulate(flags, initial=0))
+
+
 def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: list[bool],
           sent: tuple[int, int]) -> Unit:
     names = frozenset([u for u in compress(terms, caps) if u is not None and not u.isdigit()])
-    if NEGATIONS.isdisjoint(norms):
-        negs = _NO_NEGS
-    else:  # the running count, from the negation words alone
-        flags = [0] * len(tokens)
-        for k in compress(count(), map(NEGATIONS.__contains__, norms)):
-            flags[k] = negated(tokens, k)
-        negs = list(accumulate(flags, initial=0))
+    negs = _NO_NEGS if NEGATIONS.isdisjoint(norms) else _negs(tokens, norms)
     key = " ".join(norms)
     if names:
         key += "|" + " ".join(sorted(names))
@@ -160,15 +183,23 @@ def sentence_units(text: str) -> list[Unit]:
     words = scan(text)
     if not words.norms:
         return []
+    terms = terms_of(words.norms)
+    units, tokens, sentences = block_units(*words, terms, split_sentences(text))
+    return BlockUnits(units, tokens, terms, words.starts, words.caps, sentences)
+
+
+def block_units_py(norms: list[str], starts: list[int], ends: list[int], caps: list[bool],
+                   terms: list[str | None], spans: list[tuple[int, int]]
+                   ) -> tuple[list[Unit], list[Token], list[tuple[int, int, int]]]:
+    """The units of a block's words (its token columns and their terms) in its sentence
+    spans; its tokens; and per sentence that has words, its token range and start."""
     # The whole block's tokens and terms at once; a unit takes slices of them.
-    tokens = list(map(tuple.__new__, repeat(Token), zip(*words)))
-    norms, starts, ends, caps = words
-    terms = terms_of(norms)
+    tokens = list(map(tuple.__new__, repeat(Token), zip(norms, starts, ends, caps)))
     units: list[Unit] = []
     sentences: list[tuple[int, int, int]] = []
     k = 0
     prev = (0, 0, 0)   # token range and start of the previous sentence
-    for a, b in split_sentences(text):
+    for a, b in spans:
         # Token spans are in text order (both ends non-decreasing): bisect, not a scan.
         k = bisect_right(ends, a, k)
         j = bisect_left(starts, b, k)
@@ -187,6 +218,15 @@ def sentence_units(text: str) -> list[Unit]:
         prev = (k, j, a)
         sentences.append(prev)
         k = j
-    return BlockUnits(units, tokens, terms, starts, caps, sentences)
+    return units, tokens, sentences
 
 
+def _block_units_c(norms: list[str], starts: list[int], ends: list[int], caps: list[bool],
+                   terms: list[str | None], spans: list[tuple[int, int]]
+                   ) -> tuple[list[Unit], list[Token], list[tuple[int, int, int]]]:
+    """block_units_py, compiled (_units.c); the rules' constants come from here."""
+    return _units.block_units(norms, starts, ends, caps, terms, spans, Token, Unit, NEGATIONS, _negs,
+                              _NO_NEGS, WINDOW_WORDS, WINDOW_STEP, PAIR_WORDS)
+
+
+block_units = block_units_py if _units is None or PURE_PYTHON else _block_units_c

@@ -12,7 +12,8 @@ Two views of the same text:
   these; a token's span is its offset map. ``scan(text)`` gives the same tokens
   as parallel lists (``Words``): one regex split over the text, per-word Python
   work only for the words that need rewriting (numbers, contractions, hyphens,
-  non-ASCII letters).
+  non-ASCII letters). The compiled ``_units.scan_words`` does the split when it
+  is built (``scan_py`` is the reference; docs/matching.md).
 
 Both are linear in the input: no regex backtracks (where a repeat is nested, each
 inner run must start with a joiner, so a word matches in one way only).
@@ -20,8 +21,10 @@ inner run must start with a joiner, so a word matches in one way only).
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from itertools import accumulate, compress, count, repeat
 from operator import itemgetter, not_, or_
 from typing import NamedTuple
@@ -182,12 +185,17 @@ def _is_plain_number(w: str) -> bool:
     return w.isascii() and w.isdigit() and (w[0] != "0" or w == "0" or len(w) > 15)
 
 
-def _merge_numbers(words: Words) -> None:
-    """Number words and scales -> one digit token ("twenty five million" -> 25000000), in place."""
+def _number_firsts(norms: list[str]) -> Iterable[int]:
+    """The indices of the words that can start a number: a digit first, or a number word."""
+    return compress(count(), map(or_, map(str.isdigit, map(itemgetter(0), norms)),
+                                 map(_NUMBER_WORDS.__contains__, norms)))
+
+
+def _merge_numbers(words: Words, firsts: Iterable[int]) -> None:
+    """Number words and scales -> one digit token ("twenty five million" -> 25000000), in
+    place. ``firsts``: in order, the indices of at least every word that can start a
+    number (the others are skipped)."""
     norms, starts, ends, caps = words
-    # Only a digit or a number word can start a number: look at those alone.
-    firsts = compress(count(), map(or_, map(str.isdigit, map(itemgetter(0), norms)),
-                                   map(_NUMBER_WORDS.__contains__, norms)))
     runs: list[tuple[int, int, Row]] = []
     done = 0  # tokens before this index are decided
     n = len(norms)
@@ -260,10 +268,27 @@ def _hyphenated(raw: str, start: int) -> list[Row]:
     return out
 
 
-def scan(text: str) -> Words:
+def scan_py(text: str) -> Words:
     """The words of ``text`` in normal form with their original code-point spans."""
     if not text.isascii():
         text = _plain_separators(text)
+    return _scan_plain(text)
+
+
+def _scan_c(text: str) -> Words:
+    """scan_py(text), the words found by the compiled _units.scan_words."""
+    if not text.isascii():
+        text = _plain_separators(text)
+    *columns, specials = _units.scan_words(text, _split_word, _SPECIAL_WORDS)
+    words = Words(*columns)
+    if specials:  # else no number, "per cent" or "covid 19" to rewrite
+        _merge_numbers(words, specials)
+        _join_pairs(words)
+    return words
+
+
+def _scan_plain(text: str) -> Words:
+    """scan_py after the separators are made plain."""
     ascii_text = text.isascii()
     parts = (_ASCII_SPLIT_RE if ascii_text else _SPLIT_RE).split(text)
     raws = parts[1::2]
@@ -289,17 +314,33 @@ def scan(text: str) -> Words:
                 continue
             rows = [(form, words.starts[k], words.ends[k], words.caps[k]) for form in forms if form]
         _splice(words, k, k + 1, rows)
-    _merge_numbers(words)
+    _merge_numbers(words, _number_firsts(norms))
+    _join_pairs(words)
+    return words
+
+
+def _join_pairs(words: Words) -> None:
+    """Make "per cent" one token "percent", and "covid 19" one "covid" (COVID-19 is one
+    name), in place."""
+    norms = words.norms
     if "cent" in norms or "19" in norms:
         k = 1
         while k < len(norms):
             if norms[k] == "cent" and norms[k - 1] == "per" or norms[k] == "19" and norms[k - 1] == "covid":
-                # "per cent" is "percent"; COVID-19 is one name
                 _splice(words, k - 1, k + 1, [("percent" if norms[k] == "cent" else "covid",
                                                words.starts[k - 1], words.ends[k], words.caps[k - 1])])
             else:
                 k += 1
-    return words
+
+
+# The compiled scan (_units.c): the same tokens. CLAIMNOTES_PURE_PYTHON=1
+# keeps scan_py, as it keeps the other extensions' fallbacks (aligner.PURE_PYTHON).
+try:
+    from claimnotes import _units
+except ImportError:  # not built (no C compiler at install)
+    _units = None
+PURE_PYTHON = os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1"
+scan = scan_py if _units is None or PURE_PYTHON else _scan_c
 
 
 def tokenize(text: str) -> list[Token]:
