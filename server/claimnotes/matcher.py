@@ -181,12 +181,7 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     # terms is the general part of a more specific claim ("The Earth is flat" inside
     # "in Columbus's day most people believed the earth was flat"): the specific wins,
     # and hides it even when it scores under the threshold itself (SPECIFIC_FLOOR).
-    # The spans by terms matched, most first: each claim is checked against the spans
-    # with more terms than its own only (at 1M claims a block can have 70 spans).
-    floor = min(threshold, SPECIFIC_FLOOR)
-    specific = sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
-                      key=itemgetter(0), reverse=True)
-    kept = [f for f in per_claim.values() if not _inside_more_specific(f, specific)]
+    kept = _unhidden(per_claim.values(), found, min(threshold, SPECIFIC_FLOOR))
     # Other overlaps are judged on the aligned words: best score first, and a claim
     # that matches more terms (the more specific one) gets a head start.
     ranked = sorted(kept, key=lambda f: (
@@ -214,16 +209,26 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
 
 
-def _inside_more_specific(f: Found, specific: Sequence[tuple[float, int, int, str]]) -> bool:
-    """Whether ``f``'s aligned words lie inside a span of another claim that matches more
-    terms (``specific``: (terms, start, end, claim), most terms first)."""
-    terms, start, end, claim = f[4].get("terms", 0.0), f[1], f[2], f[0]
-    for t, s, e, c in specific:
-        if t <= terms:
-            return False
-        if s <= start and end <= e and c != claim:
-            return True
-    return False
+def _unhidden(results: Iterable[Found], found: Iterable[Found], floor: float) -> list[Found]:
+    """``results`` less those whose aligned words lie inside the span of another claim
+    that matches more terms and scores ``floor`` or more (one of ``found``)."""
+    # By terms matched, most first: a result is checked against the spans with more
+    # terms than its own only (at 1M claims a block can hold 70 spans, each checked before).
+    spans = sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
+                   key=itemgetter(0), reverse=True)
+    kept = []
+    for f in results:
+        terms, start, end, claim = f[4].get("terms", 0.0), f[1], f[2], f[0]
+        hidden = False
+        for t, s, e, c in spans:
+            if t <= terms:
+                break
+            if s <= start and end <= e and c != claim:
+                hidden = True
+                break
+        if not hidden:
+            kept.append(f)
+    return kept
 
 
 def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
