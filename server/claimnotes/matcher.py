@@ -213,7 +213,7 @@ def _unhidden(results: Iterable[Found], found: Iterable[Found], floor: float) ->
     """``results`` less those whose aligned words lie inside the span of another claim
     that matches more terms and scores ``floor`` or more (one of ``found``)."""
     # By terms matched, most first: a result is checked against the spans with more
-    # terms than its own only (at 1M claims a block can hold 70 spans, each checked before).
+    # terms than its own only (at 1M claims a block can hold 70 spans).
     spans = sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
                    key=itemgetter(0), reverse=True)
     kept = []
