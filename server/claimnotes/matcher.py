@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
+from operator import itemgetter
 
 import msgspec
 
@@ -86,23 +87,43 @@ Result = tuple[str, int, int, float, dict[str, float]]
 # (claim id, first token, last token, score, parts): one claim's best window in a unit
 
 
-def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float) -> list[Result]:
+def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: ClaimIndex,
+             threshold: float) -> list[list[Result]]:
+    """Each unit's results (``_unit_results``) against its candidate entries."""
+    own: dict[str, set[str]] = {}   # _own_terms per claim: one call for the whole batch
+    return [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
+
+
+def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float,
+                  own: dict[str, set[str]]) -> list[Result]:
+    """Per claim, the best window of the unit over the given entries (``own``: _own_terms
+    per claim, filled as claims come up)."""
     best: dict[str, Result] = {}
+    entries, weights = index._entries, index._wcache
     for e_id in entry_ids:
-        entry = index._entries[e_id]
+        entry = entries[e_id]
         if entry is None:
             continue
-        found = align(unit, entry, index._entry_weights(e_id, entry), threshold)
+        weight = weights.get(e_id)
+        if weight is None:
+            weight = index._entry_weights(e_id, entry)
+        claim = entry.claim
+        prev = best.get(claim)
+        # Another text of a claim already found here must reach its score to replace it:
+        # align's bound cuts the texts that cannot (a None below the floor scores less).
+        found = align(unit, entry, weight, threshold if prev is None else prev[3])
         if found is None or found[0] < threshold:
             continue
         score, i, j, parts = found
-        if len(set(entry.terms)) == 2 and i < j and _names_only_both(unit, i, j):
+        if len(weight) == 2 and i < j and _names_only_both(unit, i, j):   # weight: one key per term
             continue
-        if not _own_terms(index, entry.claim) <= set(unit.terms[i:j + 1]):
+        needed = own.get(claim)
+        if needed is None:
+            needed = own[claim] = _own_terms(index, claim)
+        if needed and not needed.issubset(unit.terms[i:j + 1]):
             continue
-        prev = best.get(entry.claim)
         if prev is None or score > prev[3] or (score == prev[3] and (j - i) < (prev[2] - prev[1])):
-            best[entry.claim] = (entry.claim, i, j, score, parts)
+            best[claim] = (claim, i, j, score, parts)
     return list(best.values())
 
 
@@ -154,14 +175,13 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
         # a tie the best score, then the shorter sentence (a pair loses to its own half).
         if prev is None or (f[1], -f[3], f[5][1] - f[5][0]) < (prev[1], -prev[3], prev[5][1] - prev[5][0]):
             per_claim[f[0]] = f
+    if not per_claim:
+        return []
     # A claim whose aligned words lie inside the span of another claim that matches more
     # terms is the general part of a more specific claim ("The Earth is flat" inside
     # "in Columbus's day most people believed the earth was flat"): the specific wins,
     # and hides it even when it scores under the threshold itself (SPECIFIC_FLOOR).
-    specific = [g for g in found if g[3] >= min(threshold, SPECIFIC_FLOOR)]
-    kept = [f for f in per_claim.values() if not any(
-        g[0] != f[0] and g[1] <= f[1] and f[2] <= g[2] and g[4].get("terms", 0.0) > f[4].get("terms", 0.0)
-        for g in specific)]
+    kept = _unhidden(per_claim.values(), found, min(threshold, SPECIFIC_FLOOR))
     # Other overlaps are judged on the aligned words: best score first, and a claim
     # that matches more terms (the more specific one) gets a head start.
     ranked = sorted(kept, key=lambda f: (
@@ -189,6 +209,28 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
 
 
+def _unhidden(results: Iterable[Found], found: Iterable[Found], floor: float) -> list[Found]:
+    """``results`` less those whose aligned words lie inside the span of another claim
+    that matches more terms and scores ``floor`` or more (one of ``found``)."""
+    # By terms matched, most first: a result is checked against the spans with more
+    # terms than its own only (at 1M claims a block can hold 70 spans).
+    spans = sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
+                   key=itemgetter(0), reverse=True)
+    kept = []
+    for f in results:
+        terms, start, end, claim = f[4].get("terms", 0.0), f[1], f[2], f[0]
+        hidden = False
+        for t, s, e, c in spans:
+            if t <= terms:
+                break
+            if s <= start and end <= e and c != claim:
+                hidden = True
+                break
+        if not hidden:
+            kept.append(f)
+    return kept
+
+
 def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
                  threshold: float = DEFAULT_THRESHOLD, explain: bool = False) -> list[Match]:
     """Claims found in page blocks, sorted by block (input order), then start.
@@ -203,8 +245,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     """
     if threshold < _FLOOR:
         def fresh(units: Sequence[Unit]) -> list[list[Result]]:
-            cands = index._candidates(units, threshold)
-            return [_unit_results(u, ids, index, threshold) for u, ids in zip(units, cands)]
+            return _results(units, index._candidates(units, threshold), index, threshold)
         return _match_page(blocks, {}, fresh, threshold, explain)[0]
     block_cache = index._block_cache
     known: dict[str, Block] = {}
@@ -230,15 +271,15 @@ def _cached_results(units: Sequence[Unit], index: ClaimIndex) -> list[list[Resul
             todo.setdefault(u.key, u)
     if todo:
         fresh = list(todo.values())
-        for u, ids in zip(fresh, index._candidates(fresh, _FLOOR)):
-            unit_cache[u.key] = _unit_results(u, ids, index, _FLOOR)
+        for u, res in zip(fresh, _results(fresh, index._candidates(fresh, _FLOOR), index, _FLOOR)):
+            unit_cache[u.key] = res
             if len(unit_cache) > CACHE_SIZE:
                 unit_cache.popitem(last=False)
     results = []
     for u in units:
         res = unit_cache.get(u.key)
         if res is None:  # evicted within this call
-            res = _unit_results(u, index._candidates([u], _FLOOR)[0], index, _FLOOR)
+            res = _results([u], index._candidates([u], _FLOOR), index, _FLOOR)[0]
         results.append(res)
     return results
 
@@ -322,5 +363,5 @@ def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex,
     """The simple loop: every unit against every entry, no retrieval, no cache."""
     everything = range(len(index._entries))
     floor = min(threshold, SPECIFIC_FLOOR)
-    return _match_page(blocks, {}, lambda units: [_unit_results(u, everything, index, floor) for u in units],
+    return _match_page(blocks, {}, lambda units: _results(units, [everything] * len(units), index, floor),
                        threshold, False)[0]
