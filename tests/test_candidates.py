@@ -15,6 +15,7 @@ from claimnotes import claim_index
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER
 from claimnotes.claim_index import CANDIDATES_PER_UNIT, ClaimIndex
 from claimnotes.terms import Unit, sentence_units
+from test_aligner_speedups import REPO, read_claims
 
 # Short made-up words (a few are real: "torn" becomes the term "tear"); claims and pages
 # go through the same analysis, so the brute force sees what the index sees.
@@ -59,14 +60,29 @@ def passes(index: ClaimIndex, unit: Unit, e_id: int, floor: float, slack: float)
     return present * (1 + slack) >= MIN_COVERAGE * total - 1e-9 and best >= floor - 1e-9 - 100 * slack
 
 
+def build(monkeypatch, store: list[tuple[str, list[str]]], compiled_gate: bool) -> ClaimIndex:
+    """An index whose key gate is the compiled one (records) or scipy's product (blocks)."""
+    monkeypatch.setattr(claim_index, "fused_gate", claim_index._retrieval.key_gate if compiled_gate else None)
+    index = ClaimIndex.build(store)
+    assert (index._records is not None) == compiled_gate
+    n_blocks = 0 if compiled_gate else -(-len(index._entries) // claim_index.ENTRY_BLOCK)
+    assert len(index._kt) == n_blocks
+    return index
+
+
+# The compiled gate where the extension is built and not turned off; scipy's product always.
+GATES = [False] + ([True] if claim_index.fused_gate is not None else [])
+
+
+@pytest.mark.parametrize("compiled_gate", GATES)
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 37])
 @pytest.mark.parametrize("seed", range(4))
-def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int) -> None:
+def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int,
+                                                                    compiled_gate: bool) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     rng = random.Random(seed)
     store = random_store(rng, 300)
-    index = ClaimIndex.build(store)
-    assert len(index._kt) == -(-len(index._entries) // block)
+    index = build(monkeypatch, store, compiled_gate)
     units = random_page(rng, store)
     check_against_brute_force(index, units)
     assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
@@ -83,12 +99,13 @@ def check_against_brute_force(index: ClaimIndex, units: list[Unit]) -> None:
             assert all(passes(index, unit, e, floor, 1e-4) for e in ids)
 
 
+@pytest.mark.parametrize("compiled_gate", GATES)
 @pytest.mark.parametrize("seed", range(2))
-def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
+def test_updates_of_a_store_in_blocks(monkeypatch, seed: int, compiled_gate: bool) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 37)
     rng = random.Random(seed)
     store = random_store(rng, 600)
-    index = ClaimIndex.build(store[:200])
+    index = build(monkeypatch, store[:200], compiled_gate)
     units = random_page(rng, store)
     # A few claims: pending, each a candidate of every unit it shares a term with.
     index.update(store[200:210], removals=["c0", "c1"])
@@ -100,7 +117,8 @@ def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
     # Enough for a rebuild (over 256 pending), in blocks: exact again.
     index.update(store[210:], removals=["c2"])
     assert index._indexed == len(index._entries) == sum(1 for e in index._entries if e is not None)
-    assert len(index._kt) == -(-len(index._entries) // 37)
+    assert (index._records is not None) == compiled_gate
+    assert len(index._kt) == (0 if compiled_gate else -(-len(index._entries) // 37))
     assert not any(e.claim in ("c0", "c1", "c2") for e in index._entries)
     check_against_brute_force(index, units)
 
@@ -175,28 +193,58 @@ def test_the_retrieval_extension_is_built() -> None:
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
 
 
+def gate_and_candidates(index: ClaimIndex, units: list[Unit]) -> tuple:
+    return index._key_gate(query(units)), [index._candidates(units, floor) for floor in (50.0, 20.0)]
+
+
+def assert_same(got: tuple, expected: tuple) -> None:
+    """The same gate pairs in the same order, with the same float32 key weights (bit
+    for bit), and the same candidate lists."""
+    (gate, found), (gate_expected, found_expected) = got, expected
+    assert all(np.array_equal(a.view(np.int32) if a.dtype == np.float32 else a,
+                              b.view(np.int32) if b.dtype == np.float32 else b)
+               and a.dtype == b.dtype for a, b in zip(gate, gate_expected))
+    assert found == found_expected
+
+
 @needs_compiled
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
 @pytest.mark.parametrize("seed", range(3))
 def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int) -> None:
-    """The gate: the same pairs in the same order with the same float32 key weights;
-    with the pre-filter, the same candidate lists, whatever the blocks."""
+    """The compiled gate walks only the required keys' records, yet gives the product's
+    pairs in the product's order, whatever the blocks; with the pre-filter, the same
+    candidate lists. Also after removals (masked, still in the records) and upserts."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
     rng = random.Random(seed)
     store = random_store(rng, 400)
-    index = ClaimIndex.build(store)
+    fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
     units = random_page(rng, store)
-    q = query(units)
-    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
-    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
-    gate = index._key_gate(q)
-    found = [index._candidates(units, floor) for floor in (50.0, 20.0)]
-    monkeypatch.setattr(claim_index, "fused_gate", None)
+    got = gate_and_candidates(fast, units)
     monkeypatch.setattr(claim_index, "present_weights", None)
-    expected = index._key_gate(q)
-    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(gate, expected))
-    assert found == [index._candidates(units, floor) for floor in (50.0, 20.0)]
-    assert len(gate[0]) > 50 and sum(map(len, found[1])) > 20
+    expected = gate_and_candidates(product, units)
+    assert_same(got, expected)
+    assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
+    # Some keys are light, so fewer records than postings are walked.
+    rp, n_keys = fast._records[0], sum(block.nnz for _, block in product._kt)
+    assert rp[-1] < 0.8 * n_keys
+    for index in (fast, product):
+        index.update(store[:5], removals=[claim for claim, _ in store[5:60:3]])
+    assert_same(gate_and_candidates(fast, units), gate_and_candidates(product, units))
+
+
+@needs_compiled
+def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch) -> None:
+    """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
+    weights and candidate lists."""
+    store = read_claims()
+    fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
+    pages = sorted((REPO / "fixtures/eval").glob("**/pages/*.txt"))
+    units = [u for p in pages for u in sentence_units(p.read_text(encoding="utf-8"))]
+    assert len(pages) > 120
+    got = gate_and_candidates(fast, units)
+    assert_same(got, gate_and_candidates(product, units))
+    assert len(got[0][0]) > 1000
 
 
 @needs_compiled
@@ -237,49 +285,74 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     assert [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)] == refs   # buffers released
 
 
-def gate_arrays() -> list[np.ndarray]:
-    """A valid call: 2 units over 3 key rows x 4 entries; unit 0 holds rows 0 and 2."""
-    ap = np.array([0, 2, 3], dtype=np.int32)
-    aj = np.array([0, 2, 1], dtype=np.int32)
-    bp = np.array([0, 2, 3, 5], dtype=np.int32)
-    bj = np.array([1, 3, 0, 3, 1], dtype=np.int32)
-    bx = np.array([1.5, 0.25, 2.0, 0.5, 1.0], dtype=np.float32)
-    kmin = np.array([1.0, 2.0, 1e-6, 0.6], dtype=np.float32)
-    return [ap, aj, bp, bj, bx, kmin, np.empty(3, np.int32), np.empty(8, np.int32), np.empty(8, np.float32)]
+def gate_arrays() -> list:
+    """A valid call: 2 units over 3 key rows and 4 entries; unit 0 holds rows 0 and 2.
+    Entry 0's key: row 1 (2.0); entry 1's: rows 0 (1.5) and 2 (1.0, light: below its
+    kmin 2.0); entry 3's: rows 0 (0.25, light) and 2 (0.5). So row 0 holds the record
+    of entry 1, row 1 of entry 0, row 2 of entry 3."""
+    i32, f32 = np.int32, np.float32
+    up, uj = np.array([0, 2, 3], i32), np.array([0, 2, 1], i32)
+    rp, entry, gate = np.array([0, 1, 2, 3], i32), np.array([1, 0, 3], i32), np.array([2.0, 1.0, 0.6], f32)
+    key_ptr = np.array([0, 2, 3, 5], i32)
+    key = np.array([0 << 1 | 1, 2 << 1, 1 << 1 | 1, 0 << 1, 2 << 1 | 1], i32)   # row << 1 | required
+    weight = np.array([1.5, 1.0, 2.0, 0.25, 0.5], f32)
+    kmin = np.array([2.0, 1.0, 1e-6, 0.6], f32)
+    return [up, uj, rp, entry, gate, key_ptr, key, weight, kmin,
+            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4]
 
 
 @needs_compiled
-def test_the_compiled_gate_on_a_hand_made_product() -> None:
+def test_the_compiled_gate_on_hand_made_records() -> None:
     arrays = gate_arrays()
     assert compiled.key_gate(*arrays) == 3
-    # Unit 0: entry 1 (1.5 + 1.0 = 2.5), entry 3 (0.25 + 0.5 = 0.75), latest first
-    # touched first; unit 1: entry 0 (2.0).
-    assert arrays[6].tolist() == [0, 2, 3]
-    assert arrays[7][:3].tolist() == [3, 1, 0] and arrays[8][:3].tolist() == [0.75, 2.5, 2.0]
-    # The gate: a sum passes at its kmin exactly, not below it.
-    arrays[5][:] = [2.0, 2.6, 1e-6, 0.75]
+    # Unit 0: entry 1 (1.5 + 1.0 = 2.5, found through row 0) and entry 3 (0.25 + 0.5 =
+    # 0.75, through row 2, its light key first): both first touched at row 0, so the
+    # latest entry first; unit 1: entry 0 (2.0).
+    assert arrays[9].tolist() == [0, 2, 3]
+    assert arrays[10][:3].tolist() == [3, 1, 0] and arrays[11][:3].tolist() == [0.75, 2.5, 2.0]
+    # The gate: a sum passes at its kmin exactly, not below it; the live kmin (a removal
+    # raises it) and the record's own both apply.
+    arrays[8][:] = [2.0, 2.6, 1e-6, 0.75]
     assert compiled.key_gate(*arrays) == 2
-    assert arrays[6].tolist() == [0, 1, 2]
-    assert arrays[7][:2].tolist() == [3, 0] and arrays[8][:2].tolist() == [0.75, 2.0]
+    assert arrays[9].tolist() == [0, 1, 2]
+    assert arrays[10][:2].tolist() == [3, 0] and arrays[11][:2].tolist() == [0.75, 2.0]
+    arrays[4][2] = 0.8
+    assert compiled.key_gate(*arrays) == 1 and arrays[10][0] == 0
+    # The order across blocks: one unit holding rows 0 and 1, entry 0 keyed at row 1 and
+    # entry 1 at row 0. One product lists entry 0 (first touched last) first; blocks of
+    # one entry, taken last first, list entry 1 first.
+    i32, f32 = np.int32, np.float32
+    ones = np.ones(2, f32)
+    two = [np.array([0, 2], i32), np.array([0, 1], i32), np.array([0, 1, 2], i32), np.array([1, 0], i32),
+           ones, np.array([0, 1, 2], i32), np.array([0 << 1 | 1, 1 << 1 | 1], i32), ones, ones]
+    for block, expected in ((2, [0, 1]), (1, [1, 0])):
+        out = [np.empty(2, i32), np.empty(2, i32), np.empty(2, f32)]
+        assert compiled.key_gate(*two, *out, block) == 2 and out[1].tolist() == expected
 
 
 @needs_compiled
 @pytest.mark.parametrize("bad", [
     (0, np.array([0, 2, 3], dtype=np.int64)),     # int64 index array
-    (4, np.ones(5)),                               # float64 weights
+    (4, np.ones(3)),                               # float64 gates
     (1, np.array([[0, 2, 1]], dtype=np.int32)),   # 2-D
-    (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past bp
-    (1, np.array([0, 2**31 - 1, 1], dtype=np.int32)),  # a key row whose j + 1 overflows int32
-    (3, np.array([1, 4, 0, 3, 1], dtype=np.int32)),   # an entry past kmin
-    (0, np.array([0, 3, 2], dtype=np.int32)),     # ap not ascending
-    (0, np.array([0, 2, 9], dtype=np.int32)),     # ap past aj
-    (2, np.array([0, 2, 9, 5], dtype=np.int32)),  # bp past bj
-    (7, np.empty(1, np.int32)),                   # outputs too small for the pairs
-    (6, np.empty(2, np.int32)),                   # out_ptr not len(ap)
-    (7, np.empty(8, np.int32)[::2]),              # not contiguous
-    (6, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
-    (0, b"\0" * 12),                               # bytes: not int32
+    (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past rp
+    (1, np.array([0, 2**31 - 1, 1], dtype=np.int32)),  # a key row whose r + 1 overflows int32
+    (1, np.array([2, 0, 1], dtype=np.int32)),     # a unit's rows not ascending
+    (3, np.array([1, 0, 9], dtype=np.int32)),     # an entry past kmin
+    (5, np.array([0, 3, 2, 5], dtype=np.int32)),  # key_ptr not ascending
+    (5, np.array([0, 2, 3, 9], dtype=np.int32)),  # key_ptr past the keys
+    (6, np.array([1, 4, 3, 0, 99], dtype=np.int32)),   # a key's row past rp
+    (6, np.array([1, -4, 3, 0, 5], dtype=np.int32)),   # a negative key
+    (0, np.array([0, 3, 2], dtype=np.int32)),     # up not ascending
+    (0, np.array([0, 2, 9], dtype=np.int32)),     # up past uj
+    (2, np.array([0, 1, 2, 9], dtype=np.int32)),  # rp past the records
+    (10, np.empty(1, np.int32)),                  # outputs too small for the pairs
+    (9, np.empty(2, np.int32)),                   # out_ptr not len(up)
+    (10, np.empty(8, np.int32)[::2]),             # not contiguous
+    (9, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
+    (0, b"\0" * 12),                              # bytes: not int32
     (0, 3),                                        # not a buffer
+    (12, 0),                                       # blocks of no entry
 ])
 def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = gate_arrays()
@@ -290,7 +363,7 @@ def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
         compiled.key_gate(*arrays)
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
-        compiled.key_gate(*arrays[:8])
+        compiled.key_gate(*arrays[:12])
 
 
 @needs_compiled
@@ -310,6 +383,6 @@ def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
 @needs_compiled
 def test_read_only_outputs_are_refused() -> None:
     arrays = gate_arrays()
-    arrays[8].flags.writeable = False
+    arrays[11].flags.writeable = False
     with pytest.raises((ValueError, TypeError, BufferError)):
         compiled.key_gate(*arrays)

@@ -49,122 +49,201 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     return 0;
 }
 
-#define N_ARRAYS 9
+/* A pair that passes the gate, before it is put in order. */
+typedef struct { int32_t entry; float weight; int32_t first; } Pair;
 
-/* An entry's running sum and its link in the list of entries touched: side by
- * side, so a posting costs one cache line, not two (the sums of a block of
- * entries do not fit in L1). */
-typedef struct { float sum; int32_t next; } Slot;
+#define N_ARRAYS 12
 
 PyDoc_STRVAR(key_gate_doc,
-"key_gate(ap, aj, bp, bj, bx, kmin, out_ptr, out_entry, out_weight) -> int\n\n"
-"The pairs of (units x key rows, values 1; ap, aj) @ (key rows x entries; bp, bj, bx)\n"
-"whose float32 sum passes sum >= kmin[entry], in csr_matmat's order: out_ptr\n"
-"(len(ap)) gets each unit's row pointer, out_entry/out_weight the pairs. Returns\n"
-"the number of pairs; ValueError if the outputs are too small or an index is\n"
-"out of range. Index arrays are int32, bx, kmin and out_weight float32.");
+"key_gate(up, uj, rp, re, rk, rb, bv, bw, kmin, out_ptr, out_entry, out_weight, block) -> int\n\n"
+"The (unit, entry) pairs whose key weight found passes the gate, walking only the\n"
+"records of the units' key rows (see claim_index._records): up/uj are the units'\n"
+"key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
+"entry re[x] (its gate at build time rk[x]) with its keys bv/bw[rb[x]..rb[x+1]]\n"
+"(row << 1 | required, ascending; weight). A pair passes at sum >= kmin[entry]\n"
+"(float32, the keys summed in row order). Each unit's pairs go out in the order\n"
+"of the block product: entry block (of `block` entries) last first, then the\n"
+"entry's first key row in the unit last first, then entry last first. Returns the\n"
+"number of pairs; ValueError if the outputs are too small or an index is out of\n"
+"range. Index arrays are int32; rk, bw, kmin and out_weight float32.");
 
 static PyObject *
 key_gate(PyObject *self, PyObject *args)
 {
-    static const char *names[N_ARRAYS] = {"ap", "aj", "bp", "bj", "bx", "kmin",
-                                          "out_ptr", "out_entry", "out_weight"};
-    static const char codes[N_ARRAYS] = "iiiiffiif";
+    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "bw", "kmin",
+                                              "out_ptr", "out_entry", "out_weight"};
+    static const char codes[N_ARRAYS] = "iiiifiiffiif";
     PyObject *objs[N_ARRAYS];
     Py_buffer views[N_ARRAYS];
+    Py_ssize_t block;
     int got = 0;
     PyObject *result = NULL;
-    Slot *slot = NULL;
+    int32_t *stamp = NULL, *count = NULL;
+    Pair *pairs = NULL, *sorted = NULL;
 
-    if (!PyArg_UnpackTuple(args, "key_gate", N_ARRAYS, N_ARRAYS, &objs[0], &objs[1], &objs[2],
-                           &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8]))
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
+                          &objs[11], &block))
         return NULL;
     for (; got < N_ARRAYS; got++)
-        if (get_array(objs[got], &views[got], codes[got], got >= 6, names[got]) < 0)
+        if (get_array(objs[got], &views[got], codes[got], got >= 9, names[got]) < 0)
             goto done;
 
-    const int32_t *ap = views[0].buf, *aj = views[1].buf, *bp = views[2].buf, *bj = views[3].buf;
-    const float *bx = views[4].buf, *kmin = views[5].buf;
-    int32_t *cp = views[6].buf, *cj = views[7].buf;
-    float *cx = views[8].buf;
-    Py_ssize_t n_ap = views[0].shape[0], n_aj = views[1].shape[0], n_bp = views[2].shape[0];
-    Py_ssize_t n_bj = views[3].shape[0], n_col = views[5].shape[0];
-    Py_ssize_t cap = views[7].shape[0] < views[8].shape[0] ? views[7].shape[0] : views[8].shape[0];
-    if (n_ap < 1 || views[6].shape[0] != n_ap || views[4].shape[0] != n_bj || n_bp < 1
-            || n_col >= INT32_MAX || cap > INT32_MAX) {
+    const int32_t *up = views[0].buf, *uj = views[1].buf, *rp = views[2].buf, *re = views[3].buf;
+    const int32_t *rb = views[5].buf, *bv = views[6].buf;
+    const float *rk = views[4].buf, *bw = views[7].buf, *kmin = views[8].buf;
+    int32_t *cp = views[9].buf, *cj = views[10].buf;
+    float *cx = views[11].buf;
+    Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
+    Py_ssize_t n_rec = views[3].shape[0], n_bv = views[6].shape[0], n_col = views[8].shape[0];
+    Py_ssize_t n_rows = n_rp - 1;
+    Py_ssize_t cap = views[10].shape[0] < views[11].shape[0] ? views[10].shape[0] : views[11].shape[0];
+    if (n_up < 1 || views[9].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
+            || views[5].shape[0] != n_rec + 1 || views[7].shape[0] != n_bv || block < 1
+            || n_col >= INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
         goto done;
     }
-    slot = PyMem_Malloc(sizeof(Slot) * (n_col ? n_col : 1));
-    if (!slot) {
+    Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
+    Py_ssize_t room = 256;   /* pairs of one unit; grown as needed */
+    stamp = PyMem_Calloc(n_rows ? n_rows : 1, sizeof(int32_t));
+    count = PyMem_Malloc(sizeof(int32_t) * ((n_uj > n_blocks ? n_uj : n_blocks) + 1));
+    pairs = PyMem_RawMalloc(sizeof(Pair) * room);
+    sorted = PyMem_RawMalloc(sizeof(Pair) * room);
+    if (!stamp || !count || !pairs || !sorted) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t k = 0; k < n_col; k++)
-        slot[k] = (Slot){0.0f, -1};
 
     const char *error = NULL;
     Py_ssize_t nnz = 0;
     Py_BEGIN_ALLOW_THREADS
     cp[0] = 0;
-    for (Py_ssize_t i = 0; i + 1 < n_ap && !error; i++) {
-        int32_t head = -2;
-        Py_ssize_t length = 0;
-        int32_t a0 = ap[i], a1 = ap[i + 1];
-        if (a0 < 0 || a1 < a0 || a1 > n_aj) {
-            error = "key_gate: ap is not a row pointer into aj";
+    for (Py_ssize_t i = 0; i + 1 < n_up && !error; i++) {
+        int32_t a0 = up[i], a1 = up[i + 1];
+        if (a0 < 0 || a1 < a0 || a1 > n_uj) {
+            error = "key_gate: up is not a row pointer into uj";
             break;
         }
+        /* stamp[row] - 1 is the row's place in uj if the unit holds it: the units'
+         * places do not overlap, so no stamp needs clearing between units. */
         for (int32_t jj = a0; jj < a1; jj++) {
-            int32_t j = aj[jj];
-            /* j + 1 in Py_ssize_t: in int32 it wraps for j == INT32_MAX */
-            if (j < 0 || (Py_ssize_t)j + 1 >= n_bp || bp[j] < 0 || bp[j + 1] < bp[j] || bp[j + 1] > n_bj) {
-                error = "key_gate: aj or bp out of range";
+            int32_t r = uj[jj];
+            if (r < 0 || r >= n_rows || (jj > a0 && r <= uj[jj - 1])) {
+                error = "key_gate: uj out of range or a unit's rows not ascending";
                 break;
             }
-            for (int32_t kk = bp[j]; kk < bp[j + 1]; kk++) {
-                int32_t k = bj[kk];
-                if (k < 0 || k >= n_col) {
-                    error = "key_gate: bj out of range of kmin";
+            stamp[r] = jj + 1;
+        }
+        Py_ssize_t n = 0;
+        for (int32_t jj = a0; jj < a1 && !error; jj++) {
+            int32_t r = uj[jj];
+            int32_t x0 = rp[r], x1 = rp[r + 1];
+            if (x0 < 0 || x1 < x0 || x1 > n_rec) {
+                error = "key_gate: rp out of range";
+                break;
+            }
+            for (int32_t x = x0; x < x1; x++) {
+                int32_t e = re[x], b0 = rb[x], b1 = rb[x + 1];
+                if (e < 0 || e >= n_col || b0 < 0 || b1 < b0 || b1 > n_bv) {
+                    error = "key_gate: a record out of range";
                     break;
                 }
-                /* Without branches: whether an entry is new is a coin toss. */
-                int fresh = slot[k].next == -1;
-                slot[k].sum += bx[kk];
-                slot[k].next = fresh ? head : slot[k].next;
-                head = fresh ? k : head;
-                length += fresh;
+                /* The entry's keys in row order: the same float32 sum, in the same
+                 * order, as the product's. The entry is counted at its first
+                 * required row in the unit: if an earlier one holds it, skip. */
+                float s = 0.0f;
+                int32_t first = -1, skip = 0;
+                for (int32_t b = b0; b < b1; b++) {
+                    int32_t v = bv[b], row = v >> 1;
+                    if (v < 0 || row >= n_rows) {
+                        error = "key_gate: a key row out of range";
+                        break;
+                    }
+                    uint32_t at = (uint32_t)(stamp[row] - 1 - a0);
+                    if (at < (uint32_t)(a1 - a0)) {   /* the unit holds it (mostly not) */
+                        if ((v & 1) && row < r) {
+                            skip = 1;
+                            break;
+                        }
+                        s += bw[b];
+                        if (first < 0)
+                            first = (int32_t)at;
+                    }
+                }
+                if (error)
+                    break;
+                /* rk: the gate at build time; a removal since only raises kmin. */
+                if (skip || !(s != 0 && s >= rk[x] && s >= kmin[e]))
+                    continue;
+                if (n == room) {
+                    Pair *grown = PyMem_RawRealloc(pairs, sizeof(Pair) * 2 * room), *more;
+                    if (grown)
+                        pairs = grown;
+                    more = grown ? PyMem_RawRealloc(sorted, sizeof(Pair) * 2 * room) : NULL;
+                    if (!more) {
+                        error = "";   /* no memory */
+                        break;
+                    }
+                    sorted = more;
+                    room *= 2;
+                }
+                pairs[n++] = (Pair){e, s, first};
             }
-            if (error)
-                break;
         }
-        /* The row's pairs, latest touched first; each slot is cleared for the next
-         * row (on an error the scratch is dropped as it is). */
-        for (Py_ssize_t n = 0; n < length && !error; n++) {
-            float s = slot[head].sum;
-            int pass = s != 0 && s >= kmin[head];
-            if (nnz >= cap) {   /* no room for one more pair */
-                if (pass)
-                    error = "key_gate: out_entry/out_weight are too small";
-            }
-            else {   /* written always, kept if it passes: no branch to mispredict */
-                cj[nnz] = head;
-                cx[nnz] = s;
-                nnz += pass;
-            }
-            int32_t t = head;
-            head = slot[t].next;
-            slot[t] = (Slot){0.0f, -1};
+        if (error)
+            break;
+        if (nnz + n > cap) {
+            error = "key_gate: out_entry/out_weight are too small";
+            break;
         }
+        /* Into the product's order. By first row, last first (a stable counting sort
+         * taking the pairs from the last: each row's pairs then come entry last
+         * first, except the few first reached through a later row: insertion sort). */
+        int32_t m = a1 - a0;
+        memset(count, 0, sizeof(int32_t) * (m + 1));
+        for (Py_ssize_t k = 0; k < n; k++)
+            count[m - 1 - pairs[k].first + 1]++;
+        for (int32_t f = 0; f < m; f++)
+            count[f + 1] += count[f];
+        for (Py_ssize_t k = n - 1; k >= 0; k--)
+            sorted[count[m - 1 - pairs[k].first]++] = pairs[k];
+        for (Py_ssize_t k = 1; k < n; k++) {
+            Pair p = sorted[k];
+            Py_ssize_t t = k;
+            while (t > 0 && sorted[t - 1].first == p.first && sorted[t - 1].entry < p.entry) {
+                sorted[t] = sorted[t - 1];
+                t--;
+            }
+            sorted[t] = p;
+        }
+        /* Then by entry block, last first (stable): the blocks' products are taken
+         * last first and kept in order within a unit. */
+        memset(count, 0, sizeof(int32_t) * (n_blocks + 1));
+        for (Py_ssize_t k = 0; k < n; k++)
+            count[n_blocks - 1 - sorted[k].entry / block + 1]++;
+        for (Py_ssize_t b = 0; b < n_blocks; b++)
+            count[b + 1] += count[b];
+        for (Py_ssize_t k = 0; k < n; k++) {
+            Py_ssize_t at = nnz + count[n_blocks - 1 - sorted[k].entry / block]++;
+            cj[at] = sorted[k].entry;
+            cx[at] = sorted[k].weight;
+        }
+        nnz += n;
         cp[i + 1] = (int32_t)nnz;
     }
     Py_END_ALLOW_THREADS
-    if (error)
+    if (error && !*error)
+        PyErr_NoMemory();
+    else if (error)
         PyErr_SetString(PyExc_ValueError, error);
     else
         result = PyLong_FromSsize_t(nnz);
 done:
-    PyMem_Free(slot);
+    PyMem_Free(stamp);
+    PyMem_Free(count);
+    PyMem_RawFree(pairs);
+    PyMem_RawFree(sorted);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;

@@ -67,8 +67,10 @@ class ClaimIndex:
         self._by_claim: dict[str, tuple[int, ...]] = {}
         self._df = np.zeros(BUCKETS, dtype=np.int32)
         self._n_live = 0
-        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key buckets x entries), key weights
-        self._key_buckets = np.zeros(0, dtype=np.int32)    # the rows of _kt: buckets holding a key, ascending
+        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key rows x entries), key weights
+        self._records: tuple[np.ndarray, ...] | None = None   # or the compiled gate's postings (_records)
+        self._entry_block = ENTRY_BLOCK                       # the blocks' size (the gate's order follows it)
+        self._key_buckets = np.zeros(0, dtype=np.int32)    # the key rows: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in _kt
         self.rebuilds = 0                            # _reindex() calls: the server settles its GC after one
@@ -178,30 +180,23 @@ class ClaimIndex:
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         kmin[lengths == 0] = np.inf
         # Key postings: rows are the buckets that hold a key (~20k of the 4M, so the
-        # row pointers are small), columns the entries, cut into blocks of ENTRY_BLOCK
-        # entries so that each block's product accumulates in a cache-sized array.
+        # row pointers are small), columns the entries.
         key_row = b[keep]
         has_key = np.zeros(BUCKETS, dtype=bool)
         has_key[key_row] = True
         self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
         key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[key_row]
         del has_key
-        key_e = e[keep]   # ascending: the arrays are in entry order
-        key_w = w[keep].astype(np.float32)
-        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
-        self._kt = []
-        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
-            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
-                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
-            block.sum_duplicates()
-            self._kt.append((first, block))
-        del keep, e, key_row, key_e, key_w
+        key_e, key_w = e[keep], w[keep]   # key_e ascending: the arrays are in entry order
+        del keep, e
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
         fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
                                 else np.zeros(2, dtype=index_dtype)),
                                shape=(max(1, n_entries), BUCKETS))
         del w, b
         fw.sum_duplicates()   # sorts each row; merges terms that share a bucket
+        self._postings(key_e, key_row, key_w, kmin)   # after the arrays over all terms are freed
+        del key_e, key_row, key_w
         self._fw = fw
         self._total = total
         self._n_terms = np.fromiter(map(len, map(_terms, entries)), dtype=np.int32, count=n_entries)
@@ -211,6 +206,44 @@ class ClaimIndex:
         self._indexed = n_entries
         self.rebuilds += 1
         self._ft = None
+
+    def _postings(self, key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray) -> None:
+        """The key postings, for the compiled gate (``_records``) or else for the product
+        (``_kt``: blocks of ``ENTRY_BLOCK`` entries, so that each block's sums stay in cache).
+
+        ``key_e`` ascending, each entry's keys heaviest first (float64 weights)."""
+        n_entries = len(kmin)
+        n_keys = np.bincount(key_e, minlength=n_entries)
+        # A key is *required* unless it is one of the entry's lightest keys whose weights
+        # sum below kmin: those alone cannot pass the gate, so every unit that passes
+        # holds a required key. The light keys are a suffix (heaviest first); the margin
+        # covers the float32 sums.
+        after = np.cumsum(key_w[::-1])[::-1]   # this key's weight and every later key's
+        after -= np.append(after, 0.0)[np.repeat(np.cumsum(n_keys), n_keys)]   # ...of its entry
+        required = after * (1 + 1e-4) + 1e-6 >= kmin[key_e]
+        del after
+        # One key per (entry, row): terms that share a bucket are one key, their float32
+        # weights summed (what the product's sum_duplicates did).
+        order = np.argsort((key_e.astype(np.int64) << 32) | key_row, kind="stable")
+        key_e, key_row = key_e[order], key_row[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (key_e[1:] != key_e[:-1]) | (key_row[1:] != key_row[:-1])
+        at = np.flatnonzero(new)
+        key_w = np.add.reduceat(key_w.astype(np.float32)[order], at) if len(at) else key_w[:0].astype(np.float32)
+        required = np.logical_or.reduceat(required[order], at) if len(at) else required
+        key_e, key_row = key_e[at], key_row[at]
+        del order, new, at
+        self._entry_block = ENTRY_BLOCK
+        self._records = None
+        self._kt = []
+        if fused_gate is not None:
+            self._records = _records(key_e, key_row, key_w, required, kmin, len(self._key_buckets))
+        if self._records is None:
+            cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
+            for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
+                self._kt.append((first, sparse.csr_matrix(
+                    (key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
+                    shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))))
 
     def _changed(self) -> None:
         self._wcache.clear()
@@ -293,6 +326,18 @@ class ClaimIndex:
         cols = pos[hit]
         ones = np.ones(len(cols), dtype=np.float32)
         rows = np.arange(n_units)
+        if self._records is not None:
+            rp, entry_of, gate, key_ptr, key, weight = self._records
+            i32 = np.int32
+            jj = cols.astype(i32)
+            size = int((rp[jj + 1] - rp[jj]).sum())   # a pair at most per record walked
+            out_ptr = np.empty(n_units + 1, dtype=i32)
+            entry = np.empty(size, dtype=i32)
+            found = np.empty(size, dtype=np.float32)
+            n = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight, self._kmin,
+                                    out_ptr, entry, found, self._entry_block)
+            return np.repeat(rows, np.diff(out_ptr)), entry[:n], found[:n]
+        ones = np.ones(len(cols), dtype=np.float32)
         parts = []
         for first, block in reversed(self._kt):
             idx = block.indptr.dtype
@@ -301,15 +346,6 @@ class ClaimIndex:
             # so scipy's counting pass (csr_matmat_maxnnz, ~10% of the product) is skipped.
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
-                continue
-            if fused_gate is not None and idx == np.int32:
-                # The product fused with the gate: the pairs that fail it are never written.
-                out_ptr = np.empty(n_units + 1, dtype=np.int32)
-                entry = np.empty(size, dtype=np.int32)
-                weight = np.empty(size, dtype=np.float32)
-                n = fused_gate(ip, jj, block.indptr, block.indices, block.data,
-                               self._kmin[first:first + block.shape[1]], out_ptr, entry, weight)
-                parts.append((np.repeat(rows, np.diff(out_ptr)), entry[:n] + first, weight[:n]))
                 continue
             if csr_matmat is None:
                 s = sparse.csr_matrix((ones, jj, ip), shape=(n_units, block.shape[0])) @ block
@@ -411,6 +447,43 @@ class ClaimIndex:
                 if needed.intersection(unit.terms):
                     out[u].append(e_id)
         return out
+
+
+def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, required: np.ndarray,
+             kmin: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...] | None:
+    """The compiled gate's postings: for every required key, a *record* filed under its
+    row, holding the entry, its gate and a copy of all its keys, so that the gate reads
+    a posting's records in sequence instead of each entry's keys far away in memory.
+    ``(rp, entry, gate, key_ptr, key, weight)`` as _retrieval.key_gate takes them; None
+    if a count does not fit in int32. Keys sorted by (entry, row), one per pair."""
+    n_keys = np.bincount(key_e, minlength=len(kmin))
+    first_key = np.zeros(len(kmin) + 1, dtype=np.int64)
+    np.cumsum(n_keys, out=first_key[1:])
+    rec = np.flatnonzero(required)
+    rec = rec[np.argsort(key_row[rec], kind="stable")]   # by row; within a row, by entry
+    entry = key_e[rec]
+    rp = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_row[rec], minlength=n_rows), out=rp[1:])
+    length = n_keys[entry]
+    key_ptr = np.zeros(len(rec) + 1, dtype=np.int64)
+    np.cumsum(length, out=key_ptr[1:])
+    if key_ptr[-1] >= 2**31:
+        return None
+    coded = (key_row << 1) | required   # row order kept; the low bit says required
+    key = np.empty(key_ptr[-1], dtype=np.int32)
+    weight = np.empty(key_ptr[-1], dtype=np.float32)
+    # Each record's copy of its entry's keys, a slice of records at a time: the index
+    # arrays over every copy would be 8 bytes x 17M at 1M claims.
+    step = 1 << 18
+    for x in range(0, len(rec), step):
+        part = slice(x, min(x + step, len(rec)))
+        a, z = key_ptr[part.start], key_ptr[part.stop]
+        src = np.repeat(first_key[entry[part]] - key_ptr[part], length[part])
+        src += np.arange(a, z)
+        key[a:z] = coded[src]
+        weight[a:z] = key_w[src]
+    i32 = np.int32
+    return (rp.astype(i32), entry.astype(i32), kmin[entry], key_ptr.astype(i32), key, weight)
 
 
 def _top_per_unit(unit_of: np.ndarray, values: np.ndarray, k: int, n_units: int) -> np.ndarray:
