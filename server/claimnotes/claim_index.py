@@ -297,11 +297,25 @@ class ClaimIndex:
             if entry is not None:
                 for t in set(entry.terms):
                     self._df[bucket(t)] -= 1
+                if self._records is not None and e_id < self._indexed:
+                    self._mask_records(e_id, entry)
                 self._entries[e_id] = None
                 self._n_live -= 1
             if e_id < len(self._kmin):
                 self._kmin[e_id] = np.inf
         return True
+
+    def _mask_records(self, e_id: int, entry: Entry) -> None:
+        """A removed entry's records fail the gate (their gate is infinite): the compiled
+        gate reads the gate from the record it walks, not kmin far away in memory."""
+        rp, entry_of, gate = self._records[:3]
+        kb = self._key_buckets
+        for t in set(entry.terms):   # a superset of the rows of its records
+            r = int(np.searchsorted(kb, bucket(t)))
+            if r < len(kb) and kb[r] == bucket(t):
+                x = rp[r] + int(np.searchsorted(entry_of[rp[r]:rp[r + 1]], e_id))
+                if x < rp[r + 1] and entry_of[x] == e_id:
+                    gate[x] = np.inf
 
     def __len__(self) -> int:
         return len(self._by_claim)
@@ -334,8 +348,8 @@ class ClaimIndex:
             out_ptr = np.empty(n_units + 1, dtype=i32)
             entry = np.empty(size, dtype=i32)
             found = np.empty(size, dtype=np.float32)
-            n = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight, self._kmin,
-                                    out_ptr, entry, found, self._entry_block)
+            n = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
+                                    out_ptr, entry, found, len(self._kmin), self._entry_block)
             return np.repeat(rows, np.diff(out_ptr)), entry[:n], found[:n]
         ones = np.ones(len(cols), dtype=np.float32)
         parts = []
