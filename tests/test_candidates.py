@@ -191,6 +191,7 @@ def test_the_retrieval_extension_is_built() -> None:
     require_extension(compiled, "claimnotes._retrieval")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
+    assert claim_index.compiled_cut is (None if PURE_PYTHON else compiled.top_per_unit)
 
 
 def gate_and_candidates(index: ClaimIndex, units: list[Unit]) -> tuple:
@@ -208,29 +209,38 @@ def assert_same(got: tuple, expected: tuple) -> None:
 
 
 @needs_compiled
+@pytest.mark.parametrize("pre", [claim_index.PRE_CANDIDATES, 3])
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
 @pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int) -> None:
+def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int, pre: int) -> None:
     """The compiled gate walks only the required keys' records, yet gives the product's
-    pairs in the product's order, whatever the blocks; with the pre-filter, the same
-    candidate lists. Also after removals (masked, still in the records) and upserts."""
+    pairs in the product's order, whatever the blocks; with the pre-filter and the cut
+    to ``pre`` pairs per unit (1M-claim stores; 3 cuts here), the same candidate lists.
+    Also after removals (masked, still in the records) and upserts."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+    monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    monkeypatch.setattr(claim_index, "compiled_cut", compiled.top_per_unit)
     rng = random.Random(seed)
     store = random_store(rng, 400)
     fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
     units = random_page(rng, store)
     got = gate_and_candidates(fast, units)
     monkeypatch.setattr(claim_index, "present_weights", None)
+    monkeypatch.setattr(claim_index, "compiled_cut", None)
     expected = gate_and_candidates(product, units)
     assert_same(got, expected)
     assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
+    assert (len(got[0][0]) > pre * len(units)) == (pre == 3)   # the cut applies (or not)
     # Some keys are light, so fewer records than postings are walked.
     rp, n_keys = fast._records[0], sum(block.nnz for _, block in product._kt)
     assert rp[-1] < 0.8 * n_keys
     for index in (fast, product):
         index.update(store[:5], removals=[claim for claim, _ in store[5:60:3]])
-    assert_same(gate_and_candidates(fast, units), gate_and_candidates(product, units))
+    expected = gate_and_candidates(product, units)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    monkeypatch.setattr(claim_index, "compiled_cut", compiled.top_per_unit)
+    assert_same(gate_and_candidates(fast, units), expected)
 
 
 @needs_compiled
@@ -245,6 +255,32 @@ def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeyp
     got = gate_and_candidates(fast, units)
     assert_same(got, gate_and_candidates(product, units))
     assert len(got[0][0]) > 1000
+
+
+@needs_compiled
+@pytest.mark.parametrize("distinct", [7, 10**6])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_cut_keeps_what_the_numpy_cut_keeps(seed: int, distinct: int) -> None:
+    """The same pairs as _top_per_unit (so as a stable sort of each unit's run), with few
+    distinct weights (ties at every cut) or many; units of k pairs or fewer keep all."""
+    rng = np.random.default_rng(seed)
+    unit_of = np.sort(rng.integers(0, 30, 3000))
+    weight = (rng.integers(1, distinct + 1, 3000) / 7).astype(np.float32)
+    k = 40
+    expected = np.flatnonzero(claim_index._top_per_unit(unit_of, -weight, k, 31))
+    ptr = np.searchsorted(unit_of, np.arange(32)).astype(np.int32)
+    out = np.empty(31 * k, dtype=np.int32)
+    n = compiled.top_per_unit(ptr, weight, k, out)
+    assert np.array_equal(out[:n], expected)
+    assert (np.diff(ptr) > k).sum() > 20 and (np.diff(ptr) <= k).sum() > 0
+    with pytest.raises(ValueError):   # out too small for what is kept
+        compiled.top_per_unit(ptr, weight, k, out[:n - 1])
+    with pytest.raises(ValueError):   # ptr past the weights
+        compiled.top_per_unit(ptr, weight[:-1], k, out)
+    with pytest.raises(ValueError):
+        compiled.top_per_unit(ptr, weight, 0, out)
+    with pytest.raises(TypeError):
+        compiled.top_per_unit(ptr, weight.astype(np.float64), k, out)
 
 
 @needs_compiled

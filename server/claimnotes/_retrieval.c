@@ -397,9 +397,125 @@ done:
     return result;
 }
 
+/* The k-th largest of a[0..n) (0 < k <= n), a reordered: Hoare's quickselect. */
+static float
+kth_largest(float *a, Py_ssize_t n, Py_ssize_t k)
+{
+    Py_ssize_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        float pivot = a[lo + (hi - lo) / 2];
+        Py_ssize_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] > pivot)
+                i++;
+            while (a[j] < pivot)
+                j--;
+            if (i <= j) {
+                float t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return a[want];
+    }
+    return a[want];
+}
+
+PyDoc_STRVAR(top_per_unit_doc,
+"top_per_unit(ptr, weight, k, out) -> int\n\n"
+"The indices, ascending, of each unit's k pairs of most weight (unit u's pairs are\n"
+"ptr[u]..ptr[u+1]; on a tie the earlier pairs), all of a unit's if it has k or\n"
+"fewer: what a stable sort of each unit's pairs by weight, most first, cut to k,\n"
+"keeps. Returns their number. ptr and out int32, weight float32 (no NaN).");
+
+static PyObject *
+top_per_unit(PyObject *self, PyObject *args)
+{
+    PyObject *objs[3];
+    Py_buffer views[3];
+    Py_ssize_t k;
+    int got = 0;
+    PyObject *result = NULL;
+    float *scratch = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOnO:top_per_unit", &objs[0], &objs[1], &k, &objs[2]))
+        return NULL;
+    static const char *names[3] = {"ptr", "weight", "out"};
+    static const char codes[3] = "ifi";
+    for (; got < 3; got++)
+        if (get_array(objs[got], &views[got], codes[got], got == 2, names[got]) < 0)
+            goto done;
+    const int32_t *ptr = views[0].buf;
+    const float *w = views[1].buf;
+    int32_t *out = views[2].buf;
+    Py_ssize_t n_ptr = views[0].shape[0], n_w = views[1].shape[0], cap = views[2].shape[0];
+    if (n_ptr < 1 || k < 1 || n_w > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "top_per_unit: bad lengths or k");
+        goto done;
+    }
+    Py_ssize_t most = 0;
+    for (Py_ssize_t u = 0; u + 1 < n_ptr; u++) {
+        if (ptr[u] < 0 || ptr[u + 1] < ptr[u] || ptr[u + 1] > n_w) {
+            PyErr_SetString(PyExc_ValueError, "top_per_unit: ptr is not a row pointer into weight");
+            goto done;
+        }
+        if (ptr[u + 1] - ptr[u] > most)
+            most = ptr[u + 1] - ptr[u];
+    }
+    scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
+    if (!scratch) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n = 0;
+    int full = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t u = 0; u + 1 < n_ptr && !full; u++) {
+        int32_t a = ptr[u], z = ptr[u + 1];
+        if (z - a <= k) {
+            if (n + (z - a) > cap) {
+                full = 1;
+                break;
+            }
+            for (int32_t i = a; i < z; i++)
+                out[n++] = i;
+            continue;
+        }
+        memcpy(scratch, w + a, sizeof(float) * (z - a));
+        float kth = kth_largest(scratch, z - a, k);
+        Py_ssize_t room = k;   /* then the ties, earliest first, while there is room */
+        for (int32_t i = a; i < z; i++)
+            room -= w[i] > kth;
+        if (n + k > cap) {
+            full = 1;
+            break;
+        }
+        for (int32_t i = a; i < z; i++) {
+            if (w[i] > kth || (w[i] == kth && room-- > 0))
+                out[n++] = i;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (full)
+        PyErr_SetString(PyExc_ValueError, "top_per_unit: out is too small");
+    else
+        result = PyLong_FromSsize_t(n);
+done:
+    PyMem_RawFree(scratch);
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"key_gate", key_gate, METH_VARARGS, key_gate_doc},
     {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
+    {"top_per_unit", top_per_unit, METH_VARARGS, top_per_unit_doc},
     {NULL, NULL, 0, NULL},
 };
 

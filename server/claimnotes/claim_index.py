@@ -34,6 +34,7 @@ except ImportError:  # not built (no C compiler at install time): numpy and scip
     _retrieval = None
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
+compiled_cut = None if _retrieval is None or PURE_PYTHON else _retrieval.top_per_unit
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -406,7 +407,12 @@ class ClaimIndex:
                 # The absolute weight, not its share of the entry's: by share, a claim of
                 # one common word (share 1.0) outranks a long claim pasted whole (share
                 # KEY_FRACTION), and at 1M claims such short ones fill the cut.
-                keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
+                if compiled_cut is not None and key_w.dtype == np.float32:
+                    bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).astype(np.int32)
+                    keep = np.empty(PRE_CANDIDATES * len(units), dtype=np.int32)   # k per unit at most
+                    keep = keep[:compiled_cut(bounds, key_w, PRE_CANDIDATES, keep)]
+                else:
+                    keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
                 unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
