@@ -163,15 +163,15 @@ key_gate(PyObject *self, PyObject *args)
                         error = "key_gate: a key row out of range";
                         break;
                     }
-                    if (held[row >> 6] >> (row & 63) & 1) {   /* the unit holds it (mostly not) */
-                        if ((v & 1) && row < r) {
-                            skip = 1;
-                            break;
-                        }
-                        s += bw[b];
-                        if (first < 0)
-                            first = row;
-                    }
+                    /* Without branches: at 1M claims whether the unit holds a key is a
+                     * coin toss. The weight is added, or +0.0f, which leaves s as it is
+                     * (s is never -0.0f). */
+                    int32_t held_it = held[row >> 6] >> (row & 63) & 1;
+                    union { float f; int32_t i; } add = {bw[b]};
+                    add.i &= -held_it;
+                    s += add.f;
+                    skip |= held_it & v & (row < r);
+                    first = held_it & (first < 0) ? row : first;
                 }
                 if (error)
                     break;
