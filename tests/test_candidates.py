@@ -140,7 +140,7 @@ def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch
     for block in (claim_index.ENTRY_BLOCK, 64, 1):
         monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
         index = ClaimIndex.build(store)
-        unit_of, entry_of, key_w = index._key_gate(query(units))
+        unit_of, entry_of, key_w, _ = index._key_gate(query(units))
         assert np.all(np.diff(unit_of) >= 0)
         order = np.lexsort((entry_of, unit_of))
         gates.append((unit_of[order], entry_of[order], key_w[order]))
@@ -191,7 +191,6 @@ def test_the_retrieval_extension_is_built() -> None:
     require_extension(compiled, "claimnotes._retrieval")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
-    assert claim_index.compiled_cut is (None if PURE_PYTHON else compiled.top_per_unit)
 
 
 def gate_and_candidates(index: ClaimIndex, units: list[Unit]) -> tuple:
@@ -204,7 +203,8 @@ def assert_same(got: tuple, expected: tuple) -> None:
     (gate, found), (gate_expected, found_expected) = got, expected
     assert all(np.array_equal(a.view(np.int32) if a.dtype == np.float32 else a,
                               b.view(np.int32) if b.dtype == np.float32 else b)
-               and a.dtype == b.dtype for a, b in zip(gate, gate_expected))
+               and a.dtype == b.dtype for a, b in zip(gate[:3], gate_expected[:3]))
+    assert gate[3] is gate_expected[3]   # cut or not
     assert found == found_expected
 
 
@@ -220,18 +220,17 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
-    monkeypatch.setattr(claim_index, "compiled_cut", compiled.top_per_unit)
     rng = random.Random(seed)
     store = random_store(rng, 400)
+    store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]   # ties at the cut
     fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
     units = random_page(rng, store)
     got = gate_and_candidates(fast, units)
     monkeypatch.setattr(claim_index, "present_weights", None)
-    monkeypatch.setattr(claim_index, "compiled_cut", None)
     expected = gate_and_candidates(product, units)
     assert_same(got, expected)
     assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
-    assert (len(got[0][0]) > pre * len(units)) == (pre == 3)   # the cut applies (or not)
+    assert got[0][3] is (pre == 3)   # the cut applies (or not)
     # Some keys are light, so fewer records than postings are walked.
     rp, n_keys = fast._records[0], sum(block.nnz for _, block in product._kt)
     assert rp[-1] < 0.8 * n_keys
@@ -239,7 +238,6 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
         index.update(store[:5], removals=[claim for claim, _ in store[5:60:3]])
     expected = gate_and_candidates(product, units)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
-    monkeypatch.setattr(claim_index, "compiled_cut", compiled.top_per_unit)
     assert_same(gate_and_candidates(fast, units), expected)
 
 
@@ -255,32 +253,6 @@ def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeyp
     got = gate_and_candidates(fast, units)
     assert_same(got, gate_and_candidates(product, units))
     assert len(got[0][0]) > 1000
-
-
-@needs_compiled
-@pytest.mark.parametrize("distinct", [7, 10**6])
-@pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_cut_keeps_what_the_numpy_cut_keeps(seed: int, distinct: int) -> None:
-    """The same pairs as _top_per_unit (so as a stable sort of each unit's run), with few
-    distinct weights (ties at every cut) or many; units of k pairs or fewer keep all."""
-    rng = np.random.default_rng(seed)
-    unit_of = np.sort(rng.integers(0, 30, 3000))
-    weight = (rng.integers(1, distinct + 1, 3000) / 7).astype(np.float32)
-    k = 40
-    expected = np.flatnonzero(claim_index._top_per_unit(unit_of, -weight, k, 31))
-    ptr = np.searchsorted(unit_of, np.arange(32)).astype(np.int32)
-    out = np.empty(31 * k, dtype=np.int32)
-    n = compiled.top_per_unit(ptr, weight, k, out)
-    assert np.array_equal(out[:n], expected)
-    assert (np.diff(ptr) > k).sum() > 20 and (np.diff(ptr) <= k).sum() > 0
-    with pytest.raises(ValueError):   # out too small for what is kept
-        compiled.top_per_unit(ptr, weight, k, out[:n - 1])
-    with pytest.raises(ValueError):   # ptr past the weights
-        compiled.top_per_unit(ptr, weight[:-1], k, out)
-    with pytest.raises(ValueError):
-        compiled.top_per_unit(ptr, weight, 0, out)
-    with pytest.raises(TypeError):
-        compiled.top_per_unit(ptr, weight.astype(np.float64), k, out)
 
 
 @needs_compiled
@@ -333,13 +305,13 @@ def gate_arrays() -> list:
     key = np.array([0 << 1 | 1, 2 << 1, 1 << 1 | 1, 0 << 1, 2 << 1 | 1], i32)   # row << 1 | required
     weight = np.array([1.5, 1.0, 2.0, 0.25, 0.5], f32)
     return [up, uj, rp, entry, gate, key_ptr, key, weight,
-            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4]
+            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4, 8]
 
 
 @needs_compiled
 def test_the_compiled_gate_on_hand_made_records() -> None:
     arrays = gate_arrays()
-    assert compiled.key_gate(*arrays) == 3
+    assert compiled.key_gate(*arrays) == (3, False)
     # Unit 0: entry 1 (1.5 + 1.0 = 2.5, found through row 0) and entry 3 (0.25 + 0.5 =
     # 0.75, through row 2, its light key first): both first touched at row 0, so the
     # latest entry first; unit 1: entry 0 (2.0).
@@ -348,11 +320,19 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
     # The gate: a sum passes at its gate exactly, not below it; an infinite gate (a
     # removed entry's) fails.
     arrays[4][:] = [2.6, 2.0, 0.75]
-    assert compiled.key_gate(*arrays) == 2
+    assert compiled.key_gate(*arrays) == (2, False)
     assert arrays[8].tolist() == [0, 1, 2]
     assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
     arrays[4][2] = np.inf
-    assert compiled.key_gate(*arrays) == 1 and arrays[9][0] == 0
+    assert compiled.key_gate(*arrays) == (1, False) and arrays[9][0] == 0
+    # More than 1 pair per unit on average: each unit keeps its 1 of most weight; on a
+    # tie (entry 1 at 0.5 + 0.25, as entry 3), the first in order.
+    arrays[4][:] = [0.5, 1.0, 0.6]
+    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    assert arrays[8].tolist() == [0, 1, 2] and arrays[9][:2].tolist() == [1, 0]
+    arrays[7][:2] = [0.5, 0.25]
+    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
     # The order across blocks: one unit holding rows 0 and 1, entry 0 keyed at row 1 and
     # entry 1 at row 0. One product lists entry 0 (first touched last) first; blocks of
     # one entry, taken last first, list entry 1 first.
@@ -362,7 +342,25 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
            ones, np.array([0, 1, 2], i32), np.array([0 << 1 | 1, 1 << 1 | 1], i32), ones]
     for block, expected in ((2, [0, 1]), (1, [1, 0])):
         out = [np.empty(2, i32), np.empty(2, i32), np.empty(2, f32)]
-        assert compiled.key_gate(*two, *out, 2, block) == 2 and out[1].tolist() == expected
+        assert compiled.key_gate(*two, *out, 2, block, 8) == (2, False) and out[1].tolist() == expected
+
+
+@needs_compiled
+def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
+    """Entries all first touched at row 0 (a light key) but found through their required
+    key, entry 0 at the last row: found in the reverse of their order (the insertion
+    sort would take quadratic time; qsort takes over)."""
+    n = 300
+    i32, f32 = np.int32, np.float32
+    rows = np.arange(n + 1, dtype=i32)
+    rp = np.concatenate(([0], np.arange(n + 1))).astype(i32)   # row r >= 1 holds entry n - r
+    entry = (n - rows[1:]).astype(i32)
+    key = np.stack([np.zeros(n, i32), rows[1:] << 1 | 1], axis=1).ravel()
+    weight = np.tile(np.array([0.5, 1.0], f32), n)
+    out = [np.empty(2, i32), np.empty(n, i32), np.empty(n, f32)]
+    assert compiled.key_gate(np.array([0, n + 1], i32), rows, rp, entry, np.ones(n, f32),
+                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, weight, *out, n, n, n) == (n, False)
+    assert out[1].tolist() == list(range(n - 1, -1, -1)) and set(out[2].tolist()) == {1.5}
 
 
 @needs_compiled
@@ -389,6 +387,7 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
     (0, 3),                                        # not a buffer
     (11, -1),                                      # fewer than no entries
     (12, 0),                                       # blocks of no entry
+    (13, 0),                                       # a cut to no pair
 ])
 def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = gate_arrays()
@@ -399,7 +398,7 @@ def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
         compiled.key_gate(*arrays)
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
-        compiled.key_gate(*arrays[:12])
+        compiled.key_gate(*arrays[:13])
 
 
 @needs_compiled

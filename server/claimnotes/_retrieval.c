@@ -28,6 +28,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A 1-D C-contiguous buffer of int32 ('i') or float32 ('f'). */
@@ -49,23 +50,119 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     return 0;
 }
 
-/* A pair that passes the gate, before it is put in order. */
+/* A pair that passes the gate, before it is put in order: its entry, the key
+ * weight found and the place in the unit of the entry's first key row there. */
 typedef struct { int32_t entry; float weight; int32_t first; } Pair;
+
+/* The k-th largest of a[0..n) (0 < k <= n, no NaN), a reordered: Hoare's quickselect. */
+static float
+kth_largest(float *a, Py_ssize_t n, Py_ssize_t k)
+{
+    Py_ssize_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        float pivot = a[lo + (hi - lo) / 2];
+        Py_ssize_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] > pivot)
+                i++;
+            while (a[j] < pivot)
+                j--;
+            if (i <= j) {
+                float t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return a[want];
+    }
+    return a[want];
+}
+
+static int
+entry_last_first(const void *a, const void *b)
+{
+    int32_t x = ((const Pair *)a)->entry, y = ((const Pair *)b)->entry;
+    return (x < y) - (x > y);
+}
+
+/* Puts p[0..n) in the block product's order, through tmp[0..n) and count[0..]
+ * (max(m, n_blocks) + 1): entry block last first, then first key row last first
+ * (m rows in the unit), then entry last first. No two pairs of a unit share an
+ * entry, so the order does not depend on the one the pairs come in. */
+static void
+order_pairs(Pair *p, Py_ssize_t n, Pair *tmp, int32_t *count, int32_t m, Py_ssize_t block,
+            Py_ssize_t n_blocks)
+{
+    /* By first row, last first: a stable counting sort taking the pairs from the last
+     * (as they are found: rows ascending, a row's entries ascending), so each row's
+     * pairs mostly come entry last first already; an insertion sort does the rest,
+     * or qsort where that would take long (O(n log n) whatever the input). */
+    memset(count, 0, sizeof(int32_t) * (m + 1));
+    for (Py_ssize_t k = 0; k < n; k++)
+        count[m - p[k].first]++;
+    for (int32_t f = 0; f < m; f++)
+        count[f + 1] += count[f];
+    for (Py_ssize_t k = n - 1; k >= 0; k--)
+        tmp[count[m - 1 - p[k].first]++] = p[k];
+    for (int32_t f = 0, a = 0; f < m; a = count[f++]) {
+        Pair *row = tmp + a;
+        Py_ssize_t len = count[f] - a, budget = 8 * len;
+        for (Py_ssize_t k = 1; k < len && budget >= 0; k++) {
+            Pair x = row[k];
+            Py_ssize_t t = k;
+            for (; t > 0 && row[t - 1].entry < x.entry; t--)
+                row[t] = row[t - 1];
+            row[t] = x;
+            budget -= k - t;
+        }
+        if (budget < 0)
+            qsort(row, len, sizeof(Pair), entry_last_first);
+    }
+    /* Then by entry block, last first (stable): the fallback takes the blocks'
+     * products last first and keeps each one's pairs in order within a unit. */
+    memset(count, 0, sizeof(int32_t) * (n_blocks + 1));
+    for (Py_ssize_t k = 0; k < n; k++)
+        count[n_blocks - tmp[k].entry / block]++;
+    for (Py_ssize_t b = 0; b < n_blocks; b++)
+        count[b + 1] += count[b];
+    for (Py_ssize_t k = 0; k < n; k++)
+        p[count[n_blocks - 1 - tmp[k].entry / block]++] = tmp[k];
+}
+
+/* Whether a comes before b in the block product's order (see order_pairs). */
+static inline int
+comes_before(Pair a, Pair b, Py_ssize_t block)
+{
+    Py_ssize_t block_a = a.entry / block, block_b = b.entry / block;
+    if (block_a != block_b)
+        return block_a > block_b;
+    if (a.first != b.first)
+        return a.first > b.first;
+    return a.entry > b.entry;
+}
 
 #define N_ARRAYS 11
 
 PyDoc_STRVAR(key_gate_doc,
-"key_gate(up, uj, rp, re, rk, rb, bv, bw, out_ptr, out_entry, out_weight, n_entries, block) -> int\n\n"
+"key_gate(up, uj, rp, re, rk, rb, bv, bw, out_ptr, out_entry, out_weight, n_entries, block, k)\n"
+"-> (n, cut)\n\n"
 "The (unit, entry) pairs whose key weight found passes the gate, walking only the\n"
 "records of the units' key rows (see claim_index._records): up/uj are the units'\n"
 "key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
 "entry re[x] (< n_entries), its gate rk[x] and its keys bv/bw[rb[x]..rb[x+1]] (row\n"
 "<< 1 | required, rows ascending; weight). A pair passes at sum >= gate (float32,\n"
-"the keys the unit holds summed in row order). Each unit's pairs go out in the\n"
-"order of the block product: entry block (of `block` entries) last first, then\n"
-"the entry's first key row in the unit last first, then entry last first. Returns\n"
-"the number of pairs; ValueError if the outputs are too small or an index is out\n"
-"of range. Index arrays are int32; rk, bw and out_weight float32.");
+"the keys the unit holds summed in row order). If more than k pairs per unit pass\n"
+"on average (cut), each unit keeps its k of most weight (ties: the first in order).\n"
+"Each unit's pairs go out in the order of the block product: entry block (of\n"
+"`block` entries) last first, then the entry's first key row in the unit last\n"
+"first, then entry last first. Returns the number of pairs and whether the cut\n"
+"applied; ValueError if the outputs are too small or an index is out of range.\n"
+"Index arrays are int32; rk, bw and out_weight float32.");
 
 static PyObject *
 key_gate(PyObject *self, PyObject *args)
@@ -75,16 +172,18 @@ key_gate(PyObject *self, PyObject *args)
     static const char codes[N_ARRAYS] = "iiiifiifiif";
     PyObject *objs[N_ARRAYS];
     Py_buffer views[N_ARRAYS];
-    Py_ssize_t n_col, block;
+    Py_ssize_t n_col, block, top;
     int got = 0;
     PyObject *result = NULL;
     int32_t *place = NULL, *count = NULL;
     uint64_t *held = NULL;
-    Pair *pairs = NULL, *sorted = NULL;
+    Py_ssize_t *start = NULL;
+    Pair *pairs = NULL, *work = NULL, *tmp = NULL;
+    float *scratch = NULL;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOnnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
                           &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
-                          &n_col, &block))
+                          &n_col, &block, &top))
         return NULL;
     for (; got < N_ARRAYS; got++)
         if (get_array(objs[got], &views[got], codes[got], got >= 8, names[got]) < 0)
@@ -97,33 +196,36 @@ key_gate(PyObject *self, PyObject *args)
     float *cx = views[10].buf;
     Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
     Py_ssize_t n_rec = views[3].shape[0], n_bv = views[6].shape[0];
-    Py_ssize_t n_rows = n_rp - 1;
+    Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
     Py_ssize_t cap = views[9].shape[0] < views[10].shape[0] ? views[9].shape[0] : views[10].shape[0];
     if (n_up < 1 || views[8].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
             || views[5].shape[0] != n_rec + 1 || views[7].shape[0] != n_bv || block < 1
-            || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX) {
+            || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX
+            || top < 1 || top > INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
         goto done;
     }
     Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
-    Py_ssize_t room = 256;   /* pairs of one unit; grown as needed */
-    /* The unit's rows as a bitmap, tested for every key read: ~40 KB at 1M claims,
-     * in L1, where an int32 per row would not be. place[row]: its place in uj. */
+    Py_ssize_t room = 1024;   /* pairs; grown as needed */
+    /* The unit's rows as a bitmap, tested for every key read: ~2.5 KB, in L1, where
+     * an int32 per row would not be. place[row]: its place in uj. */
     held = PyMem_Calloc(n_rows / 64 + 1, sizeof(uint64_t));
     place = PyMem_Malloc(sizeof(int32_t) * (n_rows ? n_rows : 1));
     count = PyMem_Malloc(sizeof(int32_t) * ((n_uj > n_blocks ? n_uj : n_blocks) + 1));
+    start = PyMem_Malloc(sizeof(Py_ssize_t) * n_up);
     pairs = PyMem_RawMalloc(sizeof(Pair) * room);
-    sorted = PyMem_RawMalloc(sizeof(Pair) * room);
-    if (!held || !place || !count || !pairs || !sorted) {
+    if (!held || !place || !count || !start || !pairs) {
         PyErr_NoMemory();
         goto done;
     }
 
     const char *error = NULL;
-    Py_ssize_t nnz = 0;
+    Py_ssize_t total = 0, most = 0, nnz = 0;
+    int cut = 0;
     Py_BEGIN_ALLOW_THREADS
-    cp[0] = 0;
-    for (Py_ssize_t i = 0; i + 1 < n_up && !error; i++) {
+    /* Every unit's pairs, as they are found (the cut needs all of them counted). */
+    start[0] = 0;
+    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
         int32_t a0 = up[i], a1 = up[i + 1];
         if (a0 < 0 || a1 < a0 || a1 > n_uj) {
             error = "key_gate: up is not a row pointer into uj";
@@ -138,7 +240,6 @@ key_gate(PyObject *self, PyObject *args)
             held[r >> 6] |= (uint64_t)1 << (r & 63);
             place[r] = jj - a0;
         }
-        Py_ssize_t n = 0;
         for (int32_t jj = a0; jj < a1 && !error; jj++) {
             int32_t r = uj[jj];
             int32_t x0 = rp[r], x1 = rp[r + 1];
@@ -177,60 +278,71 @@ key_gate(PyObject *self, PyObject *args)
                     break;
                 if (skip || !(s != 0 && s >= rk[x]))
                     continue;
-                if (n == room) {
-                    Pair *grown = PyMem_RawRealloc(pairs, sizeof(Pair) * 2 * room), *more;
-                    if (grown)
-                        pairs = grown;
-                    more = grown ? PyMem_RawRealloc(sorted, sizeof(Pair) * 2 * room) : NULL;
-                    if (!more) {
+                if (total == room) {
+                    Pair *grown = PyMem_RawRealloc(pairs, sizeof(Pair) * 2 * room);
+                    if (!grown) {
                         error = "";   /* no memory */
                         break;
                     }
-                    sorted = more;
+                    pairs = grown;
                     room *= 2;
                 }
-                pairs[n++] = (Pair){e, s, place[first]};
+                pairs[total++] = (Pair){e, s, place[first]};
             }
         }
-        if (error)
+        if (error)   /* uj may be out of range: not a row to clear */
             break;
         for (int32_t jj = a0; jj < a1; jj++)
             held[uj[jj] >> 6] = 0;
+        start[i + 1] = total;
+        if (total - start[i] > most)
+            most = total - start[i];
+    }
+    /* Each unit's pairs cut (on average more than `top` per unit: keep its `top` of
+     * most weight, the first in order on a tie), put in order and written out. */
+    cut = total > top * n_units;
+    if (!error) {
+        work = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        tmp = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
+        if (!work || !tmp || !scratch)
+            error = "";
+    }
+    cp[0] = 0;
+    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
+        Pair *run = pairs + start[i];
+        Py_ssize_t n = start[i + 1] - start[i];
+        int32_t m = up[i + 1] - up[i];
+        if (cut && n > top) {
+            for (Py_ssize_t j = 0; j < n; j++)
+                scratch[j] = run[j].weight;
+            float kth = kth_largest(scratch, n, top);
+            Py_ssize_t more = 0, ties = 0;
+            for (Py_ssize_t j = 0; j < n; j++) {
+                more += run[j].weight > kth;
+                if (run[j].weight == kth)
+                    work[ties++] = run[j];
+            }
+            /* The ties kept are the first top - more in order: up to the last one. */
+            order_pairs(work, ties, tmp, count, m, block, n_blocks);
+            Pair last = work[top - more - 1];
+            Py_ssize_t kept = 0;   /* kept in the order found, which order_pairs expects */
+            for (Py_ssize_t j = 0; j < n; j++) {
+                Pair x = run[j];
+                if (x.weight > kth || (x.weight == kth && !comes_before(last, x, block)))
+                    work[kept++] = x;
+            }
+            run = work;
+            n = kept;
+        }
+        order_pairs(run, n, tmp, count, m, block, n_blocks);
         if (nnz + n > cap) {
             error = "key_gate: out_entry/out_weight are too small";
             break;
         }
-        /* Into the product's order. By first row, last first (a stable counting sort
-         * taking the pairs from the last: each row's pairs then come entry last
-         * first, except the few first reached through a later row: insertion sort). */
-        int32_t m = a1 - a0;
-        memset(count, 0, sizeof(int32_t) * (m + 1));
-        for (Py_ssize_t k = 0; k < n; k++)
-            count[m - 1 - pairs[k].first + 1]++;
-        for (int32_t f = 0; f < m; f++)
-            count[f + 1] += count[f];
-        for (Py_ssize_t k = n - 1; k >= 0; k--)
-            sorted[count[m - 1 - pairs[k].first]++] = pairs[k];
-        for (Py_ssize_t k = 1; k < n; k++) {
-            Pair p = sorted[k];
-            Py_ssize_t t = k;
-            while (t > 0 && sorted[t - 1].first == p.first && sorted[t - 1].entry < p.entry) {
-                sorted[t] = sorted[t - 1];
-                t--;
-            }
-            sorted[t] = p;
-        }
-        /* Then by entry block, last first (stable): the blocks' products are taken
-         * last first and kept in order within a unit. */
-        memset(count, 0, sizeof(int32_t) * (n_blocks + 1));
-        for (Py_ssize_t k = 0; k < n; k++)
-            count[n_blocks - 1 - sorted[k].entry / block + 1]++;
-        for (Py_ssize_t b = 0; b < n_blocks; b++)
-            count[b + 1] += count[b];
-        for (Py_ssize_t k = 0; k < n; k++) {
-            Py_ssize_t at = nnz + count[n_blocks - 1 - sorted[k].entry / block]++;
-            cj[at] = sorted[k].entry;
-            cx[at] = sorted[k].weight;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            cj[nnz + j] = run[j].entry;
+            cx[nnz + j] = run[j].weight;
         }
         nnz += n;
         cp[i + 1] = (int32_t)nnz;
@@ -241,13 +353,16 @@ key_gate(PyObject *self, PyObject *args)
     else if (error)
         PyErr_SetString(PyExc_ValueError, error);
     else
-        result = PyLong_FromSsize_t(nnz);
+        result = Py_BuildValue("(nO)", nnz, cut ? Py_True : Py_False);
 done:
     PyMem_Free(held);
     PyMem_Free(place);
     PyMem_Free(count);
+    PyMem_Free(start);
     PyMem_RawFree(pairs);
-    PyMem_RawFree(sorted);
+    PyMem_RawFree(work);
+    PyMem_RawFree(tmp);
+    PyMem_RawFree(scratch);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
@@ -397,125 +512,9 @@ done:
     return result;
 }
 
-/* The k-th largest of a[0..n) (0 < k <= n), a reordered: Hoare's quickselect. */
-static float
-kth_largest(float *a, Py_ssize_t n, Py_ssize_t k)
-{
-    Py_ssize_t lo = 0, hi = n - 1, want = k - 1;
-    while (lo < hi) {
-        float pivot = a[lo + (hi - lo) / 2];
-        Py_ssize_t i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] > pivot)
-                i++;
-            while (a[j] < pivot)
-                j--;
-            if (i <= j) {
-                float t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        }
-        if (want <= j)
-            hi = j;
-        else if (want >= i)
-            lo = i;
-        else
-            return a[want];
-    }
-    return a[want];
-}
-
-PyDoc_STRVAR(top_per_unit_doc,
-"top_per_unit(ptr, weight, k, out) -> int\n\n"
-"The indices, ascending, of each unit's k pairs of most weight (unit u's pairs are\n"
-"ptr[u]..ptr[u+1]; on a tie the earlier pairs), all of a unit's if it has k or\n"
-"fewer: what a stable sort of each unit's pairs by weight, most first, cut to k,\n"
-"keeps. Returns their number. ptr and out int32, weight float32 (no NaN).");
-
-static PyObject *
-top_per_unit(PyObject *self, PyObject *args)
-{
-    PyObject *objs[3];
-    Py_buffer views[3];
-    Py_ssize_t k;
-    int got = 0;
-    PyObject *result = NULL;
-    float *scratch = NULL;
-
-    if (!PyArg_ParseTuple(args, "OOnO:top_per_unit", &objs[0], &objs[1], &k, &objs[2]))
-        return NULL;
-    static const char *names[3] = {"ptr", "weight", "out"};
-    static const char codes[3] = "ifi";
-    for (; got < 3; got++)
-        if (get_array(objs[got], &views[got], codes[got], got == 2, names[got]) < 0)
-            goto done;
-    const int32_t *ptr = views[0].buf;
-    const float *w = views[1].buf;
-    int32_t *out = views[2].buf;
-    Py_ssize_t n_ptr = views[0].shape[0], n_w = views[1].shape[0], cap = views[2].shape[0];
-    if (n_ptr < 1 || k < 1 || n_w > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "top_per_unit: bad lengths or k");
-        goto done;
-    }
-    Py_ssize_t most = 0;
-    for (Py_ssize_t u = 0; u + 1 < n_ptr; u++) {
-        if (ptr[u] < 0 || ptr[u + 1] < ptr[u] || ptr[u + 1] > n_w) {
-            PyErr_SetString(PyExc_ValueError, "top_per_unit: ptr is not a row pointer into weight");
-            goto done;
-        }
-        if (ptr[u + 1] - ptr[u] > most)
-            most = ptr[u + 1] - ptr[u];
-    }
-    scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
-    if (!scratch) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_ssize_t n = 0;
-    int full = 0;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t u = 0; u + 1 < n_ptr && !full; u++) {
-        int32_t a = ptr[u], z = ptr[u + 1];
-        if (z - a <= k) {
-            if (n + (z - a) > cap) {
-                full = 1;
-                break;
-            }
-            for (int32_t i = a; i < z; i++)
-                out[n++] = i;
-            continue;
-        }
-        memcpy(scratch, w + a, sizeof(float) * (z - a));
-        float kth = kth_largest(scratch, z - a, k);
-        Py_ssize_t room = k;   /* then the ties, earliest first, while there is room */
-        for (int32_t i = a; i < z; i++)
-            room -= w[i] > kth;
-        if (n + k > cap) {
-            full = 1;
-            break;
-        }
-        for (int32_t i = a; i < z; i++) {
-            if (w[i] > kth || (w[i] == kth && room-- > 0))
-                out[n++] = i;
-        }
-    }
-    Py_END_ALLOW_THREADS
-    if (full)
-        PyErr_SetString(PyExc_ValueError, "top_per_unit: out is too small");
-    else
-        result = PyLong_FromSsize_t(n);
-done:
-    PyMem_RawFree(scratch);
-    while (got-- > 0)
-        PyBuffer_Release(&views[got]);
-    return result;
-}
-
 static PyMethodDef methods[] = {
     {"key_gate", key_gate, METH_VARARGS, key_gate_doc},
     {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
-    {"top_per_unit", top_per_unit, METH_VARARGS, top_per_unit_doc},
     {NULL, NULL, 0, NULL},
 };
 

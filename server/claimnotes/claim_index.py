@@ -34,7 +34,6 @@ except ImportError:  # not built (no C compiler at install time): numpy and scip
     _retrieval = None
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
-compiled_cut = None if _retrieval is None or PURE_PYTHON else _retrieval.top_per_unit
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -323,13 +322,20 @@ class ClaimIndex:
 
     # ---- retrieval
 
-    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(unit, entry, key weight found) of every pair that passes the key gate, by unit.
+    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """(unit, entry, key weight found) of every pair that passes the key gate, by unit,
+        and whether they were cut. Very large stores (more than PRE_CANDIDATES pairs per
+        unit on average) keep each unit's PRE_CANDIDATES with the most key weight found,
+        the first in order on a tie (not exact past this point). The absolute weight, not
+        its share of the entry's: by share, a claim of one common word (share 1.0)
+        outranks a long claim pasted whole (share KEY_FRACTION), and at 1M claims such
+        short ones fill the cut.
 
         Within a unit, in the order one product ``q @ keys`` over all entries gives (the
         order only breaks ties downstream), except between blocks: scipy lists a row's
         entries latest first touched first, so taking the blocks last first gives that
-        order unless an earlier block's entry was touched first through a later bucket."""
+        order unless an earlier block's entry was touched first through a later bucket.
+        The compiled gate gives the same pairs in the same order (see _records)."""
         n_units = q.shape[0]
         kb = self._key_buckets
         # q's columns as rows of the key blocks: buckets that hold no key drop out and
@@ -339,7 +345,6 @@ class ClaimIndex:
         hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
         indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
         cols = pos[hit]
-        ones = np.ones(len(cols), dtype=np.float32)
         rows = np.arange(n_units)
         if self._records is not None:
             rp, entry_of, gate, key_ptr, key, weight = self._records
@@ -349,10 +354,23 @@ class ClaimIndex:
             out_ptr = np.empty(n_units + 1, dtype=i32)
             entry = np.empty(size, dtype=i32)
             found = np.empty(size, dtype=np.float32)
-            n = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
-                                    out_ptr, entry, found, len(self._kmin), self._entry_block)
-            return np.repeat(rows, np.diff(out_ptr)), entry[:n], found[:n]
+            n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
+                                         out_ptr, entry, found, len(self._kmin), self._entry_block,
+                                         PRE_CANDIDATES)
+            return np.repeat(rows, np.diff(out_ptr)), entry[:n], found[:n], cut
+        unit_of, entry_of, key_w = self._product(indptr, cols, n_units)
+        cut = len(entry_of) > PRE_CANDIDATES * n_units
+        if cut:
+            keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, n_units)
+            unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
+        return unit_of, entry_of, key_w, cut
+
+    def _product(self, indptr: np.ndarray, cols: np.ndarray,
+                 n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The key gate without the compiled kernel: the key product over the blocks
+        (units' key rows: ``indptr``, ``cols``), then the gate on its sums."""
         ones = np.ones(len(cols), dtype=np.float32)
+        rows = np.arange(n_units)
         parts = []
         for first, block in reversed(self._kt):
             idx = block.indptr.dtype
@@ -399,21 +417,7 @@ class ClaimIndex:
         if self._indexed and cols:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
-            unit_of, entry_of, key_w = self._key_gate(q)
-            cut = len(entry_of) > PRE_CANDIDATES * len(units)
-            if cut:
-                # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
-                # key weight found before the exact pre-filter (not exact past this point).
-                # The absolute weight, not its share of the entry's: by share, a claim of
-                # one common word (share 1.0) outranks a long claim pasted whole (share
-                # KEY_FRACTION), and at 1M claims such short ones fill the cut.
-                if compiled_cut is not None and key_w.dtype == np.float32:
-                    bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).astype(np.int32)
-                    keep = np.empty(PRE_CANDIDATES * len(units), dtype=np.int32)   # k per unit at most
-                    keep = keep[:compiled_cut(bounds, key_w, PRE_CANDIDATES, keep)]
-                else:
-                    keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
-                unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
+            unit_of, entry_of, key_w, cut = self._key_gate(q)
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
