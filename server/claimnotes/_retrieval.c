@@ -1,20 +1,26 @@
 /* Retrieval of claim_index.py compiled, two kernels:
- * - key_gate(): the key product of one entry block (scipy's csr_matmat) fused
- *   with the gate on its result (`weight >= kmin[entry]`), so that only the
- *   pairs that pass are written;
+ * - key_gate(): the key gate over the units of a page, walking only the records of
+ *   each entry's *required* keys (claim_index._records), then the PRE_CANDIDATES
+ *   cut of very large stores;
  * - present_weights(): the exact pre-filter's weight and count of an entry's
  *   terms in a unit, per pair, without building the elementwise product.
  *
- * How key_gate's results stay identical to the numpy/scipy path:
- * - the product is csr_matmat's (scipy/sparse/sparsetools/csr.h): Gustavson's
- *   row-by-row accumulation with a linked list of the columns touched, so each
- *   row's pairs come out latest first touched first, as scipy lists them;
- * - each sum adds the same float32 terms in the same order, in float32 (the
- *   query's values are all 1, so v * Bx[kk] is Bx[kk] exactly: it is added as is);
- * - a pair is kept where csr_matmat keeps it (sum != 0) and the gate passes it
- *   (sum >= kmin[entry], a float32 comparison: NaN fails, as in numpy).
- * Speed (a block's slots do not fit in L1): an entry's sum and list link share a
- * cache line, and the two coin-toss tests (new entry? passes?) are branch free.
+ * How key_gate's results stay identical to the scipy fallback (the key product
+ * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
+ * - a unit that passes an entry's gate holds one of its required keys (the others,
+ *   its lightest, sum below the gate), so walking the required keys' records finds
+ *   every pair that passes; an entry is counted once, at the first required key
+ *   row the unit holds (a record whose entry has an earlier one there is skipped);
+ * - a record carries a copy of all its entry's keys, rows ascending, so the sum
+ *   adds the weights of the keys the unit holds in row order, in float32, as the
+ *   product does (query values are all 1: each weight is added as is), and a pair
+ *   passes where the fallback keeps it (sum != 0 and sum >= gate: NaN fails);
+ * - csr_matmat (scipy/sparse/sparsetools/csr.h) lists a unit's entries latest
+ *   first touched first: by the entry's first key row in the unit, last first,
+ *   then by entry, last first; the fallback takes the blocks last first. The pairs
+ *   are put in that order (order_pairs), the cut keeping the fallback's ties.
+ * Speed: the records of a row are read in sequence (no random read per pair);
+ * whether the unit holds a key is a bit of an L1 bitmap, tested without a branch.
  * present_weights is `fw[entry_of].multiply(q[unit_of])` then `.sum(axis=1)` and
  * the row lengths: both rows are sorted and hold no duplicate, so scipy's
  * product (csr_binop_csr, canonical case) holds the entry's weights at the

@@ -1,13 +1,13 @@
 """ClaimIndex: the in-memory retrieval index over claim texts (pure, no I/O).
 
 Every claim text (text or variant, an *entry*) is filed under its rarest terms
-(its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight). One sparse
-product (units x buckets) @ (buckets x entries) gives, per unit and entry, the key
-weight the unit contains. An entry whose key weight is below
-``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach ``MIN_COVERAGE``
-(a hard gate of the aligner), so pruning it loses nothing. The product runs per
-block of ``ENTRY_BLOCK`` entries (see ``_key_gate``): the same pairs, the same sums.
-"""
+(its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight). The key gate
+gives, per unit and entry, the key weight the unit contains. An entry whose key
+weight is below ``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach
+``MIN_COVERAGE`` (a hard gate of the aligner), so pruning it loses nothing. The
+compiled gate walks only each entry's *required* keys (``_records``); without it,
+one sparse product (units x buckets) @ (buckets x entries) per block of
+``ENTRY_BLOCK`` entries (``_product``): the same pairs, sums and order."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-try:  # scipy's own kernel of sparse @ sparse, called without its counting pass (see _key_gate)
+try:  # scipy's own kernel of sparse @ sparse, called without its counting pass (see _product)
     from scipy.sparse._sparsetools import csr_matmat
 except ImportError:  # a private module: should a scipy release move it, the public product serves
     csr_matmat = None
@@ -32,6 +32,7 @@ try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same resu
     from claimnotes import _retrieval
 except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
     _retrieval = None
+# The compiled gate: an index built while it is set files its keys for it (_records).
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
 
