@@ -60,29 +60,36 @@ def passes(index: ClaimIndex, unit: Unit, e_id: int, floor: float, slack: float)
     return present * (1 + slack) >= MIN_COVERAGE * total - 1e-9 and best >= floor - 1e-9 - 100 * slack
 
 
-def build(monkeypatch, store: list[tuple[str, list[str]]], compiled_gate: bool) -> ClaimIndex:
-    """An index whose key gate is the compiled one (records) or scipy's product (blocks)."""
-    monkeypatch.setattr(claim_index, "fused_gate", claim_index._retrieval.key_gate if compiled_gate else None)
+compiled = claim_index._retrieval
+needs_compiled = pytest.mark.skipif(
+    compiled is None, reason="claimnotes._retrieval is not built (no C compiler at install): scipy's product serves")
+
+
+def build(monkeypatch, store: list[tuple[str, list[str]]], gate: str) -> ClaimIndex:
+    """An index whose key gate is the compiled one over records, the compiled block
+    product (a store too large for records) or scipy's product."""
+    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate if gate == "records" else None)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate if gate == "blocks" else None)
     index = ClaimIndex.build(store)
-    assert (index._records is not None) == compiled_gate
-    n_blocks = 0 if compiled_gate else -(-len(index._entries) // claim_index.ENTRY_BLOCK)
+    assert (index._records is not None) == (gate == "records")
+    n_blocks = 0 if gate == "records" else -(-len(index._entries) // claim_index.ENTRY_BLOCK)
     assert len(index._kt) == n_blocks
     return index
 
 
-# The compiled gate where the extension is built and not turned off; scipy's product always.
-GATES = [False] + ([True] if claim_index.fused_gate is not None else [])
+# The compiled gates where the extension is built and not turned off; scipy's product always.
+GATES = ["scipy"] + (["records", "blocks"] if claim_index.fused_gate is not None else [])
 
 
-@pytest.mark.parametrize("compiled_gate", GATES)
+@pytest.mark.parametrize("gate", GATES)
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 37])
 @pytest.mark.parametrize("seed", range(4))
 def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int,
-                                                                    compiled_gate: bool) -> None:
+                                                                    gate: str) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     rng = random.Random(seed)
     store = random_store(rng, 300)
-    index = build(monkeypatch, store, compiled_gate)
+    index = build(monkeypatch, store, gate)
     units = random_page(rng, store)
     check_against_brute_force(index, units)
     assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
@@ -99,13 +106,13 @@ def check_against_brute_force(index: ClaimIndex, units: list[Unit]) -> None:
             assert all(passes(index, unit, e, floor, 1e-4) for e in ids)
 
 
-@pytest.mark.parametrize("compiled_gate", GATES)
+@pytest.mark.parametrize("gate", GATES)
 @pytest.mark.parametrize("seed", range(2))
-def test_updates_of_a_store_in_blocks(monkeypatch, seed: int, compiled_gate: bool) -> None:
+def test_updates_of_a_store_in_blocks(monkeypatch, seed: int, gate: str) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 37)
     rng = random.Random(seed)
     store = random_store(rng, 600)
-    index = build(monkeypatch, store[:200], compiled_gate)
+    index = build(monkeypatch, store[:200], gate)
     units = random_page(rng, store)
     # A few claims: pending, each a candidate of every unit it shares a term with.
     index.update(store[200:210], removals=["c0", "c1"])
@@ -117,8 +124,8 @@ def test_updates_of_a_store_in_blocks(monkeypatch, seed: int, compiled_gate: boo
     # Enough for a rebuild (over 256 pending), in blocks: exact again.
     index.update(store[210:], removals=["c2"])
     assert index._indexed == len(index._entries) == sum(1 for e in index._entries if e is not None)
-    assert (index._records is not None) == compiled_gate
-    assert len(index._kt) == (0 if compiled_gate else -(-len(index._entries) // 37))
+    assert (index._records is not None) == (gate == "records")
+    assert len(index._kt) == (0 if gate == "records" else -(-len(index._entries) // 37))
     assert not any(e.claim in ("c0", "c1", "c2") for e in index._entries)
     check_against_brute_force(index, units)
 
@@ -157,7 +164,8 @@ def test_the_public_product_gives_what_scipys_kernel_gives(monkeypatch) -> None:
     store = random_store(rng, 300)
     units = random_page(rng, store)
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 64)
-    monkeypatch.setattr(claim_index, "fused_gate", None)   # scipy's product, not the C gate
+    monkeypatch.setattr(claim_index, "fused_gate", None)   # scipy's product, not a C gate
+    monkeypatch.setattr(claim_index, "block_gate", None)
     index = ClaimIndex.build(store)
     kernel = index._candidates(units, 50.0)
     monkeypatch.setattr(claim_index, "csr_matmat", None)
@@ -182,14 +190,10 @@ def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
 
 # ---------------------------------------------------------------- the compiled key gate
 
-compiled = claim_index._retrieval
-needs_compiled = pytest.mark.skipif(
-    compiled is None, reason="claimnotes._retrieval is not built (no C compiler at install): scipy's product serves")
-
-
 def test_the_retrieval_extension_is_built() -> None:
     require_extension(compiled, "claimnotes._retrieval")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
+    assert claim_index.block_gate is (None if PURE_PYTHON else compiled.block_gate)
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
 
 
@@ -216,29 +220,36 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
     """The compiled gate walks only the required keys' records, yet gives the product's
     pairs in the product's order, whatever the blocks; with the pre-filter and the cut
     to ``pre`` pairs per unit (1M-claim stores; 3 cuts here), the same candidate lists.
-    Also after removals (masked, still in the records) and upserts."""
+    So does the compiled block product (stores too large for records). Also after
+    removals (masked, still in the records) and upserts."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
     rng = random.Random(seed)
     store = random_store(rng, 400)
     store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]   # ties at the cut
-    fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
+    records, blocks, product = (build(monkeypatch, store, gate) for gate in ("records", "blocks", "scipy"))
     units = random_page(rng, store)
-    got = gate_and_candidates(fast, units)
+    got = gate_and_candidates(records, units)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    got_blocks = gate_and_candidates(blocks, units)
+    monkeypatch.setattr(claim_index, "block_gate", None)
     monkeypatch.setattr(claim_index, "present_weights", None)
     expected = gate_and_candidates(product, units)
     assert_same(got, expected)
+    assert_same(got_blocks, expected)
     assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
     assert got[0][3] is (pre == 3)   # the cut applies (or not)
     # Some keys are light, so fewer records than postings are walked.
-    rp, n_keys = fast._records[0], sum(block.nnz for _, block in product._kt)
+    rp, n_keys = records._records[0], sum(block.nnz for _, block in product._kt)
     assert rp[-1] < 0.8 * n_keys
-    for index in (fast, product):
+    for index in (records, blocks, product):
         index.update(store[:5], removals=[claim for claim, _ in store[5:60:3]])
     expected = gate_and_candidates(product, units)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
-    assert_same(gate_and_candidates(fast, units), expected)
+    assert_same(gate_and_candidates(records, units), expected)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    assert_same(gate_and_candidates(blocks, units), expected)
 
 
 @needs_compiled
@@ -246,7 +257,7 @@ def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeyp
     """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
     weights and candidate lists."""
     store = read_claims()
-    fast, product = (build(monkeypatch, store, compiled_gate) for compiled_gate in (True, False))
+    fast, product = (build(monkeypatch, store, gate) for gate in ("records", "scipy"))
     pages = sorted((REPO / "fixtures/eval").glob("**/pages/*.txt"))
     units = [u for p in pages for u in sentence_units(p.read_text(encoding="utf-8"))]
     assert len(pages) > 120
@@ -399,6 +410,62 @@ def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
         compiled.key_gate(*arrays[:13])
+
+
+def product_arrays() -> list[np.ndarray]:
+    """A valid call: 2 units over 3 key rows x 4 entries; unit 0 holds rows 0 and 2."""
+    ap = np.array([0, 2, 3], dtype=np.int32)
+    aj = np.array([0, 2, 1], dtype=np.int32)
+    bp = np.array([0, 2, 3, 5], dtype=np.int32)
+    bj = np.array([1, 3, 0, 3, 1], dtype=np.int32)
+    bx = np.array([1.5, 0.25, 2.0, 0.5, 1.0], dtype=np.float32)
+    kmin = np.array([1.0, 2.0, 1e-6, 0.6], dtype=np.float32)
+    return [ap, aj, bp, bj, bx, kmin, np.empty(3, np.int32), np.empty(8, np.int32), np.empty(8, np.float32)]
+
+
+@needs_compiled
+def test_the_block_gate_on_a_hand_made_product() -> None:
+    arrays = product_arrays()
+    assert compiled.block_gate(*arrays) == 3
+    # Unit 0: entry 1 (1.5 + 1.0 = 2.5), entry 3 (0.25 + 0.5 = 0.75), latest first
+    # touched first; unit 1: entry 0 (2.0).
+    assert arrays[6].tolist() == [0, 2, 3]
+    assert arrays[7][:3].tolist() == [3, 1, 0] and arrays[8][:3].tolist() == [0.75, 2.5, 2.0]
+    # The gate: a sum passes at its kmin exactly, not below it.
+    arrays[5][:] = [2.0, 2.6, 1e-6, 0.75]
+    assert compiled.block_gate(*arrays) == 2
+    assert arrays[6].tolist() == [0, 1, 2]
+    assert arrays[7][:2].tolist() == [3, 0] and arrays[8][:2].tolist() == [0.75, 2.0]
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [
+    (0, np.array([0, 2, 3], dtype=np.int64)),     # int64 index array
+    (4, np.ones(5)),                               # float64 weights
+    (1, np.array([[0, 2, 1]], dtype=np.int32)),   # 2-D
+    (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past bp
+    (1, np.array([0, 2**31 - 1, 1], dtype=np.int32)),  # a key row whose j + 1 overflows int32
+    (3, np.array([1, 4, 0, 3, 1], dtype=np.int32)),   # an entry past kmin
+    (0, np.array([0, 3, 2], dtype=np.int32)),     # ap not ascending
+    (0, np.array([0, 2, 9], dtype=np.int32)),     # ap past aj
+    (2, np.array([0, 2, 9, 5], dtype=np.int32)),  # bp past bj
+    (7, np.empty(1, np.int32)),                   # outputs too small for the pairs
+    (6, np.empty(2, np.int32)),                   # out_ptr not len(ap)
+    (7, np.empty(8, np.int32)[::2]),              # not contiguous
+    (6, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
+    (0, b"\0" * 12),                               # bytes: not int32
+    (0, 3),                                        # not a buffer
+])
+def test_bad_block_gate_input_raises_and_leaks_no_reference(bad) -> None:
+    arrays = product_arrays()
+    arrays[bad[0]] = bad[1]
+    counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
+    refs = [sys.getrefcount(a) for a in counted]
+    with pytest.raises((ValueError, TypeError)):
+        compiled.block_gate(*arrays)
+    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    with pytest.raises(TypeError):
+        compiled.block_gate(*arrays[:8])
 
 
 @needs_compiled

@@ -32,8 +32,10 @@ try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same resu
     from claimnotes import _retrieval
 except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
     _retrieval = None
-# The compiled gate: an index built while it is set files its keys for it (_records).
+# The compiled gates: an index built while fused_gate is set files its keys for it
+# (_records, up to RECORDS_MAX key copies), or else in blocks for block_gate (_product).
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
+block_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.block_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
+RECORDS_MAX = 1 << 23  # key copies the compiled gate's records may hold, 8 bytes each (see _postings)
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -188,7 +191,7 @@ class ClaimIndex:
         self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
         key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[key_row]
         del has_key
-        key_e, key_w = e[keep], w[keep]   # key_e ascending: the arrays are in entry order
+        key_e, key_w = e[keep], w[keep].astype(np.float32)   # key_e ascending: the arrays are in entry order
         del keep, e
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
         fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
@@ -209,42 +212,26 @@ class ClaimIndex:
         self._ft = None
 
     def _postings(self, key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray) -> None:
-        """The key postings, for the compiled gate (``_records``) or else for the product
-        (``_kt``: blocks of ``ENTRY_BLOCK`` entries, so that each block's sums stay in cache).
+        """The key postings: for the compiled gate, its records (_records), if they hold
+        at most RECORDS_MAX key copies; else blocks of ``ENTRY_BLOCK`` entries for the
+        product (so that each block's sums stay in cache).
 
-        ``key_e`` ascending, each entry's keys heaviest first (float64 weights)."""
+        ``key_e`` ascending, each entry's keys heaviest first (float32 weights)."""
         n_entries = len(kmin)
         n_keys = np.bincount(key_e, minlength=n_entries)
-        # A key is *required* unless it is one of the entry's lightest keys whose weights
-        # sum below kmin: those alone cannot pass the gate, so every unit that passes
-        # holds a required key. The light keys are a suffix (heaviest first); the margin
-        # covers the float32 sums.
-        after = np.cumsum(key_w[::-1])[::-1]   # this key's weight and every later key's
-        after -= np.append(after, 0.0)[np.repeat(np.cumsum(n_keys), n_keys)]   # ...of its entry
-        required = after * (1 + 1e-4) + 1e-6 >= kmin[key_e]
-        del after
-        # One key per (entry, row): terms that share a bucket are one key, their float32
-        # weights summed (what the product's sum_duplicates did).
-        order = np.argsort((key_e.astype(np.int64) << 32) | key_row, kind="stable")
-        key_e, key_row = key_e[order], key_row[order]
-        new = np.ones(len(order), dtype=bool)
-        new[1:] = (key_e[1:] != key_e[:-1]) | (key_row[1:] != key_row[:-1])
-        at = np.flatnonzero(new)
-        key_w = np.add.reduceat(key_w.astype(np.float32)[order], at) if len(at) else key_w[:0].astype(np.float32)
-        required = np.logical_or.reduceat(required[order], at) if len(at) else required
-        key_e, key_row = key_e[at], key_row[at]
-        del order, new, at
         self._entry_block = ENTRY_BLOCK
         self._records = None
         self._kt = []
-        if fused_gate is not None:
-            self._records = _records(key_e, key_row, key_w, required, kmin, len(self._key_buckets))
-        if self._records is None:
-            cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
-            for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
-                self._kt.append((first, sparse.csr_matrix(
-                    (key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
-                    shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))))
+        # The records copy an entry's keys once per required key: n_keys**2 at most.
+        if fused_gate is not None and int(np.dot(n_keys, n_keys)) <= RECORDS_MAX:
+            self._records = _records(key_e, key_row, key_w, kmin, n_keys, len(self._key_buckets))
+            return
+        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
+        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
+            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
+                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
+            block.sum_duplicates()   # terms that share a bucket: one key, their weights summed
+            self._kt.append((first, block))
 
     def _changed(self) -> None:
         self._wcache.clear()
@@ -368,8 +355,8 @@ class ClaimIndex:
 
     def _product(self, indptr: np.ndarray, cols: np.ndarray,
                  n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The key gate without the compiled kernel: the key product over the blocks
-        (units' key rows: ``indptr``, ``cols``), then the gate on its sums."""
+        """The key gate over the blocks (units' key rows: ``indptr``, ``cols``): the key
+        product, then the gate on its sums; compiled (block_gate) or scipy's."""
         ones = np.ones(len(cols), dtype=np.float32)
         rows = np.arange(n_units)
         parts = []
@@ -380,6 +367,15 @@ class ClaimIndex:
             # so scipy's counting pass (csr_matmat_maxnnz, ~10% of the product) is skipped.
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
+                continue
+            if block_gate is not None and idx == np.int32:
+                # The product fused with the gate: the pairs that fail it are never written.
+                out_ptr = np.empty(n_units + 1, dtype=np.int32)
+                entry = np.empty(size, dtype=np.int32)
+                weight = np.empty(size, dtype=np.float32)
+                n = block_gate(ip, jj, block.indptr, block.indices, block.data,
+                               self._kmin[first:first + block.shape[1]], out_ptr, entry, weight)
+                parts.append((np.repeat(rows, np.diff(out_ptr)), entry[:n] + first, weight[:n]))
                 continue
             if csr_matmat is None:
                 s = sparse.csr_matrix((ones, jj, ip), shape=(n_units, block.shape[0])) @ block
@@ -474,13 +470,32 @@ class ClaimIndex:
         return out
 
 
-def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, required: np.ndarray,
-             kmin: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...] | None:
+def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray,
+             n_keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...]:
     """The compiled gate's postings: for every required key, a *record* filed under its
     row, holding the entry, its gate and a copy of all its keys, so that the gate reads
     a posting's records in sequence instead of each entry's keys far away in memory.
-    ``(rp, entry, gate, key_ptr, key, weight)`` as _retrieval.key_gate takes them; None
-    if a count does not fit in int32. Keys sorted by (entry, row), one per pair."""
+    ``(rp, entry, gate, key_ptr, key, weight)`` as _retrieval.key_gate takes them.
+    Arguments as _postings takes them, and each entry's number of keys."""
+    # A key is *required* unless it is one of the entry's lightest keys whose weights
+    # sum below kmin: those alone cannot pass the gate, so every unit that passes
+    # holds a required key. The light keys are a suffix (heaviest first); the margin
+    # covers the float32 sums.
+    after = np.cumsum(key_w[::-1], dtype=np.float64)[::-1]   # this key's weight and every later key's
+    after -= np.append(after, 0.0)[np.repeat(np.cumsum(n_keys), n_keys)]   # ...of its entry
+    required = after * (1 + 1e-4) + 1e-6 >= kmin[key_e]
+    del after
+    # One key per (entry, row), rows ascending: terms that share a bucket are one key,
+    # their float32 weights summed (as the blocks' sum_duplicates does).
+    order = np.argsort((key_e.astype(np.int64) << 32) | key_row, kind="stable")
+    key_e, key_row = key_e[order], key_row[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (key_e[1:] != key_e[:-1]) | (key_row[1:] != key_row[:-1])
+    at = np.flatnonzero(new)
+    key_w = np.add.reduceat(key_w[order], at) if len(at) else key_w
+    required = np.logical_or.reduceat(required[order], at) if len(at) else required
+    key_e, key_row = key_e[at], key_row[at]
+    del order, new, at
     n_keys = np.bincount(key_e, minlength=len(kmin))
     first_key = np.zeros(len(kmin) + 1, dtype=np.int64)
     np.cumsum(n_keys, out=first_key[1:])
@@ -492,13 +507,11 @@ def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, required
     length = n_keys[entry]
     key_ptr = np.zeros(len(rec) + 1, dtype=np.int64)
     np.cumsum(length, out=key_ptr[1:])
-    if key_ptr[-1] >= 2**31:
-        return None
     coded = (key_row << 1) | required   # row order kept; the low bit says required
     key = np.empty(key_ptr[-1], dtype=np.int32)
     weight = np.empty(key_ptr[-1], dtype=np.float32)
-    # Each record's copy of its entry's keys, a slice of records at a time: the index
-    # arrays over every copy would be 8 bytes x 17M at 1M claims.
+    # Each record's copy of its entry's keys, a slice of records at a time (the index
+    # arrays over every copy would take 16 bytes a copy).
     step = 1 << 18
     for x in range(0, len(rec), step):
         part = slice(x, min(x + step, len(rec)))
