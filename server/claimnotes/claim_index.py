@@ -50,7 +50,7 @@ CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
-RECORDS_MAX = 1 << 23  # key copies the compiled gate's records may hold, 8 bytes each (see _postings)
+RECORDS_MAX = 1 << 23  # key copies the compiled gate's records may hold, 8 bytes each (100k claims: 2.2M)
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -76,7 +76,7 @@ class ClaimIndex:
         self._entry_block = ENTRY_BLOCK                       # the blocks' size (the gate's order follows it)
         self._key_buckets = np.zeros(0, dtype=np.int32)    # the key rows: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
-        self._indexed = 0                            # entries [0, _indexed) are in _kt
+        self._indexed = 0                            # entries [0, _indexed) are in the key postings
         self.rebuilds = 0                            # _reindex() calls: the server settles its GC after one
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
@@ -333,7 +333,6 @@ class ClaimIndex:
         hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
         indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
         cols = pos[hit]
-        rows = np.arange(n_units)
         if self._records is not None:
             rp, entry_of, gate, key_ptr, key, weight = self._records
             i32 = np.int32
@@ -345,7 +344,7 @@ class ClaimIndex:
             n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
                                          out_ptr, entry, found, len(self._kmin), self._entry_block,
                                          PRE_CANDIDATES)
-            return np.repeat(rows, np.diff(out_ptr)), entry[:n], found[:n], cut
+            return np.repeat(np.arange(n_units), np.diff(out_ptr)), entry[:n], found[:n], cut
         unit_of, entry_of, key_w = self._product(indptr, cols, n_units)
         cut = len(entry_of) > PRE_CANDIDATES * n_units
         if cut:
