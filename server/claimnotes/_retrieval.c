@@ -1,7 +1,12 @@
-/* Retrieval of claim_index.py compiled, two kernels:
+/* Retrieval of claim_index.py compiled, three kernels:
  * - key_gate(): the key gate over the units of a page, walking only the records of
  *   each entry's *required* keys (claim_index._records), then the PRE_CANDIDATES
  *   cut of very large stores;
+ * - block_gate(): for stores whose records would not fit claim_index.RECORDS_MAX,
+ *   the key product of one entry block (scipy's csr_matmat) fused with the gate on
+ *   its result (`weight >= kmin[entry]`), so that only the pairs that pass are
+ *   written: Gustavson's accumulation, an entry's sum and list link side by side
+ *   (a block's sums do not fit in L1), the two coin-toss tests branch free;
  * - present_weights(): the exact pre-filter's weight and count of an entry's
  *   terms in a unit, per pair, without building the elementwise product.
  *
