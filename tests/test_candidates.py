@@ -15,6 +15,7 @@ from claimnotes import claim_index
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, PURE_PYTHON, SIMILARITY_POWER
 from claimnotes.claim_index import CANDIDATES_PER_UNIT, ClaimIndex
 from claimnotes.terms import Unit, sentence_units
+from test_aligner_speedups import REPO, read_claims
 
 # Short made-up words (a few are real: "torn" becomes the term "tear"); claims and pages
 # go through the same analysis, so the brute force sees what the index sees.
@@ -59,14 +60,36 @@ def passes(index: ClaimIndex, unit: Unit, e_id: int, floor: float, slack: float)
     return present * (1 + slack) >= MIN_COVERAGE * total - 1e-9 and best >= floor - 1e-9 - 100 * slack
 
 
+compiled = claim_index._retrieval
+needs_compiled = pytest.mark.skipif(
+    compiled is None, reason="claimnotes._retrieval is not built (no C compiler at install): scipy's product serves")
+
+
+def build(monkeypatch, store: list[tuple[str, list[str]]], gate: str) -> ClaimIndex:
+    """An index whose key gate is the compiled one over records, the compiled block
+    product (a store too large for records) or scipy's product."""
+    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate if gate == "records" else None)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate if gate == "blocks" else None)
+    index = ClaimIndex.build(store)
+    assert (index._records is not None) == (gate == "records")
+    n_blocks = 0 if gate == "records" else -(-len(index._entries) // claim_index.ENTRY_BLOCK)
+    assert len(index._kt) == n_blocks
+    return index
+
+
+# The compiled gates where the extension is built and not turned off; scipy's product always.
+GATES = ["scipy"] + (["records", "blocks"] if claim_index.fused_gate is not None else [])
+
+
+@pytest.mark.parametrize("gate", GATES)
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 37])
 @pytest.mark.parametrize("seed", range(4))
-def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int) -> None:
+def test_candidates_are_the_entries_that_pass_the_aligners_checks(monkeypatch, seed: int, block: int,
+                                                                    gate: str) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     rng = random.Random(seed)
     store = random_store(rng, 300)
-    index = ClaimIndex.build(store)
-    assert len(index._kt) == -(-len(index._entries) // block)
+    index = build(monkeypatch, store, gate)
     units = random_page(rng, store)
     check_against_brute_force(index, units)
     assert sum(map(len, index._candidates(units, 50.0))) > 20   # the page does hold claims
@@ -83,12 +106,13 @@ def check_against_brute_force(index: ClaimIndex, units: list[Unit]) -> None:
             assert all(passes(index, unit, e, floor, 1e-4) for e in ids)
 
 
+@pytest.mark.parametrize("gate", GATES)
 @pytest.mark.parametrize("seed", range(2))
-def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
+def test_updates_of_a_store_in_blocks(monkeypatch, seed: int, gate: str) -> None:
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 37)
     rng = random.Random(seed)
     store = random_store(rng, 600)
-    index = ClaimIndex.build(store[:200])
+    index = build(monkeypatch, store[:200], gate)
     units = random_page(rng, store)
     # A few claims: pending, each a candidate of every unit it shares a term with.
     index.update(store[200:210], removals=["c0", "c1"])
@@ -100,7 +124,8 @@ def test_updates_of_a_store_in_blocks(monkeypatch, seed: int) -> None:
     # Enough for a rebuild (over 256 pending), in blocks: exact again.
     index.update(store[210:], removals=["c2"])
     assert index._indexed == len(index._entries) == sum(1 for e in index._entries if e is not None)
-    assert len(index._kt) == -(-len(index._entries) // 37)
+    assert (index._records is not None) == (gate == "records")
+    assert len(index._kt) == (0 if gate == "records" else -(-len(index._entries) // 37))
     assert not any(e.claim in ("c0", "c1", "c2") for e in index._entries)
     check_against_brute_force(index, units)
 
@@ -122,7 +147,7 @@ def test_blocks_give_the_same_pairs_and_the_same_float32_key_weights(monkeypatch
     for block in (claim_index.ENTRY_BLOCK, 64, 1):
         monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
         index = ClaimIndex.build(store)
-        unit_of, entry_of, key_w = index._key_gate(query(units))
+        unit_of, entry_of, key_w, _ = index._key_gate(query(units))
         assert np.all(np.diff(unit_of) >= 0)
         order = np.lexsort((entry_of, unit_of))
         gates.append((unit_of[order], entry_of[order], key_w[order]))
@@ -139,7 +164,8 @@ def test_the_public_product_gives_what_scipys_kernel_gives(monkeypatch) -> None:
     store = random_store(rng, 300)
     units = random_page(rng, store)
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", 64)
-    monkeypatch.setattr(claim_index, "fused_gate", None)   # scipy's product, not the C gate
+    monkeypatch.setattr(claim_index, "fused_gate", None)   # scipy's product, not a C gate
+    monkeypatch.setattr(claim_index, "block_gate", None)
     index = ClaimIndex.build(store)
     kernel = index._candidates(units, 50.0)
     monkeypatch.setattr(claim_index, "csr_matmat", None)
@@ -164,39 +190,80 @@ def test_the_cut_keeps_what_a_stable_sort_of_each_unit_keeps(seed: int) -> None:
 
 # ---------------------------------------------------------------- the compiled key gate
 
-compiled = claim_index._retrieval
-needs_compiled = pytest.mark.skipif(
-    compiled is None, reason="claimnotes._retrieval is not built (no C compiler at install): scipy's product serves")
-
-
 def test_the_retrieval_extension_is_built() -> None:
     require_extension(compiled, "claimnotes._retrieval")
     assert claim_index.fused_gate is (None if PURE_PYTHON else compiled.key_gate)
+    assert claim_index.block_gate is (None if PURE_PYTHON else compiled.block_gate)
     assert claim_index.present_weights is (None if PURE_PYTHON else compiled.present_weights)
 
 
+def gate_and_candidates(index: ClaimIndex, units: list[Unit]) -> tuple:
+    return index._key_gate(query(units)), [index._candidates(units, floor) for floor in (50.0, 20.0)]
+
+
+def assert_same(got: tuple, expected: tuple) -> None:
+    """The same gate pairs in the same order, with the same float32 key weights (bit
+    for bit), and the same candidate lists."""
+    (gate, found), (gate_expected, found_expected) = got, expected
+    assert all(np.array_equal(a.view(np.int32) if a.dtype == np.float32 else a,
+                              b.view(np.int32) if b.dtype == np.float32 else b)
+               and a.dtype == b.dtype for a, b in zip(gate[:3], gate_expected[:3]))
+    assert gate[3] is gate_expected[3]   # cut or not
+    assert found == found_expected
+
+
 @needs_compiled
+@pytest.mark.parametrize("pre", [claim_index.PRE_CANDIDATES, 3])
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
 @pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int) -> None:
-    """The gate: the same pairs in the same order with the same float32 key weights;
-    with the pre-filter, the same candidate lists, whatever the blocks."""
+def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int, pre: int) -> None:
+    """The compiled gate walks only the required keys' records, yet gives the product's
+    pairs in the product's order, whatever the blocks; with the pre-filter and the cut
+    to ``pre`` pairs per unit (1M-claim stores; 3 cuts here), the same candidate lists.
+    So does the compiled block product (stores too large for records). Also after
+    removals (masked, still in the records) and upserts."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
+    monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
     rng = random.Random(seed)
     store = random_store(rng, 400)
-    index = ClaimIndex.build(store)
+    store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]   # ties at the cut
+    records, blocks, product = (build(monkeypatch, store, gate) for gate in ("records", "blocks", "scipy"))
     units = random_page(rng, store)
-    q = query(units)
-    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
-    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
-    gate = index._key_gate(q)
-    found = [index._candidates(units, floor) for floor in (50.0, 20.0)]
-    monkeypatch.setattr(claim_index, "fused_gate", None)
+    got = gate_and_candidates(records, units)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    got_blocks = gate_and_candidates(blocks, units)
+    monkeypatch.setattr(claim_index, "block_gate", None)
     monkeypatch.setattr(claim_index, "present_weights", None)
-    expected = index._key_gate(q)
-    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(gate, expected))
-    assert found == [index._candidates(units, floor) for floor in (50.0, 20.0)]
-    assert len(gate[0]) > 50 and sum(map(len, found[1])) > 20
+    expected = gate_and_candidates(product, units)
+    assert_same(got, expected)
+    assert_same(got_blocks, expected)
+    assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
+    assert got[0][3] is (pre == 3)   # the cut applies (or not)
+    # Some keys are light, so fewer records than postings are walked.
+    rp, n_keys = records._records[0], sum(block.nnz for _, block in product._kt)
+    assert rp[-1] < 0.8 * n_keys
+    for index in (records, blocks, product):
+        index.update(store[:5], removals=[claim for claim, _ in store[5:60:3]])
+    expected = gate_and_candidates(product, units)
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    assert_same(gate_and_candidates(records, units), expected)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    assert_same(gate_and_candidates(blocks, units), expected)
+
+
+@needs_compiled
+def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch) -> None:
+    """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
+    weights and candidate lists."""
+    store = read_claims()
+    fast, product = (build(monkeypatch, store, gate) for gate in ("records", "scipy"))
+    pages = sorted((REPO / "fixtures/eval").glob("**/pages/*.txt"))
+    units = [u for p in pages for u in sentence_units(p.read_text(encoding="utf-8"))]
+    assert len(pages) > 120
+    got = gate_and_candidates(fast, units)
+    assert_same(got, gate_and_candidates(product, units))
+    assert len(got[0][0]) > 1000
 
 
 @needs_compiled
@@ -237,7 +304,115 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     assert [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)] == refs   # buffers released
 
 
-def gate_arrays() -> list[np.ndarray]:
+def gate_arrays() -> list:
+    """A valid call: 2 units over 3 key rows and 4 entries; unit 0 holds rows 0 and 2.
+    Entry 0's key: row 1 (2.0, gate 1.0); entry 1's: rows 0 (1.5) and 2 (1.0, light:
+    below its gate 2.0); entry 3's: rows 0 (0.25, light) and 2 (0.5), gate 0.6. So row 0
+    holds the record of entry 1, row 1 of entry 0, row 2 of entry 3."""
+    i32, f32 = np.int32, np.float32
+    up, uj = np.array([0, 2, 3], i32), np.array([0, 2, 1], i32)
+    rp, entry, gate = np.array([0, 1, 2, 3], i32), np.array([1, 0, 3], i32), np.array([2.0, 1.0, 0.6], f32)
+    key_ptr = np.array([0, 2, 3, 5], i32)
+    key = np.array([0 << 1 | 1, 2 << 1, 1 << 1 | 1, 0 << 1, 2 << 1 | 1], i32)   # row << 1 | required
+    weight = np.array([1.5, 1.0, 2.0, 0.25, 0.5], f32)
+    return [up, uj, rp, entry, gate, key_ptr, key, weight,
+            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4, 8]
+
+
+@needs_compiled
+def test_the_compiled_gate_on_hand_made_records() -> None:
+    arrays = gate_arrays()
+    assert compiled.key_gate(*arrays) == (3, False)
+    # Unit 0: entry 1 (1.5 + 1.0 = 2.5, found through row 0) and entry 3 (0.25 + 0.5 =
+    # 0.75, through row 2, its light key first): both first touched at row 0, so the
+    # latest entry first; unit 1: entry 0 (2.0).
+    assert arrays[8].tolist() == [0, 2, 3]
+    assert arrays[9][:3].tolist() == [3, 1, 0] and arrays[10][:3].tolist() == [0.75, 2.5, 2.0]
+    # The gate: a sum passes at its gate exactly, not below it; an infinite gate (a
+    # removed entry's) fails.
+    arrays[4][:] = [2.6, 2.0, 0.75]
+    assert compiled.key_gate(*arrays) == (2, False)
+    assert arrays[8].tolist() == [0, 1, 2]
+    assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
+    arrays[4][2] = np.inf
+    assert compiled.key_gate(*arrays) == (1, False) and arrays[9][0] == 0
+    # More than 1 pair per unit on average: each unit keeps its 1 of most weight; on a
+    # tie (entry 1 at 0.5 + 0.25, as entry 3), the first in order.
+    arrays[4][:] = [0.5, 1.0, 0.6]
+    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    assert arrays[8].tolist() == [0, 1, 2] and arrays[9][:2].tolist() == [1, 0]
+    arrays[7][:2] = [0.5, 0.25]
+    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
+    # The order across blocks: one unit holding rows 0 and 1, entry 0 keyed at row 1 and
+    # entry 1 at row 0. One product lists entry 0 (first touched last) first; blocks of
+    # one entry, taken last first, list entry 1 first.
+    i32, f32 = np.int32, np.float32
+    ones = np.ones(2, f32)
+    two = [np.array([0, 2], i32), np.array([0, 1], i32), np.array([0, 1, 2], i32), np.array([1, 0], i32),
+           ones, np.array([0, 1, 2], i32), np.array([0 << 1 | 1, 1 << 1 | 1], i32), ones]
+    for block, expected in ((2, [0, 1]), (1, [1, 0])):
+        out = [np.empty(2, i32), np.empty(2, i32), np.empty(2, f32)]
+        assert compiled.key_gate(*two, *out, 2, block, 8) == (2, False) and out[1].tolist() == expected
+
+
+@needs_compiled
+def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
+    """Entries all first touched at row 0 (a light key) but found through their required
+    key, entry 0 at the last row: found in the reverse of their order (the insertion
+    sort would take quadratic time; qsort takes over)."""
+    n = 300
+    i32, f32 = np.int32, np.float32
+    rows = np.arange(n + 1, dtype=i32)
+    rp = np.concatenate(([0], np.arange(n + 1))).astype(i32)   # row r >= 1 holds entry n - r
+    entry = (n - rows[1:]).astype(i32)
+    key = np.stack([np.zeros(n, i32), rows[1:] << 1 | 1], axis=1).ravel()
+    weight = np.tile(np.array([0.5, 1.0], f32), n)
+    out = [np.empty(2, i32), np.empty(n, i32), np.empty(n, f32)]
+    assert compiled.key_gate(np.array([0, n + 1], i32), rows, rp, entry, np.ones(n, f32),
+                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, weight, *out, n, n, n) == (n, False)
+    assert out[1].tolist() == list(range(n - 1, -1, -1)) and set(out[2].tolist()) == {1.5}
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [
+    (0, np.array([0, 2, 3], dtype=np.int64)),     # int64 index array
+    (4, np.ones(3)),                               # float64 gates
+    (1, np.array([[0, 2, 1]], dtype=np.int32)),   # 2-D
+    (1, np.array([0, 9, 1], dtype=np.int32)),     # a key row past rp
+    (1, np.array([0, 2**31 - 1, 1], dtype=np.int32)),  # a key row whose r + 1 overflows int32
+    (1, np.array([2, 0, 1], dtype=np.int32)),     # a unit's rows not ascending
+    (3, np.array([1, 0, 9], dtype=np.int32)),     # an entry past n_entries
+    (5, np.array([0, 3, 2, 5], dtype=np.int32)),  # key_ptr not ascending
+    (5, np.array([0, 2, 3, 9], dtype=np.int32)),  # key_ptr past the keys
+    (6, np.array([1, 4, 3, 0, 99], dtype=np.int32)),   # a key's row past rp
+    (6, np.array([1, -4, 3, 0, 5], dtype=np.int32)),   # a negative key
+    (0, np.array([0, 3, 2], dtype=np.int32)),     # up not ascending
+    (0, np.array([0, 2, 9], dtype=np.int32)),     # up past uj
+    (2, np.array([0, 1, 2, 9], dtype=np.int32)),  # rp past the records
+    (9, np.empty(1, np.int32)),                   # outputs too small for the pairs
+    (8, np.empty(2, np.int32)),                   # out_ptr not len(up)
+    (9, np.empty(8, np.int32)[::2]),              # not contiguous
+    (8, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
+    (0, b"\0" * 12),                              # bytes: not int32
+    (0, 3),                                        # not a buffer
+    (11, -1),                                      # fewer than no entries
+    (12, 0),                                       # blocks of no entry
+    (13, 0),                                       # a cut to no pair
+])
+def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
+    arrays = gate_arrays()
+    arrays[bad[0]] = bad[1]
+    counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
+    refs = [sys.getrefcount(a) for a in counted]
+    with pytest.raises((ValueError, TypeError)):
+        compiled.key_gate(*arrays)
+    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    with pytest.raises(TypeError):
+        compiled.key_gate(*arrays[:13])
+
+
+def product_arrays() -> list[np.ndarray]:
     """A valid call: 2 units over 3 key rows x 4 entries; unit 0 holds rows 0 and 2."""
     ap = np.array([0, 2, 3], dtype=np.int32)
     aj = np.array([0, 2, 1], dtype=np.int32)
@@ -249,16 +424,16 @@ def gate_arrays() -> list[np.ndarray]:
 
 
 @needs_compiled
-def test_the_compiled_gate_on_a_hand_made_product() -> None:
-    arrays = gate_arrays()
-    assert compiled.key_gate(*arrays) == 3
+def test_the_block_gate_on_a_hand_made_product() -> None:
+    arrays = product_arrays()
+    assert compiled.block_gate(*arrays) == 3
     # Unit 0: entry 1 (1.5 + 1.0 = 2.5), entry 3 (0.25 + 0.5 = 0.75), latest first
     # touched first; unit 1: entry 0 (2.0).
     assert arrays[6].tolist() == [0, 2, 3]
     assert arrays[7][:3].tolist() == [3, 1, 0] and arrays[8][:3].tolist() == [0.75, 2.5, 2.0]
     # The gate: a sum passes at its kmin exactly, not below it.
     arrays[5][:] = [2.0, 2.6, 1e-6, 0.75]
-    assert compiled.key_gate(*arrays) == 2
+    assert compiled.block_gate(*arrays) == 2
     assert arrays[6].tolist() == [0, 1, 2]
     assert arrays[7][:2].tolist() == [3, 0] and arrays[8][:2].tolist() == [0.75, 2.0]
 
@@ -281,16 +456,16 @@ def test_the_compiled_gate_on_a_hand_made_product() -> None:
     (0, b"\0" * 12),                               # bytes: not int32
     (0, 3),                                        # not a buffer
 ])
-def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
-    arrays = gate_arrays()
+def test_bad_block_gate_input_raises_and_leaks_no_reference(bad) -> None:
+    arrays = product_arrays()
     arrays[bad[0]] = bad[1]
     counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
     refs = [sys.getrefcount(a) for a in counted]
     with pytest.raises((ValueError, TypeError)):
-        compiled.key_gate(*arrays)
+        compiled.block_gate(*arrays)
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
-        compiled.key_gate(*arrays[:8])
+        compiled.block_gate(*arrays[:8])
 
 
 @needs_compiled
@@ -310,6 +485,6 @@ def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
 @needs_compiled
 def test_read_only_outputs_are_refused() -> None:
     arrays = gate_arrays()
-    arrays[8].flags.writeable = False
+    arrays[10].flags.writeable = False
     with pytest.raises((ValueError, TypeError, BufferError)):
         compiled.key_gate(*arrays)

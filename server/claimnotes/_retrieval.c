@@ -1,20 +1,31 @@
-/* Retrieval of claim_index.py compiled, two kernels:
- * - key_gate(): the key product of one entry block (scipy's csr_matmat) fused
- *   with the gate on its result (`weight >= kmin[entry]`), so that only the
- *   pairs that pass are written;
+/* Retrieval of claim_index.py compiled, three kernels:
+ * - key_gate(): the key gate over the units of a page, walking only the records of
+ *   each entry's *required* keys (claim_index._records), then the PRE_CANDIDATES
+ *   cut of very large stores;
+ * - block_gate(): for stores whose records would not fit claim_index.RECORDS_MAX,
+ *   the key product of one entry block (scipy's csr_matmat) fused with the gate on
+ *   its result (`weight >= kmin[entry]`), so that only the pairs that pass are
+ *   written: Gustavson's accumulation, an entry's sum and list link side by side
+ *   (a block's sums do not fit in L1), the two coin-toss tests branch free;
  * - present_weights(): the exact pre-filter's weight and count of an entry's
  *   terms in a unit, per pair, without building the elementwise product.
  *
- * How key_gate's results stay identical to the numpy/scipy path:
- * - the product is csr_matmat's (scipy/sparse/sparsetools/csr.h): Gustavson's
- *   row-by-row accumulation with a linked list of the columns touched, so each
- *   row's pairs come out latest first touched first, as scipy lists them;
- * - each sum adds the same float32 terms in the same order, in float32 (the
- *   query's values are all 1, so v * Bx[kk] is Bx[kk] exactly: it is added as is);
- * - a pair is kept where csr_matmat keeps it (sum != 0) and the gate passes it
- *   (sum >= kmin[entry], a float32 comparison: NaN fails, as in numpy).
- * Speed (a block's slots do not fit in L1): an entry's sum and list link share a
- * cache line, and the two coin-toss tests (new entry? passes?) are branch free.
+ * How key_gate's results stay identical to the scipy fallback (the key product
+ * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
+ * - a unit that passes an entry's gate holds one of its required keys (the others,
+ *   its lightest, sum below the gate), so walking the required keys' records finds
+ *   every pair that passes; an entry is counted once, at the first required key
+ *   row the unit holds (a record whose entry has an earlier one there is skipped);
+ * - a record carries a copy of all its entry's keys, rows ascending, so the sum
+ *   adds the weights of the keys the unit holds in row order, in float32, as the
+ *   product does (query values are all 1: each weight is added as is), and a pair
+ *   passes where the fallback keeps it (sum != 0 and sum >= gate: NaN fails);
+ * - csr_matmat (scipy/sparse/sparsetools/csr.h) lists a unit's entries latest
+ *   first touched first: by the entry's first key row in the unit, last first,
+ *   then by entry, last first; the fallback takes the blocks last first. The pairs
+ *   are put in that order (order_pairs), the cut keeping the fallback's ties.
+ * Speed: the records of a row are read in sequence (no random read per pair);
+ * whether the unit holds a key is a bit of an L1 bitmap, tested without a branch.
  * present_weights is `fw[entry_of].multiply(q[unit_of])` then `.sum(axis=1)` and
  * the row lengths: both rows are sorted and hold no duplicate, so scipy's
  * product (csr_binop_csr, canonical case) holds the entry's weights at the
@@ -28,6 +39,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A 1-D C-contiguous buffer of int32 ('i') or float32 ('f'). */
@@ -49,15 +61,15 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     return 0;
 }
 
-#define N_ARRAYS 9
+#define N_BLOCK_ARRAYS 9
 
 /* An entry's running sum and its link in the list of entries touched: side by
  * side, so a posting costs one cache line, not two (the sums of a block of
  * entries do not fit in L1). */
 typedef struct { float sum; int32_t next; } Slot;
 
-PyDoc_STRVAR(key_gate_doc,
-"key_gate(ap, aj, bp, bj, bx, kmin, out_ptr, out_entry, out_weight) -> int\n\n"
+PyDoc_STRVAR(block_gate_doc,
+"block_gate(ap, aj, bp, bj, bx, kmin, out_ptr, out_entry, out_weight) -> int\n\n"
 "The pairs of (units x key rows, values 1; ap, aj) @ (key rows x entries; bp, bj, bx)\n"
 "whose float32 sum passes sum >= kmin[entry], in csr_matmat's order: out_ptr\n"
 "(len(ap)) gets each unit's row pointer, out_entry/out_weight the pairs. Returns\n"
@@ -65,21 +77,21 @@ PyDoc_STRVAR(key_gate_doc,
 "out of range. Index arrays are int32, bx, kmin and out_weight float32.");
 
 static PyObject *
-key_gate(PyObject *self, PyObject *args)
+block_gate(PyObject *self, PyObject *args)
 {
-    static const char *names[N_ARRAYS] = {"ap", "aj", "bp", "bj", "bx", "kmin",
+    static const char *names[N_BLOCK_ARRAYS] = {"ap", "aj", "bp", "bj", "bx", "kmin",
                                           "out_ptr", "out_entry", "out_weight"};
-    static const char codes[N_ARRAYS] = "iiiiffiif";
-    PyObject *objs[N_ARRAYS];
-    Py_buffer views[N_ARRAYS];
+    static const char codes[N_BLOCK_ARRAYS] = "iiiiffiif";
+    PyObject *objs[N_BLOCK_ARRAYS];
+    Py_buffer views[N_BLOCK_ARRAYS];
     int got = 0;
     PyObject *result = NULL;
     Slot *slot = NULL;
 
-    if (!PyArg_UnpackTuple(args, "key_gate", N_ARRAYS, N_ARRAYS, &objs[0], &objs[1], &objs[2],
+    if (!PyArg_UnpackTuple(args, "block_gate", N_BLOCK_ARRAYS, N_BLOCK_ARRAYS, &objs[0], &objs[1], &objs[2],
                            &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8]))
         return NULL;
-    for (; got < N_ARRAYS; got++)
+    for (; got < N_BLOCK_ARRAYS; got++)
         if (get_array(objs[got], &views[got], codes[got], got >= 6, names[got]) < 0)
             goto done;
 
@@ -92,7 +104,7 @@ key_gate(PyObject *self, PyObject *args)
     Py_ssize_t cap = views[7].shape[0] < views[8].shape[0] ? views[7].shape[0] : views[8].shape[0];
     if (n_ap < 1 || views[6].shape[0] != n_ap || views[4].shape[0] != n_bj || n_bp < 1
             || n_col >= INT32_MAX || cap > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
+        PyErr_SetString(PyExc_ValueError, "block_gate: array lengths do not match");
         goto done;
     }
     slot = PyMem_Malloc(sizeof(Slot) * (n_col ? n_col : 1));
@@ -112,20 +124,20 @@ key_gate(PyObject *self, PyObject *args)
         Py_ssize_t length = 0;
         int32_t a0 = ap[i], a1 = ap[i + 1];
         if (a0 < 0 || a1 < a0 || a1 > n_aj) {
-            error = "key_gate: ap is not a row pointer into aj";
+            error = "block_gate: ap is not a row pointer into aj";
             break;
         }
         for (int32_t jj = a0; jj < a1; jj++) {
             int32_t j = aj[jj];
             /* j + 1 in Py_ssize_t: in int32 it wraps for j == INT32_MAX */
             if (j < 0 || (Py_ssize_t)j + 1 >= n_bp || bp[j] < 0 || bp[j + 1] < bp[j] || bp[j + 1] > n_bj) {
-                error = "key_gate: aj or bp out of range";
+                error = "block_gate: aj or bp out of range";
                 break;
             }
             for (int32_t kk = bp[j]; kk < bp[j + 1]; kk++) {
                 int32_t k = bj[kk];
                 if (k < 0 || k >= n_col) {
-                    error = "key_gate: bj out of range of kmin";
+                    error = "block_gate: bj out of range of kmin";
                     break;
                 }
                 /* Without branches: whether an entry is new is a coin toss. */
@@ -145,7 +157,7 @@ key_gate(PyObject *self, PyObject *args)
             int pass = s != 0 && s >= kmin[head];
             if (nnz >= cap) {   /* no room for one more pair */
                 if (pass)
-                    error = "key_gate: out_entry/out_weight are too small";
+                    error = "block_gate: out_entry/out_weight are too small";
             }
             else {   /* written always, kept if it passes: no branch to mispredict */
                 cj[nnz] = head;
@@ -165,6 +177,324 @@ key_gate(PyObject *self, PyObject *args)
         result = PyLong_FromSsize_t(nnz);
 done:
     PyMem_Free(slot);
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return result;
+}
+
+/* A pair that passes the gate, before it is put in order: its entry, the key
+ * weight found and the place in the unit of the entry's first key row there. */
+typedef struct { int32_t entry; float weight; int32_t first; } Pair;
+
+/* The k-th largest of a[0..n) (0 < k <= n, no NaN), a reordered: Hoare's quickselect. */
+static float
+kth_largest(float *a, Py_ssize_t n, Py_ssize_t k)
+{
+    Py_ssize_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        float pivot = a[lo + (hi - lo) / 2];
+        Py_ssize_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] > pivot)
+                i++;
+            while (a[j] < pivot)
+                j--;
+            if (i <= j) {
+                float t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return a[want];
+    }
+    return a[want];
+}
+
+static int
+entry_last_first(const void *a, const void *b)
+{
+    int32_t x = ((const Pair *)a)->entry, y = ((const Pair *)b)->entry;
+    return (x < y) - (x > y);
+}
+
+/* Puts p[0..n) in the block product's order, through tmp[0..n) and count[0..]
+ * (max(m, n_blocks) + 1): entry block last first, then first key row last first
+ * (m rows in the unit), then entry last first. No two pairs of a unit share an
+ * entry, so the order does not depend on the one the pairs come in. */
+static void
+order_pairs(Pair *p, Py_ssize_t n, Pair *tmp, int32_t *count, int32_t m, Py_ssize_t block,
+            Py_ssize_t n_blocks)
+{
+    /* By first row, last first: a stable counting sort taking the pairs from the last
+     * (as they are found: rows ascending, a row's entries ascending), so each row's
+     * pairs mostly come entry last first already; an insertion sort does the rest,
+     * or qsort where that would take long (O(n log n) whatever the input). */
+    memset(count, 0, sizeof(int32_t) * (m + 1));
+    for (Py_ssize_t k = 0; k < n; k++)
+        count[m - p[k].first]++;
+    for (int32_t f = 0; f < m; f++)
+        count[f + 1] += count[f];
+    for (Py_ssize_t k = n - 1; k >= 0; k--)
+        tmp[count[m - 1 - p[k].first]++] = p[k];
+    for (int32_t f = 0, a = 0; f < m; a = count[f++]) {
+        Pair *row = tmp + a;
+        Py_ssize_t len = count[f] - a, budget = 8 * len;
+        for (Py_ssize_t k = 1; k < len && budget >= 0; k++) {
+            Pair x = row[k];
+            Py_ssize_t t = k;
+            for (; t > 0 && row[t - 1].entry < x.entry; t--)
+                row[t] = row[t - 1];
+            row[t] = x;
+            budget -= k - t;
+        }
+        if (budget < 0)
+            qsort(row, len, sizeof(Pair), entry_last_first);
+    }
+    /* Then by entry block, last first (stable): the fallback takes the blocks'
+     * products last first and keeps each one's pairs in order within a unit. */
+    memset(count, 0, sizeof(int32_t) * (n_blocks + 1));
+    for (Py_ssize_t k = 0; k < n; k++)
+        count[n_blocks - tmp[k].entry / block]++;
+    for (Py_ssize_t b = 0; b < n_blocks; b++)
+        count[b + 1] += count[b];
+    for (Py_ssize_t k = 0; k < n; k++)
+        p[count[n_blocks - 1 - tmp[k].entry / block]++] = tmp[k];
+}
+
+/* Whether a comes before b in the block product's order (see order_pairs). */
+static inline int
+comes_before(Pair a, Pair b, Py_ssize_t block)
+{
+    Py_ssize_t block_a = a.entry / block, block_b = b.entry / block;
+    if (block_a != block_b)
+        return block_a > block_b;
+    if (a.first != b.first)
+        return a.first > b.first;
+    return a.entry > b.entry;
+}
+
+#define N_ARRAYS 11
+
+PyDoc_STRVAR(key_gate_doc,
+"key_gate(up, uj, rp, re, rk, rb, bv, bw, out_ptr, out_entry, out_weight, n_entries, block, k)\n"
+"-> (n, cut)\n\n"
+"The (unit, entry) pairs whose key weight found passes the gate, walking only the\n"
+"records of the units' key rows (see claim_index._records): up/uj are the units'\n"
+"key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
+"entry re[x] (< n_entries), its gate rk[x] and its keys bv/bw[rb[x]..rb[x+1]] (row\n"
+"<< 1 | required, rows ascending; weight). A pair passes at sum >= gate (float32,\n"
+"the keys the unit holds summed in row order). If more than k pairs per unit pass\n"
+"on average (cut), each unit keeps its k of most weight (ties: the first in order).\n"
+"Each unit's pairs go out in the order of the block product: entry block (of\n"
+"`block` entries) last first, then the entry's first key row in the unit last\n"
+"first, then entry last first. Returns the number of pairs and whether the cut\n"
+"applied; ValueError if the outputs are too small or an index is out of range.\n"
+"Index arrays are int32; rk, bw and out_weight float32.");
+
+static PyObject *
+key_gate(PyObject *self, PyObject *args)
+{
+    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "bw",
+                                          "out_ptr", "out_entry", "out_weight"};
+    static const char codes[N_ARRAYS] = "iiiifiifiif";
+    PyObject *objs[N_ARRAYS];
+    Py_buffer views[N_ARRAYS];
+    Py_ssize_t n_col, block, top;
+    int got = 0;
+    PyObject *result = NULL;
+    int32_t *place = NULL, *count = NULL;
+    uint64_t *held = NULL;
+    Py_ssize_t *start = NULL;
+    Pair *pairs = NULL, *work = NULL, *tmp = NULL;
+    float *scratch = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOnnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
+                          &n_col, &block, &top))
+        return NULL;
+    for (; got < N_ARRAYS; got++)
+        if (get_array(objs[got], &views[got], codes[got], got >= 8, names[got]) < 0)
+            goto done;
+
+    const int32_t *up = views[0].buf, *uj = views[1].buf, *rp = views[2].buf, *re = views[3].buf;
+    const int32_t *rb = views[5].buf, *bv = views[6].buf;
+    const float *rk = views[4].buf, *bw = views[7].buf;
+    int32_t *cp = views[8].buf, *cj = views[9].buf;
+    float *cx = views[10].buf;
+    Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
+    Py_ssize_t n_rec = views[3].shape[0], n_bv = views[6].shape[0];
+    Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
+    Py_ssize_t cap = views[9].shape[0] < views[10].shape[0] ? views[9].shape[0] : views[10].shape[0];
+    if (n_up < 1 || views[8].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
+            || views[5].shape[0] != n_rec + 1 || views[7].shape[0] != n_bv || block < 1
+            || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX
+            || top < 1 || top > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
+        goto done;
+    }
+    Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
+    Py_ssize_t room = 1024;   /* pairs; grown as needed */
+    /* The unit's rows as a bitmap, tested for every key read: ~2.5 KB, in L1, where
+     * an int32 per row would not be. place[row]: its place in uj. */
+    held = PyMem_Calloc(n_rows / 64 + 1, sizeof(uint64_t));
+    place = PyMem_Malloc(sizeof(int32_t) * (n_rows ? n_rows : 1));
+    count = PyMem_Malloc(sizeof(int32_t) * ((n_uj > n_blocks ? n_uj : n_blocks) + 1));
+    start = PyMem_Malloc(sizeof(Py_ssize_t) * n_up);
+    pairs = PyMem_RawMalloc(sizeof(Pair) * room);
+    if (!held || !place || !count || !start || !pairs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    const char *error = NULL;
+    Py_ssize_t total = 0, most = 0, nnz = 0;
+    int cut = 0;
+    Py_BEGIN_ALLOW_THREADS
+    /* Every unit's pairs, as they are found (the cut needs all of them counted). */
+    start[0] = 0;
+    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
+        int32_t a0 = up[i], a1 = up[i + 1];
+        if (a0 < 0 || a1 < a0 || a1 > n_uj) {
+            error = "key_gate: up is not a row pointer into uj";
+            break;
+        }
+        for (int32_t jj = a0; jj < a1; jj++) {
+            int32_t r = uj[jj];
+            if (r < 0 || r >= n_rows || (jj > a0 && r <= uj[jj - 1])) {
+                error = "key_gate: uj out of range or a unit's rows not ascending";
+                break;
+            }
+            held[r >> 6] |= (uint64_t)1 << (r & 63);
+            place[r] = jj - a0;
+        }
+        for (int32_t jj = a0; jj < a1 && !error; jj++) {
+            int32_t r = uj[jj];
+            int32_t x0 = rp[r], x1 = rp[r + 1];
+            if (x0 < 0 || x1 < x0 || x1 > n_rec) {
+                error = "key_gate: rp out of range";
+                break;
+            }
+            for (int32_t x = x0; x < x1; x++) {
+                int32_t e = re[x], b0 = rb[x], b1 = rb[x + 1];
+                if (e < 0 || e >= n_col || b0 < 0 || b1 < b0 || b1 > n_bv) {
+                    error = "key_gate: a record out of range";
+                    break;
+                }
+                /* The entry's keys in row order: the same float32 sum, in the same
+                 * order, as the product's. The entry is counted at its first
+                 * required row in the unit: if an earlier one holds it, skip. */
+                float s = 0.0f;
+                int32_t first = -1, skip = 0;
+                for (int32_t b = b0; b < b1; b++) {
+                    int32_t v = bv[b], row = v >> 1;
+                    if (v < 0 || row >= n_rows) {
+                        error = "key_gate: a key row out of range";
+                        break;
+                    }
+                    /* Without branches: at 1M claims whether the unit holds a key is a
+                     * coin toss. The weight is added, or +0.0f, which leaves s as it is
+                     * (s is never -0.0f). */
+                    int32_t held_it = held[row >> 6] >> (row & 63) & 1;
+                    union { float f; int32_t i; } add = {bw[b]};
+                    add.i &= -held_it;
+                    s += add.f;
+                    skip |= held_it & v & (row < r);
+                    first = held_it & (first < 0) ? row : first;
+                }
+                if (error)
+                    break;
+                if (skip || !(s != 0 && s >= rk[x]))
+                    continue;
+                if (total == room) {
+                    Pair *grown = PyMem_RawRealloc(pairs, sizeof(Pair) * 2 * room);
+                    if (!grown) {
+                        error = "";   /* no memory */
+                        break;
+                    }
+                    pairs = grown;
+                    room *= 2;
+                }
+                pairs[total++] = (Pair){e, s, place[first]};
+            }
+        }
+        if (error)   /* uj may be out of range: not a row to clear */
+            break;
+        for (int32_t jj = a0; jj < a1; jj++)
+            held[uj[jj] >> 6] = 0;
+        start[i + 1] = total;
+        if (total - start[i] > most)
+            most = total - start[i];
+    }
+    /* Each unit's pairs cut (on average more than `top` per unit: keep its `top` of
+     * most weight, the first in order on a tie), put in order and written out. */
+    cut = total > top * n_units;
+    if (!error) {
+        work = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        tmp = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
+        if (!work || !tmp || !scratch)
+            error = "";
+    }
+    cp[0] = 0;
+    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
+        Pair *run = pairs + start[i];
+        Py_ssize_t n = start[i + 1] - start[i];
+        int32_t m = up[i + 1] - up[i];
+        if (cut && n > top) {
+            for (Py_ssize_t j = 0; j < n; j++)
+                scratch[j] = run[j].weight;
+            float kth = kth_largest(scratch, n, top);
+            Py_ssize_t more = 0, ties = 0;
+            for (Py_ssize_t j = 0; j < n; j++) {
+                more += run[j].weight > kth;
+                if (run[j].weight == kth)
+                    work[ties++] = run[j];
+            }
+            /* The ties kept are the first top - more in order: up to the last one. */
+            order_pairs(work, ties, tmp, count, m, block, n_blocks);
+            Pair last = work[top - more - 1];
+            Py_ssize_t kept = 0;   /* kept in the order found, which order_pairs expects */
+            for (Py_ssize_t j = 0; j < n; j++) {
+                Pair x = run[j];
+                if (x.weight > kth || (x.weight == kth && !comes_before(last, x, block)))
+                    work[kept++] = x;
+            }
+            run = work;
+            n = kept;
+        }
+        order_pairs(run, n, tmp, count, m, block, n_blocks);
+        if (nnz + n > cap) {
+            error = "key_gate: out_entry/out_weight are too small";
+            break;
+        }
+        for (Py_ssize_t j = 0; j < n; j++) {
+            cj[nnz + j] = run[j].entry;
+            cx[nnz + j] = run[j].weight;
+        }
+        nnz += n;
+        cp[i + 1] = (int32_t)nnz;
+    }
+    Py_END_ALLOW_THREADS
+    if (error && !*error)
+        PyErr_NoMemory();
+    else if (error)
+        PyErr_SetString(PyExc_ValueError, error);
+    else
+        result = Py_BuildValue("(nO)", nnz, cut ? Py_True : Py_False);
+done:
+    PyMem_Free(held);
+    PyMem_Free(place);
+    PyMem_Free(count);
+    PyMem_Free(start);
+    PyMem_RawFree(pairs);
+    PyMem_RawFree(work);
+    PyMem_RawFree(tmp);
+    PyMem_RawFree(scratch);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
@@ -316,6 +646,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"key_gate", key_gate, METH_VARARGS, key_gate_doc},
+    {"block_gate", block_gate, METH_VARARGS, block_gate_doc},
     {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -1,13 +1,13 @@
 """ClaimIndex: the in-memory retrieval index over claim texts (pure, no I/O).
 
 Every claim text (text or variant, an *entry*) is filed under its rarest terms
-(its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight). One sparse
-product (units x buckets) @ (buckets x entries) gives, per unit and entry, the key
-weight the unit contains. An entry whose key weight is below
-``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach ``MIN_COVERAGE``
-(a hard gate of the aligner), so pruning it loses nothing. The product runs per
-block of ``ENTRY_BLOCK`` entries (see ``_key_gate``): the same pairs, the same sums.
-"""
+(its *keys*, chosen to hold ``KEY_FRACTION`` of its IDF weight). The key gate
+gives, per unit and entry, the key weight the unit contains. An entry whose key
+weight is below ``key_weight - (1 - MIN_COVERAGE) * total_weight`` cannot reach
+``MIN_COVERAGE`` (a hard gate of the aligner), so pruning it loses nothing. The
+compiled gate walks only each entry's *required* keys (``_records``); without it,
+one sparse product (units x buckets) @ (buckets x entries) per block of
+``ENTRY_BLOCK`` entries (``_product``): the same pairs, sums and order."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-try:  # scipy's own kernel of sparse @ sparse, called without its counting pass (see _key_gate)
+try:  # scipy's own kernel of sparse @ sparse, called without its counting pass (see _product)
     from scipy.sparse._sparsetools import csr_matmat
 except ImportError:  # a private module: should a scipy release move it, the public product serves
     csr_matmat = None
@@ -32,7 +32,10 @@ try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same resu
     from claimnotes import _retrieval
 except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
     _retrieval = None
+# The compiled gates: an index built while fused_gate is set files its keys for it
+# (_records, up to RECORDS_MAX key copies), or else in blocks for block_gate (_product).
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
+block_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.block_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
 
 if TYPE_CHECKING:
@@ -47,6 +50,7 @@ CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
+RECORDS_MAX = 1 << 23  # key copies the compiled gate's records may hold, 8 bytes each (100k claims: 2.2M)
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -67,10 +71,12 @@ class ClaimIndex:
         self._by_claim: dict[str, tuple[int, ...]] = {}
         self._df = np.zeros(BUCKETS, dtype=np.int32)
         self._n_live = 0
-        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key buckets x entries), key weights
-        self._key_buckets = np.zeros(0, dtype=np.int32)    # the rows of _kt: buckets holding a key, ascending
+        self._kt: list[tuple[int, sparse.csr_matrix]] = []  # (first entry, key rows x entries), key weights
+        self._records: tuple[np.ndarray, ...] | None = None   # or the compiled gate's postings (_records)
+        self._entry_block = ENTRY_BLOCK                       # the blocks' size (the gate's order follows it)
+        self._key_buckets = np.zeros(0, dtype=np.int32)    # the key rows: buckets holding a key, ascending
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
-        self._indexed = 0                            # entries [0, _indexed) are in _kt
+        self._indexed = 0                            # entries [0, _indexed) are in the key postings
         self.rebuilds = 0                            # _reindex() calls: the server settles its GC after one
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
@@ -178,30 +184,23 @@ class ClaimIndex:
         kmin = np.maximum(keyed - (1.0 - MIN_COVERAGE) * total - 1e-4, 1e-6).astype(np.float32)
         kmin[lengths == 0] = np.inf
         # Key postings: rows are the buckets that hold a key (~20k of the 4M, so the
-        # row pointers are small), columns the entries, cut into blocks of ENTRY_BLOCK
-        # entries so that each block's product accumulates in a cache-sized array.
+        # row pointers are small), columns the entries.
         key_row = b[keep]
         has_key = np.zeros(BUCKETS, dtype=bool)
         has_key[key_row] = True
         self._key_buckets = np.flatnonzero(has_key).astype(np.int32)
         key_row = (np.cumsum(has_key, dtype=np.int32) - 1)[key_row]
         del has_key
-        key_e = e[keep]   # ascending: the arrays are in entry order
-        key_w = w[keep].astype(np.float32)
-        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
-        self._kt = []
-        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
-            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
-                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
-            block.sum_duplicates()
-            self._kt.append((first, block))
-        del keep, e, key_row, key_e, key_w
+        key_e, key_w = e[keep], w[keep].astype(np.float32)   # key_e ascending: the arrays are in entry order
+        del keep, e
         # Entries x buckets with every term's weight: the exact pre-filter of candidates.
         fw = sparse.csr_matrix((w.astype(np.float32), b, starts.astype(index_dtype) if n_entries
                                 else np.zeros(2, dtype=index_dtype)),
                                shape=(max(1, n_entries), BUCKETS))
         del w, b
         fw.sum_duplicates()   # sorts each row; merges terms that share a bucket
+        self._postings(key_e, key_row, key_w, kmin)   # after the arrays over all terms are freed
+        del key_e, key_row, key_w
         self._fw = fw
         self._total = total
         self._n_terms = np.fromiter(map(len, map(_terms, entries)), dtype=np.int32, count=n_entries)
@@ -211,6 +210,28 @@ class ClaimIndex:
         self._indexed = n_entries
         self.rebuilds += 1
         self._ft = None
+
+    def _postings(self, key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray) -> None:
+        """The key postings: for the compiled gate, its records (_records), if they hold
+        at most RECORDS_MAX key copies; else blocks of ``ENTRY_BLOCK`` entries for the
+        product (so that each block's sums stay in cache).
+
+        ``key_e`` ascending, each entry's keys heaviest first (float32 weights)."""
+        n_entries = len(kmin)
+        n_keys = np.bincount(key_e, minlength=n_entries)
+        self._entry_block = ENTRY_BLOCK
+        self._records = None
+        self._kt = []
+        # The records copy an entry's keys once per required key: n_keys**2 at most.
+        if fused_gate is not None and int(np.dot(n_keys, n_keys)) <= RECORDS_MAX:
+            self._records = _records(key_e, key_row, key_w, kmin, n_keys, len(self._key_buckets))
+            return
+        cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
+        for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
+            block = sparse.csr_matrix((key_w[a:z], (key_row[a:z], key_e[a:z] - first)),
+                                      shape=(len(self._key_buckets), min(ENTRY_BLOCK, max(1, n_entries - first))))
+            block.sum_duplicates()   # terms that share a bucket: one key, their weights summed
+            self._kt.append((first, block))
 
     def _changed(self) -> None:
         self._wcache.clear()
@@ -264,24 +285,45 @@ class ClaimIndex:
             if entry is not None:
                 for t in set(entry.terms):
                     self._df[bucket(t)] -= 1
+                if self._records is not None and e_id < self._indexed:
+                    self._mask_records(e_id, entry)
                 self._entries[e_id] = None
                 self._n_live -= 1
             if e_id < len(self._kmin):
                 self._kmin[e_id] = np.inf
         return True
 
+    def _mask_records(self, e_id: int, entry: Entry) -> None:
+        """A removed entry's records fail the gate (their gate is infinite): the compiled
+        gate reads the gate from the record it walks, not kmin far away in memory."""
+        rp, entry_of, gate = self._records[:3]
+        kb = self._key_buckets
+        for t in set(entry.terms):   # a superset of the rows of its records
+            r = int(np.searchsorted(kb, bucket(t)))
+            if r < len(kb) and kb[r] == bucket(t):
+                x = rp[r] + int(np.searchsorted(entry_of[rp[r]:rp[r + 1]], e_id))
+                if x < rp[r + 1] and entry_of[x] == e_id:
+                    gate[x] = np.inf
+
     def __len__(self) -> int:
         return len(self._by_claim)
 
     # ---- retrieval
 
-    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(unit, entry, key weight found) of every pair that passes the key gate, by unit.
+    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """(unit, entry, key weight found) of every pair that passes the key gate, by unit,
+        and whether they were cut. Very large stores (more than PRE_CANDIDATES pairs per
+        unit on average) keep each unit's PRE_CANDIDATES with the most key weight found,
+        the first in order on a tie (not exact past this point). The absolute weight, not
+        its share of the entry's: by share, a claim of one common word (share 1.0)
+        outranks a long claim pasted whole (share KEY_FRACTION), and at 1M claims such
+        short ones fill the cut.
 
         Within a unit, in the order one product ``q @ keys`` over all entries gives (the
         order only breaks ties downstream), except between blocks: scipy lists a row's
         entries latest first touched first, so taking the blocks last first gives that
-        order unless an earlier block's entry was touched first through a later bucket."""
+        order unless an earlier block's entry was touched first through a later bucket.
+        The compiled gate gives the same pairs in the same order (see _records)."""
         n_units = q.shape[0]
         kb = self._key_buckets
         # q's columns as rows of the key blocks: buckets that hold no key drop out and
@@ -291,6 +333,29 @@ class ClaimIndex:
         hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
         indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
         cols = pos[hit]
+        if self._records is not None:
+            rp, entry_of, gate, key_ptr, key, weight = self._records
+            i32 = np.int32
+            jj = cols.astype(i32)
+            size = int((rp[jj + 1] - rp[jj]).sum())   # a pair at most per record walked
+            out_ptr = np.empty(n_units + 1, dtype=i32)
+            entry = np.empty(size, dtype=i32)
+            found = np.empty(size, dtype=np.float32)
+            n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
+                                         out_ptr, entry, found, len(self._kmin), self._entry_block,
+                                         PRE_CANDIDATES)
+            return np.repeat(np.arange(n_units), np.diff(out_ptr)), entry[:n], found[:n], cut
+        unit_of, entry_of, key_w = self._product(indptr, cols, n_units)
+        cut = len(entry_of) > PRE_CANDIDATES * n_units
+        if cut:
+            keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, n_units)
+            unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
+        return unit_of, entry_of, key_w, cut
+
+    def _product(self, indptr: np.ndarray, cols: np.ndarray,
+                 n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The key gate over the blocks (units' key rows: ``indptr``, ``cols``): the key
+        product, then the gate on its sums; compiled (block_gate) or scipy's."""
         ones = np.ones(len(cols), dtype=np.float32)
         rows = np.arange(n_units)
         parts = []
@@ -302,12 +367,12 @@ class ClaimIndex:
             size = int((block.indptr[jj + 1] - block.indptr[jj]).sum())
             if not size:
                 continue
-            if fused_gate is not None and idx == np.int32:
+            if block_gate is not None and idx == np.int32:
                 # The product fused with the gate: the pairs that fail it are never written.
                 out_ptr = np.empty(n_units + 1, dtype=np.int32)
                 entry = np.empty(size, dtype=np.int32)
                 weight = np.empty(size, dtype=np.float32)
-                n = fused_gate(ip, jj, block.indptr, block.indices, block.data,
+                n = block_gate(ip, jj, block.indptr, block.indices, block.data,
                                self._kmin[first:first + block.shape[1]], out_ptr, entry, weight)
                 parts.append((np.repeat(rows, np.diff(out_ptr)), entry[:n] + first, weight[:n]))
                 continue
@@ -348,16 +413,7 @@ class ClaimIndex:
         if self._indexed and cols:
             q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
                                    np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
-            unit_of, entry_of, key_w = self._key_gate(q)
-            cut = len(entry_of) > PRE_CANDIDATES * len(units)
-            if cut:
-                # Very large stores: keep each unit's PRE_CANDIDATES entries with the most
-                # key weight found before the exact pre-filter (not exact past this point).
-                # The absolute weight, not its share of the entry's: by share, a claim of
-                # one common word (share 1.0) outranks a long claim pasted whole (share
-                # KEY_FRACTION), and at 1M claims such short ones fill the cut.
-                keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, len(units))
-                unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
+            unit_of, entry_of, key_w, cut = self._key_gate(q)
             if len(entry_of):
                 # The aligner's own first checks, for all pairs at once: the weight of
                 # the entry's terms in the unit (MIN_COVERAGE), and the best score any
@@ -411,6 +467,60 @@ class ClaimIndex:
                 if needed.intersection(unit.terms):
                     out[u].append(e_id)
         return out
+
+
+def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray,
+             n_keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...]:
+    """The compiled gate's postings: for every required key, a *record* filed under its
+    row, holding the entry, its gate and a copy of all its keys, so that the gate reads
+    a posting's records in sequence instead of each entry's keys far away in memory.
+    ``(rp, entry, gate, key_ptr, key, weight)`` as _retrieval.key_gate takes them.
+    Arguments as _postings takes them, and each entry's number of keys."""
+    # A key is *required* unless it is one of the entry's lightest keys whose weights
+    # sum below kmin: those alone cannot pass the gate, so every unit that passes
+    # holds a required key. The light keys are a suffix (heaviest first); the margin
+    # covers the float32 sums.
+    after = np.cumsum(key_w[::-1], dtype=np.float64)[::-1]   # this key's weight and every later key's
+    after -= np.append(after, 0.0)[np.repeat(np.cumsum(n_keys), n_keys)]   # ...of its entry
+    required = after * (1 + 1e-4) + 1e-6 >= kmin[key_e]
+    del after
+    # One key per (entry, row), rows ascending: terms that share a bucket are one key,
+    # their float32 weights summed (as the blocks' sum_duplicates does).
+    order = np.argsort((key_e.astype(np.int64) << 32) | key_row, kind="stable")
+    key_e, key_row = key_e[order], key_row[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (key_e[1:] != key_e[:-1]) | (key_row[1:] != key_row[:-1])
+    at = np.flatnonzero(new)
+    key_w = np.add.reduceat(key_w[order], at) if len(at) else key_w
+    required = np.logical_or.reduceat(required[order], at) if len(at) else required
+    key_e, key_row = key_e[at], key_row[at]
+    del order, new, at
+    n_keys = np.bincount(key_e, minlength=len(kmin))
+    first_key = np.zeros(len(kmin) + 1, dtype=np.int64)
+    np.cumsum(n_keys, out=first_key[1:])
+    rec = np.flatnonzero(required)
+    rec = rec[np.argsort(key_row[rec], kind="stable")]   # by row; within a row, by entry
+    entry = key_e[rec]
+    rp = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_row[rec], minlength=n_rows), out=rp[1:])
+    length = n_keys[entry]
+    key_ptr = np.zeros(len(rec) + 1, dtype=np.int64)
+    np.cumsum(length, out=key_ptr[1:])
+    coded = (key_row << 1) | required   # row order kept; the low bit says required
+    key = np.empty(key_ptr[-1], dtype=np.int32)
+    weight = np.empty(key_ptr[-1], dtype=np.float32)
+    # Each record's copy of its entry's keys, a slice of records at a time (the index
+    # arrays over every copy would take 16 bytes a copy).
+    step = 1 << 18
+    for x in range(0, len(rec), step):
+        part = slice(x, min(x + step, len(rec)))
+        a, z = key_ptr[part.start], key_ptr[part.stop]
+        src = np.repeat(first_key[entry[part]] - key_ptr[part], length[part])
+        src += np.arange(a, z)
+        key[a:z] = coded[src]
+        weight[a:z] = key_w[src]
+    i32 = np.int32
+    return (rp.astype(i32), entry.astype(i32), kmin[entry], key_ptr.astype(i32), key, weight)
 
 
 def _top_per_unit(unit_of: np.ndarray, values: np.ndarray, k: int, n_units: int) -> np.ndarray:
