@@ -25,8 +25,14 @@ typedef struct {
 } Text;
 
 #define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
-#define ISSPACE(ch) Py_UNICODE_ISSPACE(ch)
-#define ISALNUM(ch) Py_UNICODE_ISALNUM(ch)
+
+/* Classes of the ASCII characters: str.isspace and str.isalnum (filled from the
+ * Py_UNICODE_ macros at import), and the rules' character sets (per call). */
+enum { SPACE = 1, ALNUM = 2, STOP = 4, CLOSER = 8, MARK = 16, EDGE_KEEP = 32, TRAIL_KEEP = 64 };
+static unsigned char ascii_class[128];
+
+#define ISSPACE(ch) ((ch) < 128 ? ascii_class[ch] & SPACE : Py_UNICODE_ISSPACE(ch))
+#define ISALNUM(ch) ((ch) < 128 ? ascii_class[ch] & ALNUM : Py_UNICODE_ISALNUM(ch))
 
 static Text
 text_of(PyObject *str)
@@ -103,7 +109,34 @@ typedef struct {
     Ranges emoji;
     PyObject *bullet_match, *label_match, *abbreviations;
     Py_ssize_t headline_words, attribution_words;
+    unsigned char ascii[128];  /* ascii_class and the rules' classes */
 } Split;
+
+/* Is ch in the rule set of class c (one of STOP ... TRAIL_KEEP)? */
+static inline int
+is(const Split *x, int c, const Text *set, Py_UCS4 ch)
+{
+    return ch < 128 ? x->ascii[ch] & c : in_chars(set, ch);
+}
+#define IS_STOP(x, ch) is((x), STOP, &(x)->stops, (ch))
+#define IS_CLOSER(x, ch) is((x), CLOSER, &(x)->closers, (ch))
+#define IS_MARK(x, ch) is((x), MARK, &(x)->marks, (ch))
+#define IS_EDGE_KEEP(x, ch) is((x), EDGE_KEEP, &(x)->edge_keep, (ch))
+#define IS_TRAIL_KEEP(x, ch) is((x), TRAIL_KEEP, &(x)->trail_keep, (ch))
+
+static void
+fill_classes(Split *x)
+{
+    memcpy(x->ascii, ascii_class, 128);
+    const Text *sets[] = {&x->stops, &x->closers, &x->marks, &x->edge_keep, &x->trail_keep};
+    const int classes[] = {STOP, CLOSER, MARK, EDGE_KEEP, TRAIL_KEEP};
+    for (int k = 0; k < 5; k++)
+        for (Py_ssize_t i = 0; i < sets[k]->n; i++) {
+            Py_UCS4 ch = AT(sets[k], i);
+            if (ch < 128)
+                x->ascii[ch] |= classes[k];
+        }
+}
 
 /* The start of the line holding position p (text.rfind("\n", 0, p) + 1), for p
  * that grow from call to call: the text is read forward once. */
@@ -118,6 +151,13 @@ line_start(const Text *t, Lines *l, Py_ssize_t p)
         l->pos = p;
         for (l->start = p; l->start > 0 && AT(t, l->start - 1) != '\n'; l->start--)
             ;
+        return l->start;
+    }
+    if (t->kind == PyUnicode_1BYTE_KIND) {  /* most pages */
+        const char *data = t->data, *nl;
+        while ((nl = memchr(data + l->pos, '\n', p - l->pos)) != NULL)
+            l->pos = l->start = nl - data + 1;
+        l->pos = p;
         return l->start;
     }
     for (; l->pos < p; l->pos++)
@@ -151,6 +191,8 @@ count_words(const Text *t, Py_ssize_t a, Py_ssize_t b)
 static int
 has_char(const Text *t, Py_UCS4 ch, Py_ssize_t a, Py_ssize_t b)
 {
+    if (t->kind == PyUnicode_1BYTE_KIND)
+        return ch < 256 && a < b && memchr((const char *)t->data + a, (int)ch, b - a) != NULL;
     for (Py_ssize_t i = a; i < b; i++)
         if (AT(t, i) == ch)
             return 1;
@@ -191,7 +233,7 @@ bullet_end(Split *x, Py_ssize_t pos, Py_ssize_t end)
     if (i >= end)
         return -1;
     Py_UCS4 ch = AT(&x->t, i);
-    if (!in_chars(&x->marks, ch) && !Py_UNICODE_ISDECIMAL(ch))
+    if (!IS_MARK(x, ch) && !Py_UNICODE_ISDECIMAL(ch))
         return -1;
     return match_end(x, x->bullet_match, pos, end);
 }
@@ -267,16 +309,20 @@ next_break(Split *x, Py_ssize_t pos, Py_ssize_t *start, Py_ssize_t *end)
     Py_ssize_t n = t->n;
     for (Py_ssize_t i = pos; i < n;) {
         Py_UCS4 ch = AT(t, i);
+        if (ch < 128 && ch != '\n' && !(x->ascii[ch] & STOP)) {  /* most characters */
+            i++;
+            continue;
+        }
         if (ch == '\n') {
             *start = i;
             *end = i + 1;
             return 1;
         }
-        if (in_chars(&x->stops, ch)) {
+        if (IS_STOP(x, ch)) {
             Py_ssize_t j = i, k;
-            while (j < n && in_chars(&x->stops, AT(t, j)))
+            while (j < n && IS_STOP(x, AT(t, j)))
                 j++;
-            for (k = j; k < n && in_chars(&x->closers, AT(t, k)); k++)
+            for (k = j; k < n && IS_CLOSER(x, AT(t, k)); k++)
                 ;
             if (k == n || ISSPACE(AT(t, k))) {
                 *start = i;
@@ -372,13 +418,13 @@ find_cuts(Split *x, Cuts *c)
             continue;
         }
         Py_ssize_t stop = me - 1;
-        while (stop > ms && !in_chars(&x->stops, AT(t, stop)))
+        while (stop > ms && !IS_STOP(x, AT(t, stop)))
             stop--;
         Py_ssize_t after = skip_to = next_nonspace(t, me);
         if (after >= n)
             continue;
         Py_UCS4 nxt = AT(t, after);
-        if (!in_chars(&x->stops, AT(t, ms))) {  /* emoji run: ends before a word or a tag */
+        if (!IS_STOP(x, AT(t, ms))) {  /* emoji run: ends before a word or a tag */
             if (!ISALNUM(nxt) && nxt != '#' && nxt != '@')
                 continue;
             if (cut(c, me) < 0)
@@ -444,8 +490,8 @@ trim(Split *x, Lines *lines, Py_ssize_t *pa, Py_ssize_t *pb)
     for (Py_ssize_t i = ls; i < a && at_line_start; i++)
         at_line_start = !ISALNUM(AT(t, i));
     /* A run of spaces and tabs is skipped at once: a bullet matches from all of it or none. */
-    int skip_runs = !in_chars(&x->edge_keep, ' ') && !in_chars(&x->edge_keep, '\t');
-    while (a < b && !ISALNUM(AT(t, a)) && !in_chars(&x->edge_keep, AT(t, a))) {
+    int skip_runs = !IS_EDGE_KEEP(x, ' ') && !IS_EDGE_KEEP(x, '\t');
+    while (a < b && !ISALNUM(AT(t, a)) && !IS_EDGE_KEEP(x, AT(t, a))) {
         Py_ssize_t e = bullet_end(x, a, b);
         if (e == -2)
             return -1;
@@ -470,9 +516,9 @@ trim(Split *x, Lines *lines, Py_ssize_t *pa, Py_ssize_t *pb)
             a = e;
         }
     }
-    while (a < b && !ISALNUM(AT(t, a)) && !in_chars(&x->edge_keep, AT(t, a)))
+    while (a < b && !ISALNUM(AT(t, a)) && !IS_EDGE_KEEP(x, AT(t, a)))
         a++;
-    while (b > a && !ISALNUM(AT(t, b - 1)) && !in_chars(&x->trail_keep, AT(t, b - 1)))
+    while (b > a && !ISALNUM(AT(t, b - 1)) && !IS_TRAIL_KEEP(x, AT(t, b - 1)))
         b--;
     /* An opening quote whose closing quote is in another sentence is not quoted. */
     if (a < b && (AT(t, a) == '"' || AT(t, a) == 0x201c)
@@ -527,6 +573,7 @@ split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "split_sentences: bad bullet_match, label_match or abbreviations");
         return NULL;
     }
+    fill_classes(&x);
     if ((x.headline_words = PyLong_AsSsize_t(PyTuple_GET_ITEM(rules, 9))) == -1 && PyErr_Occurred())
         return NULL;
     if ((x.attribution_words = PyLong_AsSsize_t(PyTuple_GET_ITEM(rules, 10))) == -1 && PyErr_Occurred())
@@ -547,7 +594,10 @@ split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         }
         if (a < b) {
-            PyObject *span = Py_BuildValue("(nn)", a, b);
+            PyObject *start = PyLong_FromSsize_t(a), *end = PyLong_FromSsize_t(b);
+            PyObject *span = start != NULL && end != NULL ? PyTuple_Pack(2, start, end) : NULL;
+            Py_XDECREF(start);
+            Py_XDECREF(end);
             if (span == NULL || PyList_Append(spans, span) < 0) {
                 Py_XDECREF(span);
                 Py_CLEAR(spans);
@@ -575,5 +625,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__sentences(void)
 {
+    for (Py_UCS4 ch = 0; ch < 128; ch++)
+        ascii_class[ch] = (Py_UNICODE_ISSPACE(ch) ? SPACE : 0) | (Py_UNICODE_ISALNUM(ch) ? ALNUM : 0);
     return PyModule_Create(&module);
 }
