@@ -53,8 +53,32 @@ ALPHABET = ("aAbBeEgGiIjJsSrRdDuUmMxX019 .!?\u2026\"'()[]\u2019\u201d\u201c\u201
 PROSE = ("Dr. Mr. U.S. e.g. i.e. J. R. Ph.D. etc. no. Jan. vs. \u0130. \u00c9t. (Mr. \"Dr. ok. ok.. ok\u2026 "
          "- * \u2022 1. 12) 123. 1234. > jayden_k: [08:21] Uncle Ray: Rob T.: Linda M. shared a post: "
          "Q3: wrote: \"Really?\" 'no.' (yes!) she he They The A I 5G 2020 3.5% "
-         "\U0001f988\U0001f631 #tag @user example.com/a.b \u201cquoted.\u201d").split()
+         "\U0001f988\U0001f631 #tag @user example.com/a.b \u201cquoted.\u201d a b ab abc smith it \u00e9t\u00e9 "
+         "_x \u2013 \u2014 \u2018dr.").split()
+# One text at each edge of each rule, where a slip in the compiled code would show.
+EDGES = [
+    "- ab. cd", "- abc. def", "1. ab. cd", "  - a. b", "\n- abc. def", "x\n-  ab. cd",  # a bullet line's stop
+    "see Dr. \u00b2 more", "x" * 10 + "(" * 18 + "mr. smith", "(" * 29 + "mr. smith", "\u017ft. smith", "Stra\u00dfe. smith",
+    "see Mr\n. smith", "we met with Mr\n. smith today", "see Mr\n.\nsmith", "a\n. b", "(Dr. smith", "\u2018dr. smith", "\u201cMr. Smith",
+    "\"e.g. this", "'no. 5", "x.y. then", "X.Y. Then", "ab.c. then", "J. smith", "\u00c9. smith", "\u0130. smith",
+    "ok.. so", "ok\u2026 so", "ok\u2026so", "ok\u2026_so", "ok\u2026\u2026so", "ok.\u2026so", "ok\u20265so",
+    '"Quote." \u2013 Author', '"Quote." \u2014 Author', '"Quote." - Author', '"Quote.", he said', "Stop.; next",
+    "Rules.\n- Some of you asked for a kettle instead.", "Rules.\n- Four words only here", "Rules.\n\u2013 Some of you asked",
+    "Hi.\n" + " " * 15 + "Bob: hello there", "Hi.\n" + " " * 16 + "Bob: hello there", "Hi. " + "!" * 15 + " Bob: hi x",
+    "\u2022 Bob: hi there", "!! - item one two three four five", "\u00bb\u00a0 - item", "wow \U0001f600 @you",
+    "wow \U0001f600 #tag", "wow \U0001f600 \u00e9t\u00e9", "wow \U0001f600 - no", "wow \U0001f600\ufe0f\u200d\U0001f600 Yes",
+    "one two three\nFour", "one two three four\nfive", "one two three four\nFive", "a b c d e f g h i j k l\nM",
+    "a b c d e f g h i j k l m\nN", "ends with comma,\nNext", "ends with dash -\nNext", "Line one\n\nLine two",
+    '"open quote. Then', 'close quote" here. And', "\u201copen. Then", "close\u201d. Then", "(x.) y", "\"Really?\" she asked.",
+    "Really?\u201d she asked.", "1234. item", "123. item one two", "12) item", "\u0663. item", "*\titem", ">> quoted text here",
+]
 PROPERTY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@needs_compiled
+@pytest.mark.parametrize("text", EDGES)
+def test_rule_edges_are_split_alike(text: str) -> None:
+    check_same(text)
 
 
 @needs_compiled

@@ -95,11 +95,11 @@ in_ranges(const Ranges *r, Py_UCS4 ch)
     return 0;
 }
 
-/* sre's [^\W\d_]: a letter. */
+/* sre's [^\W\d_]: \w is str.isalnum or "_", so this is str.isalnum less \d. */
 static inline int
 is_letter(Py_UCS4 ch)
 {
-    return ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch) && ch != '_';
+    return ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch);
 }
 
 typedef struct {
@@ -458,8 +458,6 @@ find_cuts(Split *x, Cuts *c)
                 if (b >= 0)
                     continue;
             }
-            if (stop + 1 < n && (AT(t, stop + 1) == '"' || AT(t, stop + 1) == '\''))
-                continue;
         }
         if (abbreviation < 0 && (abbreviation = ends_with_abbreviation(x, stop)) < 0)
             return -1;

@@ -141,8 +141,7 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
         if nxt.islower() and text[stop] in ".\u2026" and (
                 _ends_with_abbreviation(text, stop) or text[stop - 1:stop + 1] == ".."
                 or _BULLET_RE.match(text, text.rfind("\n", 0, stop) + 1) is not None
-                and text.rfind("\n", 0, stop) + 1 + 4 >= stop
-                or stop + 1 < n and text[stop + 1] in "\"'"):
+                and text.rfind("\n", 0, stop) + 1 + 4 >= stop):
             continue
         if _ends_with_abbreviation(text, stop) and not nxt.isdigit():
             # "Dr. Smith" / "U.S. troops": a dot after an abbreviation ends a
