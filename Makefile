@@ -14,7 +14,7 @@ $(BIN)/python:
 
 # Reinstall whenever the build inputs change (setup.py compiles the optional C aligner).
 BUILD_INPUTS := pyproject.toml setup.py server/claimnotes/_aligner.c server/claimnotes/_retrieval.c \
-                server/claimnotes/_units.c
+                server/claimnotes/_units.c server/claimnotes/_sentences.c
 
 $(VENV)/.installed: $(BUILD_INPUTS) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -6,11 +6,17 @@ surrounding whitespace and bullet markers. It handles abbreviations ("Dr.",
 dot inside them is not followed by a space), bullet lists (a new line that
 starts with a marker is a new sentence), blank lines, and headlines without a
 final stop. Scanning is one pass of a linear regex.
+
+``split_sentences_py`` is the reference; the optional C extension ``_sentences``
+gives the same spans (``split_sentences`` is it when built, unless
+CLAIMNOTES_PURE_PYTHON=1), with this module's rules passed in (``_C_RULES``).
 """
 
 from __future__ import annotations
 
 import re
+
+from claimnotes.textnorm import PURE_PYTHON
 
 # Words that end with a dot but do not end a sentence (compared lower case,
 # without the final dot).
@@ -22,7 +28,9 @@ jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 
 # A stop, any closing quotes/brackets, then the whitespace that follows; a run
 # of emoji before whitespace (chat uses them as full stops); or a line break.
-_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+_STOPS = ".!?\u2026"
+_CLOSERS = "\"')]\u2019\u201d"
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"  # a class body: _sentences.c reads it so
 # The pattern starts with one character class, and each branch checks the class
 # of that first character with a lookbehind: so the regex engine skips ahead to
 # the next candidate character in C instead of trying each position (sre does that
@@ -32,10 +40,11 @@ _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 # match from inside either: the scan starts after the previous match, and a run
 # that fails from its start fails from any later character too (same end).
 _BREAK_RE = re.compile(
-    rf"[.!?\u2026{_EMOJI}\n]"
-    r"(?:(?<=[.!?\u2026])[.!?\u2026]*[\"')\]\u2019\u201d]*(?=\s|$)"
+    rf"[{_STOPS}{_EMOJI}\n]"
+    rf"(?:(?<=[{_STOPS}])[{_STOPS}]*[{re.escape(_CLOSERS)}]*(?=\s|$)"
     rf"|(?<=[{_EMOJI}])[{_EMOJI}]*(?=\s)|(?<=\u2026)(?=[^\W\d_])|(?<=\n))")
-_BULLET_RE = re.compile(r"[ \t]*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>]+|\d{1,3}[.)])[ \t]+")
+_BULLET_MARKS = "-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>"
+_BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
 # "Q3: ", "u/old_school_tech: ", "Comment from Rob T.: ", "Linda M. shared a post: " (at
 # most three words before the colon, a name's initial not counted, then a reporting verb).
@@ -43,8 +52,8 @@ _LABEL_WORD = r"[^\s:.!?\"]{1,40}(?:[ \t][A-Z]\.)?"
 _LABEL_RE = re.compile(rf"(?:\[[^\]\n]{{1,20}}\][ \t]*)?(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
                        r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)")
 # Leading/trailing characters that are not part of the quote (emoji, arrows, bullets).
-_EDGE_KEEP = set("\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac")
-_TRAIL_KEEP = set("\"')]\u201d\u2019.!?\u2026%")
+_EDGE_KEEP = "\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac"
+_TRAIL_KEEP = "\"')]\u201d\u2019.!?\u2026%"
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 _HEADLINE_WORDS = 12  # a line this short without a stop, before a capital, is a sentence
 
@@ -84,7 +93,7 @@ def _next_nonspace(text: str, i: int) -> int:
     return i
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences_py(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in code points, in order, never empty."""
     cuts: list[int] = [0]
     n = len(text)
@@ -111,13 +120,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 cuts.append(nl + 1)
             continue
         stop = m.end() - 1
-        while stop > m.start() and text[stop] not in ".!?\u2026":
+        while stop > m.start() and text[stop] not in _STOPS:
             stop -= 1
         after = skip_to = _next_nonspace(text, m.end())
         if after >= n:
             continue
         nxt = text[after]
-        if m.group()[0] not in ".!?\u2026":  # emoji run
+        if m.group()[0] not in _STOPS:  # emoji run
             if not nxt.isalnum() and nxt not in "#@":  # "...swimming 🦈😱 #nature" ends before the tags
                 continue
             cuts.append(m.end())
@@ -132,8 +141,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if nxt.islower() and text[stop] in ".\u2026" and (
                 _ends_with_abbreviation(text, stop) or text[stop - 1:stop + 1] == ".."
                 or _BULLET_RE.match(text, text.rfind("\n", 0, stop) + 1) is not None
-                and text.rfind("\n", 0, stop) + 1 + 4 >= stop
-                or stop + 1 < n and text[stop + 1] in "\"'"):
+                and text.rfind("\n", 0, stop) + 1 + 4 >= stop):
             continue
         if _ends_with_abbreviation(text, stop) and not nxt.isdigit():
             # "Dr. Smith" / "U.S. troops": a dot after an abbreviation ends a
@@ -171,6 +179,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if a < b:
             spans.append((a, b))
     return spans
+
+
+# The compiled split (_sentences.c): the same spans, linear on any text. The rules
+# it does not hold itself come from here, in this order.
+_C_RULES = (_STOPS, _CLOSERS, _EMOJI, _BULLET_MARKS, _BULLET_RE.match, _LABEL_RE.match, ABBREVIATIONS,
+            _EDGE_KEEP, _TRAIL_KEEP, _HEADLINE_WORDS, _ATTRIBUTION_WORDS)
+try:
+    from claimnotes import _sentences
+except ImportError:  # not built (no C compiler at install)
+    _sentences = None
+
+
+def _split_sentences_c(text: str) -> list[tuple[int, int]]:
+    """split_sentences_py(text), compiled."""
+    return _sentences.split_sentences(text, _C_RULES)
+
+
+split_sentences = split_sentences_py if _sentences is None or PURE_PYTHON else _split_sentences_c
 
 
 def windows(n_words: int, size: int, step: int) -> list[tuple[int, int]]:
