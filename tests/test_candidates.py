@@ -253,6 +253,36 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
 
 
 @needs_compiled
+@pytest.mark.parametrize("layout", ["shared buckets", "32-bit ids", "over RECORDS_MAX"])
+def test_every_records_layout_gives_what_scipy_gives(monkeypatch, layout: str) -> None:
+    """Terms hashed into 64 buckets, so that entries hold terms sharing a bucket (one
+    key, of a weight that is not its row's: an id past the rows); copies in 32 bits;
+    and a store whose copies pass RECORDS_MAX, which the compiled blocks serve."""
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    if layout == "shared buckets":
+        monkeypatch.setattr(claim_index, "bucket", lambda term: claim_index.zlib.crc32(term.encode()) & 63)
+    monkeypatch.setattr(claim_index, "NARROW_KEYS", 1 if layout == "32-bit ids" else claim_index.NARROW_KEYS)
+    monkeypatch.setattr(claim_index, "RECORDS_MAX", 0 if layout == "over RECORDS_MAX" else claim_index.RECORDS_MAX)
+    rng = random.Random(5)
+    store = random_store(rng, 400)
+    units = random_page(rng, store)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    fast = ClaimIndex.build(store)
+    assert (fast._records is None) == (layout == "over RECORDS_MAX") and bool(fast._kt) == (fast._records is None)
+    if fast._records is not None:
+        key, key_rows = fast._records[4], fast._records[5]
+        assert key.dtype == (np.int32 if layout == "32-bit ids" else np.uint16)
+        assert (len(key_rows) > len(fast._key_buckets)) == (layout == "shared buckets")
+    got = gate_and_candidates(fast, units)
+    monkeypatch.setattr(claim_index, "fused_gate", None)
+    monkeypatch.setattr(claim_index, "block_gate", None)
+    monkeypatch.setattr(claim_index, "present_weights", None)
+    expected = gate_and_candidates(ClaimIndex.build(store), units)
+    assert_same(got, expected)
+    assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
+
+
+@needs_compiled
 def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch) -> None:
     """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
     weights and candidate lists."""

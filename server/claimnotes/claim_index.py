@@ -51,6 +51,7 @@ PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on averag
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy (1M claims: 18M copies)
+NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -518,7 +519,7 @@ def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np
         rec_entry.append(e[required])
     rec_row, entry = np.concatenate(rec_row), np.concatenate(rec_entry)
     n_ids = n_rows + len(extra)
-    code = np.concatenate(codes).astype(np.uint16 if n_ids <= 1 << 15 else np.int32)
+    code = np.concatenate(codes).astype(np.uint16 if n_ids <= NARROW_KEYS else np.int32)
     del codes
     length = n_keys[entry]
     if int(length.sum()) * code.itemsize > RECORDS_MAX:
