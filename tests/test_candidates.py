@@ -266,6 +266,7 @@ def test_every_records_layout_gives_what_scipy_gives(monkeypatch, layout: str) -
     rng = random.Random(5)
     store = random_store(rng, 400)
     units = random_page(rng, store)
+    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
     monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
     fast = ClaimIndex.build(store)
     assert (fast._records is None) == (layout == "over RECORDS_MAX") and bool(fast._kt) == (fast._records is None)
