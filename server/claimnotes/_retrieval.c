@@ -313,8 +313,8 @@ PyDoc_STRVAR(key_gate_doc,
 "key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
 "entry re[x] (< n_entries), its gate rk[x] and its keys bv[rb[x]..rb[x+1]] (id << 1\n"
 "| required, rows ascending; uint16 or int32), key id i being row kr[i] of weight\n"
-"kw[i]. A pair passes at sum >= gate (float32,\n"
-"the keys the unit holds summed in row order). If more than k pairs per unit pass\n"
+"kw[i]. A pair passes at sum >= gate (float32, the keys the unit holds summed in\n"
+"row order). If more than k pairs per unit pass\n"
 "on average (cut), each unit keeps its k of most weight (ties: the first in order).\n"
 "Each unit's pairs go out in the order of the block product: entry block (of\n"
 "`block` entries) last first, then the entry's first key row in the unit last\n"
@@ -327,7 +327,7 @@ key_gate(PyObject *self, PyObject *args)
 {
     static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "kr", "kw",
                                           "out_ptr", "out_entry", "out_weight"};
-    static const char codes[N_ARRAYS] = "iiiifi-ifiif";
+    static const char codes[N_ARRAYS] = "iiiifi-ifiif";   /* bv ('-'): get_keys */
     PyObject *objs[N_ARRAYS];
     Py_buffer views[N_ARRAYS];
     Py_ssize_t n_col, block, top;
