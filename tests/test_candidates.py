@@ -253,6 +253,37 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
 
 
 @needs_compiled
+@pytest.mark.parametrize("layout", ["shared buckets", "32-bit ids", "over RECORDS_MAX"])
+def test_every_records_layout_gives_what_scipy_gives(monkeypatch, layout: str) -> None:
+    """Terms hashed into 64 buckets, so that entries hold terms sharing a bucket (one
+    key, of a weight that is not its row's: an id past the rows); copies in 32 bits;
+    and a store whose copies pass RECORDS_MAX, which the compiled blocks serve."""
+    monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+    if layout == "shared buckets":
+        monkeypatch.setattr(claim_index, "bucket", lambda term: claim_index.zlib.crc32(term.encode()) & 63)
+    monkeypatch.setattr(claim_index, "NARROW_KEYS", 1 if layout == "32-bit ids" else claim_index.NARROW_KEYS)
+    monkeypatch.setattr(claim_index, "RECORDS_MAX", 0 if layout == "over RECORDS_MAX" else claim_index.RECORDS_MAX)
+    rng = random.Random(5)
+    store = random_store(rng, 400)
+    units = random_page(rng, store)
+    monkeypatch.setattr(claim_index, "fused_gate", compiled.key_gate)
+    monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
+    fast = ClaimIndex.build(store)
+    assert (fast._records is None) == (layout == "over RECORDS_MAX") and bool(fast._kt) == (fast._records is None)
+    if fast._records is not None:
+        key, key_rows = fast._records[4], fast._records[5]
+        assert key.dtype == (np.int32 if layout == "32-bit ids" else np.uint16)
+        assert (len(key_rows) > len(fast._key_buckets)) == (layout == "shared buckets")
+    got = gate_and_candidates(fast, units)
+    monkeypatch.setattr(claim_index, "fused_gate", None)
+    monkeypatch.setattr(claim_index, "block_gate", None)
+    monkeypatch.setattr(claim_index, "present_weights", None)
+    expected = gate_and_candidates(ClaimIndex.build(store), units)
+    assert_same(got, expected)
+    assert len(got[0][0]) > 50 and sum(map(len, got[1][1])) > 20
+
+
+@needs_compiled
 def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch) -> None:
     """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
     weights and candidate lists."""
@@ -308,14 +339,15 @@ def gate_arrays() -> list:
     """A valid call: 2 units over 3 key rows and 4 entries; unit 0 holds rows 0 and 2.
     Entry 0's key: row 1 (2.0, gate 1.0); entry 1's: rows 0 (1.5) and 2 (1.0, light:
     below its gate 2.0); entry 3's: rows 0 (0.25, light) and 2 (0.5), gate 0.6. So row 0
-    holds the record of entry 1, row 1 of entry 0, row 2 of entry 3."""
+    holds the record of entry 1, row 1 of entry 0, row 2 of entry 3. The keys' table:
+    ids 0-4 are (row 0, 0.25), (0, 1.5), (1, 2.0), (2, 0.5), (2, 1.0)."""
     i32, f32 = np.int32, np.float32
     up, uj = np.array([0, 2, 3], i32), np.array([0, 2, 1], i32)
     rp, entry, gate = np.array([0, 1, 2, 3], i32), np.array([1, 0, 3], i32), np.array([2.0, 1.0, 0.6], f32)
     key_ptr = np.array([0, 2, 3, 5], i32)
-    key = np.array([0 << 1 | 1, 2 << 1, 1 << 1 | 1, 0 << 1, 2 << 1 | 1], i32)   # row << 1 | required
-    weight = np.array([1.5, 1.0, 2.0, 0.25, 0.5], f32)
-    return [up, uj, rp, entry, gate, key_ptr, key, weight,
+    key = np.array([1 << 1 | 1, 4 << 1, 2 << 1 | 1, 0 << 1, 3 << 1 | 1], np.uint16)   # id << 1 | required
+    key_row, key_w = np.array([0, 0, 1, 2, 2], i32), np.array([0.25, 1.5, 2.0, 0.5, 1.0], f32)
+    return [up, uj, rp, entry, gate, key_ptr, key, key_row, key_w,
             np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4, 8]
 
 
@@ -326,31 +358,32 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
     # Unit 0: entry 1 (1.5 + 1.0 = 2.5, found through row 0) and entry 3 (0.25 + 0.5 =
     # 0.75, through row 2, its light key first): both first touched at row 0, so the
     # latest entry first; unit 1: entry 0 (2.0).
-    assert arrays[8].tolist() == [0, 2, 3]
-    assert arrays[9][:3].tolist() == [3, 1, 0] and arrays[10][:3].tolist() == [0.75, 2.5, 2.0]
+    assert arrays[9].tolist() == [0, 2, 3]
+    assert arrays[10][:3].tolist() == [3, 1, 0] and arrays[11][:3].tolist() == [0.75, 2.5, 2.0]
     # The gate: a sum passes at its gate exactly, not below it; an infinite gate (a
     # removed entry's) fails.
     arrays[4][:] = [2.6, 2.0, 0.75]
     assert compiled.key_gate(*arrays) == (2, False)
-    assert arrays[8].tolist() == [0, 1, 2]
-    assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
+    assert arrays[9].tolist() == [0, 1, 2]
+    assert arrays[10][:2].tolist() == [3, 0] and arrays[11][:2].tolist() == [0.75, 2.0]
     arrays[4][2] = np.inf
-    assert compiled.key_gate(*arrays) == (1, False) and arrays[9][0] == 0
+    assert compiled.key_gate(*arrays) == (1, False) and arrays[10][0] == 0
     # More than 1 pair per unit on average: each unit keeps its 1 of most weight; on a
     # tie (entry 1 at 0.5 + 0.25, as entry 3), the first in order.
     arrays[4][:] = [0.5, 1.0, 0.6]
     assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
-    assert arrays[8].tolist() == [0, 1, 2] and arrays[9][:2].tolist() == [1, 0]
-    arrays[7][:2] = [0.5, 0.25]
+    assert arrays[9].tolist() == [0, 1, 2] and arrays[10][:2].tolist() == [1, 0]
+    arrays[8][[1, 4]] = [0.5, 0.25]
     assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
-    assert arrays[9][:2].tolist() == [3, 0] and arrays[10][:2].tolist() == [0.75, 2.0]
+    assert arrays[10][:2].tolist() == [3, 0] and arrays[11][:2].tolist() == [0.75, 2.0]
     # The order across blocks: one unit holding rows 0 and 1, entry 0 keyed at row 1 and
     # entry 1 at row 0. One product lists entry 0 (first touched last) first; blocks of
     # one entry, taken last first, list entry 1 first.
     i32, f32 = np.int32, np.float32
     ones = np.ones(2, f32)
     two = [np.array([0, 2], i32), np.array([0, 1], i32), np.array([0, 1, 2], i32), np.array([1, 0], i32),
-           ones, np.array([0, 1, 2], i32), np.array([0 << 1 | 1, 1 << 1 | 1], i32), ones]
+           ones, np.array([0, 1, 2], i32), np.array([0 << 1 | 1, 1 << 1 | 1], np.uint16), np.arange(2, dtype=i32),
+           ones]
     for block, expected in ((2, [0, 1]), (1, [1, 0])):
         out = [np.empty(2, i32), np.empty(2, i32), np.empty(2, f32)]
         assert compiled.key_gate(*two, *out, 2, block, 8) == (2, False) and out[1].tolist() == expected
@@ -366,11 +399,12 @@ def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
     rows = np.arange(n + 1, dtype=i32)
     rp = np.concatenate(([0], np.arange(n + 1))).astype(i32)   # row r >= 1 holds entry n - r
     entry = (n - rows[1:]).astype(i32)
-    key = np.stack([np.zeros(n, i32), rows[1:] << 1 | 1], axis=1).ravel()
-    weight = np.tile(np.array([0.5, 1.0], f32), n)
+    key = np.stack([np.zeros(n, i32), rows[1:] << 1 | 1], axis=1).ravel()   # int32 ids: the wide layout
+    weight = np.ones(n + 1, f32)
+    weight[0] = 0.5
     out = [np.empty(2, i32), np.empty(n, i32), np.empty(n, f32)]
     assert compiled.key_gate(np.array([0, n + 1], i32), rows, rp, entry, np.ones(n, f32),
-                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, weight, *out, n, n, n) == (n, False)
+                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, rows, weight, *out, n, n, n) == (n, False)
     assert out[1].tolist() == list(range(n - 1, -1, -1)) and set(out[2].tolist()) == {1.5}
 
 
@@ -385,20 +419,25 @@ def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
     (3, np.array([1, 0, 9], dtype=np.int32)),     # an entry past n_entries
     (5, np.array([0, 3, 2, 5], dtype=np.int32)),  # key_ptr not ascending
     (5, np.array([0, 2, 3, 9], dtype=np.int32)),  # key_ptr past the keys
-    (6, np.array([1, 4, 3, 0, 99], dtype=np.int32)),   # a key's row past rp
-    (6, np.array([1, -4, 3, 0, 5], dtype=np.int32)),   # a negative key
+    (6, np.array([3, 8, 5, 0, 99], dtype=np.uint16)),  # a key id past the table
+    (6, np.array([3, -4, 5, 0, 7], dtype=np.int32)),   # a negative key
+    (6, np.array([3, 8, 5, 0, 7], dtype=np.int16)),    # signed 16-bit keys
+    (6, np.array([3, 8, 5, 0, 7], dtype=np.float32)),  # float keys
+    (7, np.array([0, 0, 1, 2, 3], dtype=np.int32)),    # a key's row past rp
+    (7, np.array([0, 0, 1, 2, -1], dtype=np.int32)),   # a negative key row
+    (8, np.ones(4, np.float32)),                       # a weight short of the table
     (0, np.array([0, 3, 2], dtype=np.int32)),     # up not ascending
     (0, np.array([0, 2, 9], dtype=np.int32)),     # up past uj
     (2, np.array([0, 1, 2, 9], dtype=np.int32)),  # rp past the records
-    (9, np.empty(1, np.int32)),                   # outputs too small for the pairs
-    (8, np.empty(2, np.int32)),                   # out_ptr not len(up)
-    (9, np.empty(8, np.int32)[::2]),              # not contiguous
-    (8, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
+    (10, np.empty(1, np.int32)),                  # outputs too small for the pairs
+    (9, np.empty(2, np.int32)),                   # out_ptr not len(up)
+    (10, np.empty(8, np.int32)[::2]),             # not contiguous
+    (9, np.empty(3, np.int32).view(np.float32)),  # float32 where int32 is wanted
     (0, b"\0" * 12),                              # bytes: not int32
     (0, 3),                                        # not a buffer
-    (11, -1),                                      # fewer than no entries
-    (12, 0),                                       # blocks of no entry
-    (13, 0),                                       # a cut to no pair
+    (12, -1),                                      # fewer than no entries
+    (13, 0),                                       # blocks of no entry
+    (14, 0),                                       # a cut to no pair
 ])
 def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = gate_arrays()
@@ -409,7 +448,7 @@ def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
         compiled.key_gate(*arrays)
     assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
     with pytest.raises(TypeError):
-        compiled.key_gate(*arrays[:13])
+        compiled.key_gate(*arrays[:14])
 
 
 def product_arrays() -> list[np.ndarray]:
@@ -485,6 +524,6 @@ def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
 @needs_compiled
 def test_read_only_outputs_are_refused() -> None:
     arrays = gate_arrays()
-    arrays[10].flags.writeable = False
+    arrays[11].flags.writeable = False
     with pytest.raises((ValueError, TypeError, BufferError)):
         compiled.key_gate(*arrays)

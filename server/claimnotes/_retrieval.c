@@ -19,7 +19,9 @@
  * - a record carries a copy of all its entry's keys, rows ascending, so the sum
  *   adds the weights of the keys the unit holds in row order, in float32, as the
  *   product does (query values are all 1: each weight is added as is), and a pair
- *   passes where the fallback keeps it (sum != 0 and sum >= gate: NaN fails);
+ *   passes where the fallback keeps it (sum != 0 and sum >= gate: NaN fails); a
+ *   copy names its key by an id into a table of (row, weight), the weight the
+ *   product adds, so that it takes 16 bits;
  * - csr_matmat (scipy/sparse/sparsetools/csr.h) lists a unit's entries latest
  *   first touched first: by the entry's first key row in the unit, last first,
  *   then by entry, last first; the fallback takes the blocks last first. The pairs
@@ -55,6 +57,25 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     if (view->ndim != 1 || view->itemsize != 4 || f[0] != code || f[1] != '\0') {
         PyErr_Format(PyExc_TypeError, "%s must be a 1-D contiguous %s array", name,
                      code == 'i' ? "int32" : "float32");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* The records' key copies: a 1-D C-contiguous buffer of uint16 ('H') or, for
+ * tables of more than 32,768 keys, int32 ('i'). *wide says which. */
+static int
+get_keys(PyObject *obj, Py_buffer *view, int *wide)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '=' || *f == '<' || *f == '@')
+        f++;
+    *wide = view->itemsize == 4 && f[0] == 'i';
+    if (view->ndim != 1 || !(*wide || (view->itemsize == 2 && f[0] == 'H')) || f[1] != '\0') {
+        PyErr_SetString(PyExc_TypeError, "bv must be a 1-D contiguous uint16 or int32 array");
         PyBuffer_Release(view);
         return -1;
     }
@@ -278,17 +299,22 @@ comes_before(Pair a, Pair b, Py_ssize_t block)
     return a.entry > b.entry;
 }
 
-#define N_ARRAYS 11
+#define N_ARRAYS 12
+#define KEYS 6   /* bv: uint16 or int32 */
+
+/* A key of the table the records' copies name: its row and its weight. */
+typedef struct { int32_t row; float weight; } Key;
 
 PyDoc_STRVAR(key_gate_doc,
-"key_gate(up, uj, rp, re, rk, rb, bv, bw, out_ptr, out_entry, out_weight, n_entries, block, k)\n"
-"-> (n, cut)\n\n"
+"key_gate(up, uj, rp, re, rk, rb, bv, kr, kw, out_ptr, out_entry, out_weight, n_entries,\n"
+"block, k) -> (n, cut)\n\n"
 "The (unit, entry) pairs whose key weight found passes the gate, walking only the\n"
 "records of the units' key rows (see claim_index._records): up/uj are the units'\n"
 "key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
-"entry re[x] (< n_entries), its gate rk[x] and its keys bv/bw[rb[x]..rb[x+1]] (row\n"
-"<< 1 | required, rows ascending; weight). A pair passes at sum >= gate (float32,\n"
-"the keys the unit holds summed in row order). If more than k pairs per unit pass\n"
+"entry re[x] (< n_entries), its gate rk[x] and its keys bv[rb[x]..rb[x+1]] (id << 1\n"
+"| required, rows ascending; uint16 or int32), key id i being row kr[i] of weight\n"
+"kw[i]. A pair passes at sum >= gate (float32, the keys the unit holds summed in\n"
+"row order). If more than k pairs per unit pass\n"
 "on average (cut), each unit keeps its k of most weight (ties: the first in order).\n"
 "Each unit's pairs go out in the order of the block product: entry block (of\n"
 "`block` entries) last first, then the entry's first key row in the unit last\n"
@@ -299,9 +325,9 @@ PyDoc_STRVAR(key_gate_doc,
 static PyObject *
 key_gate(PyObject *self, PyObject *args)
 {
-    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "bw",
+    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "kr", "kw",
                                           "out_ptr", "out_entry", "out_weight"};
-    static const char codes[N_ARRAYS] = "iiiifiifiif";
+    static const char codes[N_ARRAYS] = "iiiifi-ifiif";   /* bv ('-'): get_keys */
     PyObject *objs[N_ARRAYS];
     Py_buffer views[N_ARRAYS];
     Py_ssize_t n_col, block, top;
@@ -312,30 +338,49 @@ key_gate(PyObject *self, PyObject *args)
     Py_ssize_t *start = NULL;
     Pair *pairs = NULL, *work = NULL, *tmp = NULL;
     float *scratch = NULL;
+    Key *table = NULL;
+    int wide = 0;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOnnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOnnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
                           &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
-                          &n_col, &block, &top))
+                          &objs[11], &n_col, &block, &top))
         return NULL;
     for (; got < N_ARRAYS; got++)
-        if (get_array(objs[got], &views[got], codes[got], got >= 8, names[got]) < 0)
+        if ((got == KEYS ? get_keys(objs[got], &views[got], &wide)
+                         : get_array(objs[got], &views[got], codes[got], got >= 9, names[got])) < 0)
             goto done;
 
     const int32_t *up = views[0].buf, *uj = views[1].buf, *rp = views[2].buf, *re = views[3].buf;
-    const int32_t *rb = views[5].buf, *bv = views[6].buf;
-    const float *rk = views[4].buf, *bw = views[7].buf;
-    int32_t *cp = views[8].buf, *cj = views[9].buf;
-    float *cx = views[10].buf;
+    const int32_t *rb = views[5].buf, *kr = views[7].buf;
+    const uint16_t *bv16 = views[KEYS].buf;
+    const int32_t *bv32 = views[KEYS].buf;
+    const float *rk = views[4].buf, *kw = views[8].buf;
+    int32_t *cp = views[9].buf, *cj = views[10].buf;
+    float *cx = views[11].buf;
     Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
-    Py_ssize_t n_rec = views[3].shape[0], n_bv = views[6].shape[0];
+    Py_ssize_t n_rec = views[3].shape[0], n_bv = views[KEYS].shape[0], n_kid = views[7].shape[0];
     Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
-    Py_ssize_t cap = views[9].shape[0] < views[10].shape[0] ? views[9].shape[0] : views[10].shape[0];
-    if (n_up < 1 || views[8].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
-            || views[5].shape[0] != n_rec + 1 || views[7].shape[0] != n_bv || block < 1
+    Py_ssize_t cap = views[10].shape[0] < views[11].shape[0] ? views[10].shape[0] : views[11].shape[0];
+    if (n_up < 1 || views[9].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
+            || views[5].shape[0] != n_rec + 1 || views[8].shape[0] != n_kid || block < 1
             || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX
-            || top < 1 || top > INT32_MAX) {
+            || n_kid > INT32_MAX / 2 || top < 1 || top > INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
         goto done;
+    }
+    /* The key table as (row, weight) side by side: one read per key copy, in L2
+     * (~20k keys at 1M claims). */
+    table = PyMem_Malloc(sizeof(Key) * (n_kid ? n_kid : 1));
+    if (!table) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n_kid; k++) {
+        if (kr[k] < 0 || kr[k] >= n_rows) {
+            PyErr_SetString(PyExc_ValueError, "key_gate: a key row out of range");
+            goto done;
+        }
+        table[k] = (Key){kr[k], kw[k]};
     }
     Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
     Py_ssize_t room = 1024;   /* pairs; grown as needed */
@@ -391,16 +436,18 @@ key_gate(PyObject *self, PyObject *args)
                 float s = 0.0f;
                 int32_t first = -1, skip = 0;
                 for (int32_t b = b0; b < b1; b++) {
-                    int32_t v = bv[b], row = v >> 1;
-                    if (v < 0 || row >= n_rows) {
-                        error = "key_gate: a key row out of range";
+                    int32_t v = wide ? bv32[b] : bv16[b];   /* the same way at every key */
+                    if (v < 0 || v >> 1 >= n_kid) {
+                        error = "key_gate: a key id out of range";
                         break;
                     }
+                    Key key = table[v >> 1];
+                    int32_t row = key.row;
                     /* Without branches: at 1M claims whether the unit holds a key is a
                      * coin toss. The weight is added, or +0.0f, which leaves s as it is
                      * (s is never -0.0f). */
                     int32_t held_it = held[row >> 6] >> (row & 63) & 1;
-                    union { float f; int32_t i; } add = {bw[b]};
+                    union { float f; int32_t i; } add = {key.weight};
                     add.i &= -held_it;
                     s += add.f;
                     skip |= held_it & v & (row < r);
@@ -495,6 +542,7 @@ done:
     PyMem_RawFree(work);
     PyMem_RawFree(tmp);
     PyMem_RawFree(scratch);
+    PyMem_Free(table);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;

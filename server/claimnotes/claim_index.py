@@ -33,7 +33,7 @@ try:  # the key gate and the exact pre-filter in C (_retrieval.c): the same resu
 except ImportError:  # not built (no C compiler at install time): numpy and scipy serve
     _retrieval = None
 # The compiled gates: an index built while fused_gate is set files its keys for it
-# (_records, up to RECORDS_MAX key copies), or else in blocks for block_gate (_product).
+# (_records, key copies of up to RECORDS_MAX bytes), or else in blocks for block_gate (_product).
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 block_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.block_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
@@ -50,7 +50,8 @@ CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
-RECORDS_MAX = 1 << 23  # key copies the compiled gate's records may hold, 8 bytes each (100k claims: 2.2M)
+RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy (1M claims: 18M copies)
+NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 
@@ -213,18 +214,15 @@ class ClaimIndex:
 
     def _postings(self, key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray) -> None:
         """The key postings: for the compiled gate, its records (_records), if they hold
-        at most RECORDS_MAX key copies; else blocks of ``ENTRY_BLOCK`` entries for the
+        at most RECORDS_MAX bytes of key copies; else blocks of ``ENTRY_BLOCK`` entries for the
         product (so that each block's sums stay in cache).
 
         ``key_e`` ascending, each entry's keys heaviest first (float32 weights)."""
         n_entries = len(kmin)
-        n_keys = np.bincount(key_e, minlength=n_entries)
         self._entry_block = ENTRY_BLOCK
-        self._records = None
         self._kt = []
-        # The records copy an entry's keys once per required key: n_keys**2 at most.
-        if fused_gate is not None and int(np.dot(n_keys, n_keys)) <= RECORDS_MAX:
-            self._records = _records(key_e, key_row, key_w, kmin, n_keys, len(self._key_buckets))
+        self._records = None if fused_gate is None else _records(key_e, key_row, key_w, kmin, len(self._key_buckets))
+        if self._records is not None:
             return
         cuts = np.searchsorted(key_e, np.arange(0, n_entries + ENTRY_BLOCK, ENTRY_BLOCK))
         for first, (a, z) in zip(range(0, max(1, n_entries), ENTRY_BLOCK), pairwise(cuts.tolist())):
@@ -334,15 +332,15 @@ class ClaimIndex:
         indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
         cols = pos[hit]
         if self._records is not None:
-            rp, entry_of, gate, key_ptr, key, weight = self._records
+            rp, entry_of, gate, key_ptr, key, key_row, key_w = self._records
             i32 = np.int32
             jj = cols.astype(i32)
             size = int((rp[jj + 1] - rp[jj]).sum())   # a pair at most per record walked
             out_ptr = np.empty(n_units + 1, dtype=i32)
             entry = np.empty(size, dtype=i32)
             found = np.empty(size, dtype=np.float32)
-            n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, weight,
-                                         out_ptr, entry, found, len(self._kmin), self._entry_block,
+            n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, key_row,
+                                         key_w, out_ptr, entry, found, len(self._kmin), self._entry_block,
                                          PRE_CANDIDATES)
             return np.repeat(np.arange(n_units), np.diff(out_ptr)), entry[:n], found[:n], cut
         unit_of, entry_of, key_w = self._product(indptr, cols, n_units)
@@ -470,57 +468,85 @@ class ClaimIndex:
 
 
 def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray,
-             n_keys: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...]:
+             n_rows: int) -> tuple[np.ndarray, ...] | None:
     """The compiled gate's postings: for every required key, a *record* filed under its
     row, holding the entry, its gate and a copy of all its keys, so that the gate reads
     a posting's records in sequence instead of each entry's keys far away in memory.
-    ``(rp, entry, gate, key_ptr, key, weight)`` as _retrieval.key_gate takes them.
-    Arguments as _postings takes them, and each entry's number of keys."""
-    # A key is *required* unless it is one of the entry's lightest keys whose weights
-    # sum below kmin: those alone cannot pass the gate, so every unit that passes
-    # holds a required key. The light keys are a suffix (heaviest first); the margin
-    # covers the float32 sums.
-    after = np.cumsum(key_w[::-1], dtype=np.float64)[::-1]   # this key's weight and every later key's
-    after -= np.append(after, 0.0)[np.repeat(np.cumsum(n_keys), n_keys)]   # ...of its entry
-    required = after * (1 + 1e-4) + 1e-6 >= kmin[key_e]
-    del after
-    # One key per (entry, row), rows ascending: terms that share a bucket are one key,
-    # their float32 weights summed (as the blocks' sum_duplicates does).
-    order = np.argsort((key_e.astype(np.int64) << 32) | key_row, kind="stable")
-    key_e, key_row = key_e[order], key_row[order]
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (key_e[1:] != key_e[:-1]) | (key_row[1:] != key_row[:-1])
-    at = np.flatnonzero(new)
-    key_w = np.add.reduceat(key_w[order], at) if len(at) else key_w
-    required = np.logical_or.reduceat(required[order], at) if len(at) else required
-    key_e, key_row = key_e[at], key_row[at]
-    del order, new, at
-    n_keys = np.bincount(key_e, minlength=len(kmin))
+    ``(rp, entry, gate, key_ptr, key, key_row, key_weight)`` as _retrieval.key_gate
+    takes them, or None if the copies would take more than RECORDS_MAX bytes.
+    Arguments as _postings takes them, and the number of key rows."""
+    # A copy names its key by an id into a table of (row, weight): a key's weight is
+    # its row's IDF, so the id is its row, and a table of ~20k keys (1M claims) lets a
+    # copy take 2 bytes, not 8. A key whose weight is not its row's (terms sharing a
+    # bucket, summed) gets an id past the rows.
+    row_w = np.zeros(n_rows, dtype=np.float32)
+    row_w[key_row] = key_w
+    extra: dict[tuple[int, float], int] = {}
+    codes, rec_row, rec_entry = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+    n_keys = np.bincount(key_e, minlength=len(kmin))   # then merged as below
+    # A slice of entries at a time: with arrays over every key at once, the build's
+    # peak RSS at 1M claims was 1,086 MB, with slices of 2^20 keys 999, of 2^16 974
+    # (the process keeps the memory freed by the slices and reuses it, small ones best).
+    bounds = np.concatenate(([0], np.cumsum(n_keys)))
+    cuts = np.unique(np.append(np.searchsorted(bounds, np.arange(0, bounds[-1], 1 << 16)), len(kmin)))
+    for ea, ez in pairwise(cuts.tolist()):
+        a, z = bounds[ea], bounds[ez]
+        e, row, w, nk = key_e[a:z], key_row[a:z], key_w[a:z], n_keys[ea:ez]
+        # A key is *required* unless it is one of the entry's lightest keys whose
+        # weights sum below kmin: those alone cannot pass the gate, so every unit that
+        # passes holds a required key. The light keys are a suffix (heaviest first);
+        # the margin covers the float32 sums.
+        after = np.cumsum(w[::-1], dtype=np.float64)[::-1]   # this key's weight and every later key's
+        after -= np.append(after, 0.0)[np.repeat(np.cumsum(nk), nk)]   # ...of its entry
+        required = after * (1 + 1e-4) + 1e-6 >= kmin[e]
+        del after
+        # One key per (entry, row), rows ascending: terms that share a bucket are one
+        # key, their float32 weights summed (as the blocks' sum_duplicates does).
+        order = np.argsort(((e - ea).astype(np.int64) << 32) | row, kind="stable")
+        e, row = e[order], row[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (e[1:] != e[:-1]) | (row[1:] != row[:-1])
+        at = np.flatnonzero(new)
+        w = np.add.reduceat(w[order], at)
+        required = np.logical_or.reduceat(required[order], at)
+        e, row = e[at], row[at]
+        n_keys[ea:ez] = np.bincount(e - ea, minlength=ez - ea)
+        key_id = row.copy()
+        for k in np.flatnonzero(w != row_w[row]).tolist():
+            key_id[k] = extra.setdefault((int(row[k]), float(w[k])), n_rows + len(extra))
+        codes.append((key_id << 1) | required)   # the low bit says required
+        rec_row.append(row[required])
+        rec_entry.append(e[required])
+    rec_row, entry = np.concatenate(rec_row), np.concatenate(rec_entry)
+    n_ids = n_rows + len(extra)
+    code = np.concatenate(codes).astype(np.uint16 if n_ids <= NARROW_KEYS else np.int32)
+    del codes
+    length = n_keys[entry]
+    if int(length.sum()) * code.itemsize > RECORDS_MAX:
+        return None
     first_key = np.zeros(len(kmin) + 1, dtype=np.int64)
     np.cumsum(n_keys, out=first_key[1:])
-    rec = np.flatnonzero(required)
-    rec = rec[np.argsort(key_row[rec], kind="stable")]   # by row; within a row, by entry
-    entry = key_e[rec]
+    by_row = np.argsort(rec_row, kind="stable")   # by row; within a row, by entry
+    entry, length = entry[by_row], length[by_row]
     rp = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key_row[rec], minlength=n_rows), out=rp[1:])
-    length = n_keys[entry]
-    key_ptr = np.zeros(len(rec) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rec_row, minlength=n_rows), out=rp[1:])
+    del by_row, rec_row
+    key_ptr = np.zeros(len(entry) + 1, dtype=np.int64)
     np.cumsum(length, out=key_ptr[1:])
-    coded = (key_row << 1) | required   # row order kept; the low bit says required
-    key = np.empty(key_ptr[-1], dtype=np.int32)
-    weight = np.empty(key_ptr[-1], dtype=np.float32)
+    key = np.empty(key_ptr[-1], dtype=code.dtype)
     # Each record's copy of its entry's keys, a slice of records at a time (the index
     # arrays over every copy would take 16 bytes a copy).
     step = 1 << 18
-    for x in range(0, len(rec), step):
-        part = slice(x, min(x + step, len(rec)))
+    for x in range(0, len(entry), step):
+        part = slice(x, min(x + step, len(entry)))
         a, z = key_ptr[part.start], key_ptr[part.stop]
         src = np.repeat(first_key[entry[part]] - key_ptr[part], length[part])
         src += np.arange(a, z)
-        key[a:z] = coded[src]
-        weight[a:z] = key_w[src]
+        key[a:z] = code[src]
+    key_rows = np.concatenate((np.arange(n_rows), [r for r, _ in extra])).astype(np.int32)
+    key_weights = np.concatenate((row_w, np.array([w for _, w in extra], dtype=np.float32)))
     i32 = np.int32
-    return (rp.astype(i32), entry.astype(i32), kmin[entry], key_ptr.astype(i32), key, weight)
+    return rp.astype(i32), entry.astype(i32), kmin[entry], key_ptr.astype(i32), key, key_rows, key_weights
 
 
 def _top_per_unit(unit_of: np.ndarray, values: np.ndarray, k: int, n_units: int) -> np.ndarray:
