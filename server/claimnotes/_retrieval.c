@@ -1,4 +1,4 @@
-/* Retrieval of claim_index.py compiled, three kernels:
+/* Retrieval of claim_index.py compiled, three kernels and the glue around them:
  * - key_gate(): the key gate over the units of a page, walking only the records of
  *   each entry's *required* keys (claim_index._records), then the PRE_CANDIDATES
  *   cut of very large stores;
@@ -8,7 +8,10 @@
  *   written: Gustavson's accumulation, an entry's sum and list link side by side
  *   (a block's sums do not fit in L1), the two coin-toss tests branch free;
  * - present_weights(): the exact pre-filter's weight and count of an entry's
- *   terms in a unit, per pair, without building the elementwise product.
+ *   terms in a unit, per pair, without building the elementwise product;
+ * - query_rows() and select_candidates(): _candidates' query rows (the terms'
+ *   buckets) and, after present_weights, its filter, order, cap and lists, with
+ *   numpy's float operations (see the comments above them).
  *
  * How key_gate's results stay identical to the scipy fallback (the key product
  * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
@@ -650,6 +653,7 @@ done:
 /* zlib's CRC-32 (reflected polynomial 0xEDB88320), as zlib.crc32 gives it: the
  * hash claim_index.bucket() files terms under. The table is made at import. */
 static uint32_t crc_table[256];
+static PyObject *termset_name;   /* "termset", interned at import */
 
 static void
 make_crc_table(void)
@@ -731,7 +735,7 @@ query_rows(PyObject *self, PyObject *args)
     }
     indptr[0] = 0;
     for (Py_ssize_t u = 0; u < n_units; u++) {
-        PyObject *terms = PyObject_GetAttrString(PySequence_Fast_GET_ITEM(seq, u), "termset");
+        PyObject *terms = PyObject_GetAttr(PySequence_Fast_GET_ITEM(seq, u), termset_name);
         if (!terms)
             goto done;
         if (!PyAnySet_Check(terms)) {
@@ -904,6 +908,14 @@ select_candidates(PyObject *self, PyObject *args)
     const float scale = (float)slack;   /* numpy: a float32 array times a Python float */
     for (Py_ssize_t i = 0; i < n_pairs; i++) {
         int32_t u = unit_of[i], e = entry_of[i];
+#ifdef __GNUC__   /* the entries' totals and counts are far apart in memory: ask for them ahead */
+        if (i + AHEAD < n_pairs) {
+            Py_ssize_t ahead = within(entry_of[i + AHEAD], n_entries);
+            __builtin_prefetch(total + ahead);
+            __builtin_prefetch(n_terms + ahead);
+            __builtin_prefetch(extra + ahead);
+        }
+#endif
         if (u < last_unit || u >= n_units || e < 0 || e >= n_entries) {
             error = "select_candidates: a unit out of order or range, or an entry out of range";
             break;
@@ -991,5 +1003,7 @@ PyMODINIT_FUNC
 PyInit__retrieval(void)
 {
     make_crc_table();
+    if (!termset_name && !(termset_name = PyUnicode_InternFromString("termset")))
+        return NULL;
     return PyModule_Create(&module);
 }
