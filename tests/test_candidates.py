@@ -527,3 +527,198 @@ def test_read_only_outputs_are_refused() -> None:
     arrays[11].flags.writeable = False
     with pytest.raises((ValueError, TypeError, BufferError)):
         compiled.key_gate(*arrays)
+
+
+# ---------------------------------------------------------------- the compiled query rows and selection
+
+def test_the_query_and_selection_kernels_are_built() -> None:
+    require_extension(compiled, "claimnotes._retrieval")
+    assert claim_index.query_rows is (None if PURE_PYTHON else compiled.query_rows)
+    assert claim_index.select_candidates is (None if PURE_PYTHON else compiled.select_candidates)
+
+
+class Terms:
+    """A unit as query_rows reads it: its termset only."""
+    def __init__(self, termset) -> None:
+        self.termset = termset
+
+
+def python_rows(monkeypatch, units) -> claim_index._Query:
+    monkeypatch.setattr(claim_index, "query_rows", None)
+    rows = claim_index._query(units)
+    monkeypatch.undo()
+    return rows
+
+
+@needs_compiled
+def test_the_compiled_query_rows_are_the_python_rows(monkeypatch) -> None:
+    """The same rows, buckets ascending once each: for the labelled pages, for non-ASCII
+    terms (hashed by Python's bucket(), lone surrogates included) and for terms that
+    share a bucket; and the C crc32 is zlib's on ASCII terms of every length."""
+    monkeypatch.setattr(claim_index, "query_rows", compiled.query_rows)
+    pages = sorted((REPO / "fixtures/eval").glob("**/pages/*.txt"))
+    units = [u for p in pages for u in sentence_units(p.read_text(encoding="utf-8"))]
+    units += sentence_units("Ελλάδα και Κύπρος. Москва не сразу строилась. 東京タワー is tall. "
+                            "Le café à Zürich coûte 5€. Bad \udcff byte. " + " ".join(VOCAB[:80]) + ".")
+    rng = random.Random(0)
+    ascii_terms = ["".join(rng.choice("abcxyz019 -'") for _ in range(n)) for n in range(40) for _ in range(5)]
+    units += [Terms(frozenset(ascii_terms[k:k + 90])) for k in range(0, len(ascii_terms), 30)]
+    units += [Terms(frozenset()), Terms(frozenset({None})), Terms({"set", None, "κι"})]
+    got = claim_index._query(units)
+    expected = python_rows(monkeypatch, units)
+    assert got.shape == expected.shape and got.indptr.dtype == got.indices.dtype == np.int32
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert len(got.indices) > 10_000
+    # Many terms in few buckets: repeats dropped within a unit, not across units.
+    for mask in (0, 7):
+        rows = compiled.query_rows(units, lambda t: claim_index.bucket(t) & mask, mask)
+        indptr, cols = (np.frombuffer(a, np.int32) for a in rows)
+        for u, unit in enumerate(units):
+            terms = [t for t in unit.termset if t is not None]
+            assert cols[indptr[u]:indptr[u + 1]].tolist() == sorted({claim_index.bucket(t) & mask for t in terms})
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [
+    (3, TypeError),                                    # not a sequence
+    ([Terms(["a", "b"])], TypeError),                 # a termset that is not a set
+    ([object()], AttributeError),                      # no termset
+    ([Terms(frozenset({"é"}))], ValueError),          # bucket() out of range (below)
+    ([Terms(frozenset({b"bytes"}))], ValueError),     # bucket() raises (below)
+])
+def test_bad_query_input_raises(bad) -> None:
+    units, error = bad
+    def bucket(term):
+        if isinstance(term, bytes):
+            raise ValueError("not a str")
+        return 1 << 40
+    with pytest.raises(error):
+        compiled.query_rows(units, bucket, claim_index._MASK)
+    with pytest.raises(ValueError):
+        compiled.query_rows([], bucket, -1)
+
+
+def all_compiled(monkeypatch, on: bool) -> None:
+    for name in ("query_rows", "present_weights", "select_candidates"):
+        monkeypatch.setattr(claim_index, name, getattr(compiled, name) if on else None)
+
+
+@needs_compiled
+@pytest.mark.parametrize("powers", [(COVERAGE_POWER, SIMILARITY_POWER), (2.0, 0.5)])
+@pytest.mark.parametrize("cap", [CANDIDATES_PER_UNIT, 3, 10**6])
+@pytest.mark.parametrize("pre", [claim_index.PRE_CANDIDATES, 3])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_selection_gives_numpys_lists(monkeypatch, seed: int, pre: int, cap: int,
+                                                   powers: tuple[float, float]) -> None:
+    """The compiled query, filter and order give the numpy path's lists, entry for
+    entry and in order, at every floor: with and without the cut, with a cap that
+    orders by bound (3, and 64 over a page's pairs) and one that leaves the gate's
+    order (10**6), with tied bounds and weights (copies of claims), and with other
+    exponents of the bound (numpy's `**` takes sqrt and square for them too)."""
+    monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
+    monkeypatch.setattr(claim_index, "CANDIDATES_PER_UNIT", cap)
+    monkeypatch.setattr(claim_index, "COVERAGE_POWER", powers[0])
+    monkeypatch.setattr(claim_index, "SIMILARITY_POWER", powers[1])
+    rng = random.Random(seed)
+    store = random_store(rng, 400)
+    store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]
+    index = build(monkeypatch, store, "records" if seed % 2 else "blocks")
+    units = random_page(rng, store)
+    lists = {}
+    for on in (True, False):
+        all_compiled(monkeypatch, on)
+        lists[on] = [index._candidates(units, floor) for floor in (100.0, 62.0, 50.0, 20.0, 0.0)]
+    assert lists[True] == lists[False]
+    assert sum(map(len, lists[True][2])) > 20 and lists[True][0] != lists[True][2]   # the floor matters
+    if cap == 3:
+        assert max(map(len, lists[True][-1])) == 3
+
+
+def select_arrays() -> list:
+    """A valid call: 2 units, 3 pairs over 3 entries. Pair 0 (unit 0, entry 2): present
+    2.0 of 2.0, every term common: bound 100. Pair 1 (unit 0, entry 0): 1.0 of 4.0,
+    below MIN_COVERAGE. Pair 2 (unit 1, entry 1): 3.0 of 4.0, 2 of 4 terms common
+    (sim 2 * 2 / 6): bound 100 * 0.75 ** 0.5 * 2 / 3 = 57.7."""
+    i32, f32 = np.int32, np.float32
+    return [np.array([0, 0, 1], i32), np.array([2, 0, 1], i32), np.array([1.0, 2.0, 3.0], f32),
+            np.array([2.0, 1.0, 3.0], f32), np.array([2, 1, 2], i32), np.array([4.0, 4.0, 2.0]),
+            np.array([4, 4, 2], i32), np.zeros(3, i32), 2, 1.0, MIN_COVERAGE, 1e-9, 50.0, 0.5, 1.0, False, 64]
+
+
+@needs_compiled
+def test_the_compiled_selection_on_hand_made_pairs() -> None:
+    arrays = select_arrays()
+    assert compiled.select_candidates(*arrays) == [[2], [1]]
+    arrays[12] = 57.8   # the bar: above pair 2's bound
+    assert compiled.select_candidates(*arrays) == [[2], []]
+    arrays[12] = 100.0   # a bound at the bar passes
+    assert compiled.select_candidates(*arrays) == [[2], []]
+    arrays[12] = np.nextafter(100.0, 101.0)
+    assert compiled.select_candidates(*arrays) == [[], []]
+    arrays[12] = 50.0
+    # Both pairs of unit 0 pass (entry 0 now one term of weight 3.0, all present), more
+    # than cap in all: the best bound first, on a tie (100) the most weight present.
+    arrays[12], arrays[5][0], arrays[6][0], arrays[3][1], arrays[4][1], arrays[16] = 50.0, 3.0, 1, 3.0, 1, 2
+    assert compiled.select_candidates(*arrays) == [[0, 2], [1]]
+    arrays[3][1] = 2.0   # a tie in both: the gate's order
+    assert compiled.select_candidates(*arrays) == [[2, 0], [1]]
+    arrays[4][1], arrays[6][0] = 2, 3   # entry 0's bound below 100: after entry 2
+    arrays[3][0] = 1.5   # ...though entry 2 has less weight present
+    assert compiled.select_candidates(*arrays) == [[2, 0], [1]]
+    arrays[3][:] = [2.0, 3.0, 3.0]
+    arrays[4][1], arrays[6][0] = 1, 1
+    arrays[16] = 1
+    assert compiled.select_candidates(*arrays) == [[0], [1]]
+    arrays[16] = 3   # no cap to fill: the gate's order
+    assert compiled.select_candidates(*arrays) == [[2, 0], [1]]
+    arrays[15] = True   # the cut: most key weight first, ties in the gate's order
+    assert compiled.select_candidates(*arrays) == [[0, 2], [1]]
+    arrays[2][:2] = 2.0
+    assert compiled.select_candidates(*arrays) == [[2, 0], [1]]
+
+
+@needs_compiled
+@pytest.mark.parametrize("bad", [
+    (0, np.array([1, 0, 1], dtype=np.int32), ValueError),   # units out of order
+    (0, np.array([0, 0, 2], dtype=np.int32), ValueError),   # a unit past n_units
+    (1, np.array([2, 0, 3], dtype=np.int32), ValueError),   # an entry past total
+    (1, np.array([2, -1, 1], dtype=np.int32), ValueError),  # a negative entry
+    (3, np.ones(2, np.float32), ValueError),                 # found not one per pair
+    (6, np.ones(2, np.int32), ValueError),                   # n_terms not one per entry
+    (5, np.ones(3, np.float32), TypeError),                  # float32 totals
+    (3, np.ones(3), TypeError),                              # float64 found
+    (2, np.array([np.nan, 2, 3], dtype=np.float32), ValueError),   # a NaN key weight kept
+    (8, -1, ValueError),                                     # fewer than no units
+    (13, 0.7, ValueError),                                   # an exponent numpy's pow serves
+    (14, 3.0, ValueError),
+    (0, b"\0" * 12, TypeError),                              # bytes: not int32
+])
+def test_bad_selection_input_raises_and_leaks_no_reference(bad) -> None:
+    arrays = select_arrays()
+    at, value, error = bad
+    arrays[at] = value
+    counted = [a for a in arrays if isinstance(a, np.ndarray)]
+    refs = [sys.getrefcount(a) for a in counted]
+    with pytest.raises(error):
+        compiled.select_candidates(*arrays)
+    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+
+
+@needs_compiled
+def test_the_compiled_present_weight_is_rounded_as_numpys() -> None:
+    """found * slack is a float32 product, as numpy's float32 array times a Python float
+    (NEP 50: slack rounded to float32 first), not the float64 product rounded to float32:
+    pairs whose coverage bar lies between the two pass as numpy has them."""
+    rng = np.random.default_rng(1)
+    found = (rng.random(200_000) * 10 + 0.5).astype(np.float32)
+    numpy_present = found * claim_index._PRESENT_SLACK
+    differ = np.flatnonzero(numpy_present != (found.astype(np.float64) * claim_index._PRESENT_SLACK).astype(np.float32))
+    n, i32 = 50, np.int32
+    assert len(differ) > 10_000
+    for total, passing in ((numpy_present[differ[:n]], list(range(n))), (np.nextafter(numpy_present[differ[:n]], 99), [])):
+        # min_coverage 1, no tolerance: a pair passes where its present weight reaches its total.
+        got = compiled.select_candidates(np.zeros(n, i32), np.arange(n, dtype=i32), np.ones(n, np.float32),
+                                         found[differ[:n]], np.ones(n, i32), total.astype(np.float64), np.ones(n, i32),
+                                         np.zeros(n, i32), 1, claim_index._PRESENT_SLACK, 1.0, 0.0, 0.0, 0.5, 1.0,
+                                         False, 10**6)
+        assert got == [passing]

@@ -1,4 +1,4 @@
-/* Retrieval of claim_index.py compiled, three kernels:
+/* Retrieval of claim_index.py compiled, three kernels and the glue around them:
  * - key_gate(): the key gate over the units of a page, walking only the records of
  *   each entry's *required* keys (claim_index._records), then the PRE_CANDIDATES
  *   cut of very large stores;
@@ -8,7 +8,10 @@
  *   written: Gustavson's accumulation, an entry's sum and list link side by side
  *   (a block's sums do not fit in L1), the two coin-toss tests branch free;
  * - present_weights(): the exact pre-filter's weight and count of an entry's
- *   terms in a unit, per pair, without building the elementwise product.
+ *   terms in a unit, per pair, without building the elementwise product;
+ * - query_rows() and select_candidates(): _candidates' query rows (the terms'
+ *   buckets) and, after present_weights, its filter, order, cap and lists, with
+ *   numpy's float operations (see the comments above them).
  *
  * How key_gate's results stay identical to the scipy fallback (the key product
  * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
@@ -40,11 +43,12 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A 1-D C-contiguous buffer of int32 ('i') or float32 ('f'). */
+/* A 1-D C-contiguous buffer of int32 ('i'), float32 ('f') or float64 ('d'). */
 static int
 get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *name)
 {
@@ -54,9 +58,9 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     const char *f = view->format ? view->format : "B";
     if (*f == '=' || *f == '<' || *f == '@')   /* native byte order (x86, ARM): same layout */
         f++;
-    if (view->ndim != 1 || view->itemsize != 4 || f[0] != code || f[1] != '\0') {
+    if (view->ndim != 1 || view->itemsize != (code == 'd' ? 8 : 4) || f[0] != code || f[1] != '\0') {
         PyErr_Format(PyExc_TypeError, "%s must be a 1-D contiguous %s array", name,
-                     code == 'i' ? "int32" : "float32");
+                     code == 'i' ? "int32" : code == 'f' ? "float32" : "float64");
         PyBuffer_Release(view);
         return -1;
     }
@@ -692,10 +696,349 @@ done:
     return result;
 }
 
+/* ---- the query rows and the candidates' selection (claim_index._candidates) */
+
+/* zlib's CRC-32 (reflected polynomial 0xEDB88320), as zlib.crc32 gives it: the
+ * hash claim_index.bucket() files terms under. The table is made at import. */
+static uint32_t crc_table[256];
+static PyObject *termset_name;   /* "termset", interned at import */
+
+static void
+make_crc_table(void)
+{
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+static uint32_t
+crc32_of(const unsigned char *s, Py_ssize_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (Py_ssize_t i = 0; i < n; i++)
+        c = crc_table[(c ^ s[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* Sorts b[0..n) ascending and drops repeats; returns how many are left. A unit has
+ * a few dozen terms: an insertion sort, or qsort past that. */
+static int
+int32_ascending(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static Py_ssize_t
+sort_unique(int32_t *b, Py_ssize_t n)
+{
+    if (n > 64)
+        qsort(b, n, sizeof(int32_t), int32_ascending);
+    else
+        for (Py_ssize_t k = 1; k < n; k++) {
+            int32_t x = b[k];
+            Py_ssize_t t = k;
+            for (; t > 0 && b[t - 1] > x; t--)
+                b[t] = b[t - 1];
+            b[t] = x;
+        }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (m == 0 || b[k] != b[m - 1])
+            b[m++] = b[k];
+    return m;
+}
+
+PyDoc_STRVAR(query_rows_doc,
+"query_rows(units, bucket, mask) -> (indptr, cols)\n\n"
+"The units x buckets query in CSR form, as bytes of int32: each unit's buckets of\n"
+"the terms of its termset (None is not a term), ascending, once each. An ASCII str\n"
+"is hashed here (zlib's crc32 of it, & mask), any other term by bucket(term).");
+
+static PyObject *
+query_rows(PyObject *self, PyObject *args)
+{
+    PyObject *units, *bucket, *seq = NULL, *result = NULL;
+    Py_ssize_t mask;
+    int32_t *cols = NULL, *indptr = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOn:query_rows", &units, &bucket, &mask))
+        return NULL;
+    if (mask < 0 || mask > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "query_rows: mask out of range");
+        return NULL;
+    }
+    seq = PySequence_Fast(units, "query_rows: units must be a sequence");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n_units = PySequence_Fast_GET_SIZE(seq), n = 0, room = 1024;
+    indptr = PyMem_Malloc(sizeof(int32_t) * (n_units + 1));
+    cols = PyMem_Malloc(sizeof(int32_t) * room);
+    if (!indptr || !cols) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    indptr[0] = 0;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        PyObject *terms = PyObject_GetAttr(PySequence_Fast_GET_ITEM(seq, u), termset_name);
+        if (!terms)
+            goto done;
+        if (!PyAnySet_Check(terms)) {
+            PyErr_SetString(PyExc_TypeError, "query_rows: a unit's termset is not a set");
+            Py_DECREF(terms);
+            goto done;
+        }
+        Py_ssize_t size = PySet_GET_SIZE(terms);
+        if (n + size > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "query_rows: too many terms");
+            Py_DECREF(terms);
+            goto done;
+        }
+        if (n + size > room) {
+            room = 2 * (n + size);
+            int32_t *grown = PyMem_Realloc(cols, sizeof(int32_t) * room);
+            if (!grown) {
+                PyErr_NoMemory();
+                Py_DECREF(terms);
+                goto done;
+            }
+            cols = grown;
+        }
+        PyObject *it = PyObject_GetIter(terms), *term;
+        Py_DECREF(terms);
+        if (!it)
+            goto done;
+        Py_ssize_t start = n;
+        while (n - start < size && (term = PyIter_Next(it))) {
+            long b;
+            if (term == Py_None)
+                b = -1;
+            else if (PyUnicode_CheckExact(term) && PyUnicode_IS_COMPACT_ASCII(term))
+                b = crc32_of(PyUnicode_DATA(term), PyUnicode_GET_LENGTH(term)) & mask;
+            else {   /* non-ASCII (UTF-8, surrogates passed): Python's own bucket() */
+                PyObject *r = PyObject_CallOneArg(bucket, term);
+                b = r ? PyLong_AsLong(r) : -1;
+                Py_XDECREF(r);
+                if (!PyErr_Occurred() && (b < 0 || b > mask))
+                    PyErr_SetString(PyExc_ValueError, "query_rows: bucket() out of range");
+            }
+            Py_DECREF(term);
+            if (PyErr_Occurred())
+                break;
+            if (b >= 0)
+                cols[n++] = (int32_t)b;
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred())
+            goto done;
+        n = start + sort_unique(cols + start, n - start);
+        indptr[u + 1] = (int32_t)n;
+    }
+    result = Py_BuildValue("(y#y#)", (const char *)indptr, sizeof(int32_t) * (n_units + 1),
+                           (const char *)cols, sizeof(int32_t) * n);
+done:
+    PyMem_Free(indptr);
+    PyMem_Free(cols);
+    Py_DECREF(seq);
+    return result;
+}
+
+/* The filter below rounds every product before the sum or test that follows, as
+ * numpy's separate operations do: no fused multiply-add where the target has one. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+/* x ** p as numpy's `array ** p` computes it for the exponents it takes a fast path
+ * for (numpy/_core/src/multiarray/number.c, fast_scalar_power). */
+static inline double
+fast_power(double x, double p)
+{
+    return p == 0.5 ? sqrt(x) : p == 2.0 ? x * x : x;
+}
+
+/* A pair that passes the filter: what orders a unit's candidates, and its place in
+ * the gate's order (the stable sorts' last key). */
+typedef struct { double best; float present, key; int32_t entry, at; } Kept;
+
+/* Best bound first, then more present weight, then more key weight, then the
+ * gate's order: lexsort's order on (-key, -present, -best) after the unit. Keys
+ * not sorted on are 0 in every pair. */
+static int
+kept_order(const void *a, const void *b)
+{
+    const Kept *x = a, *y = b;
+    if (x->best != y->best)
+        return x->best > y->best ? -1 : 1;
+    if (x->present != y->present)
+        return x->present > y->present ? -1 : 1;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+#define N_SEL_ARRAYS 8
+
+PyDoc_STRVAR(select_candidates_doc,
+"select_candidates(unit_of, entry_of, key_w, found, common, total, n_terms, extra, n_units,\n"
+"                  slack, min_coverage, tolerance, bar, coverage_power, similarity_power,\n"
+"                  cut, cap) -> list of lists\n\n"
+"claim_index._candidates' exact filter and order, per unit (unit_of ascending): pair i\n"
+"passes if present = found[i] * slack (float32) >= min_coverage * total[e] - tolerance\n"
+"and best = 100 * min(present / total[e], 1) ** coverage_power * sim ** similarity_power\n"
+">= bar, sim = 2 * c / (n_terms[e] + c), c = common[i] + extra[e], e = entry_of[i].\n"
+"A unit's pairs are put in order if cut (most key weight first) or if more than cap\n"
+"pass in all (best first, then most present weight, then the key weight if cut), the\n"
+"gate's order last; the first cap are its list. Exponents 0.5, 1 and 2 only.\n"
+"Index arrays are int32, key_w, found float32, total float64.");
+
+static PyObject *
+select_candidates(PyObject *self, PyObject *args)
+{
+    static const char *names[N_SEL_ARRAYS] = {"unit_of", "entry_of", "key_w", "found", "common",
+                                              "total", "n_terms", "extra"};
+    static const char codes[N_SEL_ARRAYS] = "iiffidii";
+    PyObject *objs[N_SEL_ARRAYS];
+    Py_buffer views[N_SEL_ARRAYS];
+    Py_ssize_t n_units, cap;
+    double slack, min_coverage, tolerance, bar, coverage_power, similarity_power;
+    int cut, got = 0;
+    PyObject *result = NULL;
+    Kept *kept = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOOOOOOOnddddddpn:select_candidates", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &n_units, &slack,
+                          &min_coverage, &tolerance, &bar, &coverage_power, &similarity_power, &cut, &cap))
+        return NULL;
+    for (; got < N_SEL_ARRAYS; got++)
+        if (get_array(objs[got], &views[got], codes[got], 0, names[got]) < 0)
+            goto done;
+    const int32_t *unit_of = views[0].buf, *entry_of = views[1].buf, *common = views[4].buf;
+    const int32_t *n_terms = views[6].buf, *extra = views[7].buf;
+    const float *key_w = views[2].buf, *found = views[3].buf;
+    const double *total = views[5].buf;
+    Py_ssize_t n_pairs = views[0].shape[0], n_entries = views[5].shape[0];
+    for (int k = 1; k < 5; k++)
+        if (views[k].shape[0] != n_pairs) {
+            PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
+            goto done;
+        }
+    if (views[6].shape[0] != n_entries || views[7].shape[0] != n_entries || n_units < 0 || cap < 0) {
+        PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        double p = k ? similarity_power : coverage_power;
+        if (p != 0.5 && p != 1.0 && p != 2.0) {
+            PyErr_SetString(PyExc_ValueError, "select_candidates: an exponent other than 0.5, 1 or 2");
+            goto done;
+        }
+    }
+    kept = PyMem_RawMalloc(sizeof(Kept) * (n_pairs ? n_pairs : 1));
+    result = PyList_New(n_units);
+    if (!kept || !result) {
+        Py_CLEAR(result);
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+
+    /* The filter; each unit's pairs that pass, in the gate's order, and where they start. */
+    const char *error = NULL;
+    Py_ssize_t n_kept = 0;
+    int32_t last_unit = 0;
+    Py_BEGIN_ALLOW_THREADS
+    const float scale = (float)slack;   /* numpy: a float32 array times a Python float */
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        int32_t u = unit_of[i], e = entry_of[i];
+#ifdef __GNUC__   /* the entries' totals and counts are far apart in memory: ask for them ahead */
+        if (i + AHEAD < n_pairs) {
+            Py_ssize_t ahead = within(entry_of[i + AHEAD], n_entries);
+            __builtin_prefetch(total + ahead);
+            __builtin_prefetch(n_terms + ahead);
+            __builtin_prefetch(extra + ahead);
+        }
+#endif
+        if (u < last_unit || u >= n_units || e < 0 || e >= n_entries) {
+            error = "select_candidates: a unit out of order or range, or an entry out of range";
+            break;
+        }
+        last_unit = u;
+        float present = found[i] * scale;
+        double t = total[e];
+        int32_t c = common[i] + extra[e];
+        double sim = 2.0 * c / (double)(n_terms[e] + c);
+        double cov = (double)present / t;
+        cov = cov <= 1.0 || cov != cov ? cov : 1.0;   /* np.minimum: NaN stays */
+        double best = 100.0 * fast_power(cov, coverage_power) * fast_power(sim, similarity_power);
+        if ((double)present >= min_coverage * t - tolerance && best >= bar) {
+            if (key_w[i] != key_w[i]) {   /* the sort's order would not be one */
+                error = "select_candidates: a key weight is NaN";
+                break;
+            }
+            kept[n_kept++] = (Kept){best, present, key_w[i], e, u};
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (error) {
+        PyErr_SetString(PyExc_ValueError, error);
+        Py_CLEAR(result);
+        goto done;
+    }
+    /* The keys sorted on (see kept_order); `at` holds the unit until the runs are found. */
+    int by_bound = n_kept > cap;
+    Py_ssize_t a = 0;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        Py_ssize_t z = a;
+        while (z < n_kept && kept[z].at == u)
+            z++;
+        if (cut || by_bound) {
+            for (Py_ssize_t j = a; j < z; j++) {
+                kept[j].at = (int32_t)(j - a);
+                if (!cut)
+                    kept[j].key = 0.0f;
+                if (!by_bound) {
+                    kept[j].best = 0.0;
+                    kept[j].present = 0.0f;
+                }
+            }
+            qsort(kept + a, z - a, sizeof(Kept), kept_order);
+        }
+        Py_ssize_t length = z - a < cap ? z - a : cap;
+        PyObject *list = PyList_New(length);
+        if (!list) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, u, list);
+        for (Py_ssize_t j = 0; j < length; j++) {
+            PyObject *entry = PyLong_FromLong(kept[a + j].entry);
+            if (!entry) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            PyList_SET_ITEM(list, j, entry);
+        }
+        a = z;
+    }
+done:
+    PyMem_RawFree(kept);
+    while (got-- > 0)
+        PyBuffer_Release(&views[got]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"key_gate", key_gate, METH_VARARGS, key_gate_doc},
     {"block_gate", block_gate, METH_VARARGS, block_gate_doc},
     {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
+    {"query_rows", query_rows, METH_VARARGS, query_rows_doc},
+    {"select_candidates", select_candidates, METH_VARARGS, select_candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -707,5 +1050,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__retrieval(void)
 {
+    make_crc_table();
+    if (!termset_name && !(termset_name = PyUnicode_InternFromString("termset")))
+        return NULL;
     return PyModule_Create(&module);
 }

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import chain, pairwise
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -37,6 +37,13 @@ except ImportError:  # not built (no C compiler at install time): numpy and scip
 fused_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.key_gate
 block_gate = None if _retrieval is None or PURE_PYTHON else _retrieval.block_gate
 present_weights = None if _retrieval is None or PURE_PYTHON else _retrieval.present_weights
+query_rows = None if _retrieval is None or PURE_PYTHON else _retrieval.query_rows
+# The compiled filter raises the bound's factors to their powers as numpy's `**` does
+# for 0.5, 1 and 2 (sqrt, itself, square); for other exponents numpy may use its own
+# SIMD pow, whose last bit can differ from C's.
+select_candidates = (None if _retrieval is None or PURE_PYTHON
+                     or not {COVERAGE_POWER, SIMILARITY_POWER} <= {0.5, 1.0, 2.0}
+                     else _retrieval.select_candidates)
 
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
@@ -54,6 +61,7 @@ RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy
 NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
+_PRESENT_SLACK = 1 + 1e-5  # the pre-filter's present weight is a float32 sum: a pair at the bar in exact arithmetic passes
 
 
 @lru_cache(maxsize=1 << 20)
@@ -401,60 +409,11 @@ class ClaimIndex:
         out: list[list[int]] = [[] for _ in units]
         if not units or not self._entries:
             return out
-        # Units x buckets, 1 where the unit has a term: built as CSR directly, each
-        # row's buckets sorted (the canonical form a COO conversion would give).
-        cols: list[int] = []
-        indptr = [0]
-        for unit in units:
-            cols.extend(sorted(set(map(bucket, filter(is_term, unit.termset)))))
-            indptr.append(len(cols))
-        if self._indexed and cols:
-            q = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int32),
-                                   np.asarray(indptr, dtype=np.int32)), shape=(len(units), BUCKETS))
+        q = _query(units)
+        if self._indexed and len(q.indices):
             unit_of, entry_of, key_w, cut = self._key_gate(q)
             if len(entry_of):
-                # The aligner's own first checks, for all pairs at once: the weight of
-                # the entry's terms in the unit (MIN_COVERAGE), and the best score any
-                # window could reach with them (see align). Exact at build-time weights.
-                fw = self._fw
-                if present_weights is not None and all(
-                        a.dtype == np.int32 for a in (fw.indptr, fw.indices, q.indptr, q.indices)):
-                    found = np.empty(len(entry_of), dtype=np.float32)
-                    common = np.empty(len(entry_of), dtype=np.int32)
-                    present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices,
-                                    unit_of.astype(np.int32), entry_of.astype(np.int32), found, common)
-                else:
-                    both = fw[entry_of].multiply(q[unit_of]).tocsr()
-                    found = np.asarray(both.sum(axis=1)).ravel()
-                    common = np.diff(both.indptr)
-                present = found * (1 + 1e-5)
-                total = self._total[entry_of]
-                n_claim = self._n_terms[entry_of]
-                common = common + self._extra[entry_of]
-                sim_max = 2.0 * common / (n_claim + common)
-                cov = np.minimum(present / total, 1.0)
-                best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
-                good = (present >= MIN_COVERAGE * total - TOLERANCE) & (best >= floor - 1e-6)
-                unit_of, entry_of, key_w, best, present = (
-                    unit_of[good], entry_of[good], key_w[good], best[good], present[good])
-                # Each unit's entries in order (stable sorts: the product's order last):
-                # best bound first, so a cap keeps the most promising entries (a claim
-                # pasted whole has 100), and on a tie the entry with more weight in the
-                # unit (a long claim pasted whole before one-word claims that also bound
-                # at 100: at 1M they fill the cap); after the cut, then the most key
-                # weight found, the cut's own order. With no cap to fill (64 pairs or
-                # fewer in all), only the cut's order.
-                keys = [-key_w] if cut else []
-                if len(entry_of) > CANDIDATES_PER_UNIT:
-                    keys += [-present, -best]
-                if keys:
-                    order = np.lexsort((*keys, unit_of))
-                    unit_of, entry_of = unit_of[order], entry_of[order]
-            # unit_of is sorted: each unit's entries are one run, cut to the cap.
-            bounds = np.searchsorted(unit_of, np.arange(len(units) + 1)).tolist()
-            for u, (a, b) in enumerate(pairwise(bounds)):
-                if b > a:
-                    out[u] = entry_of[a:min(b, a + CANDIDATES_PER_UNIT)].tolist()
+                out = self._select(q, unit_of, entry_of, key_w, cut, floor)
         # Entries added since the last reindex: checked directly (few by construction).
         for e_id in range(self._indexed, len(self._entries)):
             entry = self._entries[e_id]
@@ -465,6 +424,86 @@ class ClaimIndex:
                 if needed.intersection(unit.terms):
                     out[u].append(e_id)
         return out
+
+    def _select(self, q: _Query, unit_of: np.ndarray, entry_of: np.ndarray, key_w: np.ndarray,
+                cut: bool, floor: float) -> list[list[int]]:
+        """Per unit, its entries of the key gate's pairs that pass the aligner's own first
+        checks, in order, cut to CANDIDATES_PER_UNIT: compiled (select_candidates), or numpy.
+
+        The checks, for all pairs at once: the weight of the entry's terms in the unit
+        (MIN_COVERAGE), and the best score any window could reach with them (see
+        align). Exact at build-time weights."""
+        fw = self._fw
+        n_units = q.shape[0]
+        bar = floor - 1e-6
+        if present_weights is not None and fw.indptr.dtype == fw.indices.dtype == np.int32:
+            found = np.empty(len(entry_of), dtype=np.float32)
+            common = np.empty(len(entry_of), dtype=np.int32)
+            unit_of, entry_of = unit_of.astype(np.int32), entry_of.astype(np.int32)
+            present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common)
+            if select_candidates is not None:
+                return select_candidates(unit_of, entry_of, key_w, found, common, self._total,
+                                         self._n_terms, self._extra, n_units, _PRESENT_SLACK, MIN_COVERAGE,
+                                         TOLERANCE, bar, COVERAGE_POWER, SIMILARITY_POWER, cut,
+                                         CANDIDATES_PER_UNIT)
+        else:
+            qm = sparse.csr_matrix((np.ones(len(q.indices), dtype=np.float32), q.indices, q.indptr), shape=q.shape)
+            both = fw[entry_of].multiply(qm[unit_of]).tocsr()
+            found = np.asarray(both.sum(axis=1)).ravel()
+            common = np.diff(both.indptr)
+        present = found * _PRESENT_SLACK
+        total = self._total[entry_of]
+        n_claim = self._n_terms[entry_of]
+        common = common + self._extra[entry_of]
+        sim_max = 2.0 * common / (n_claim + common)
+        cov = np.minimum(present / total, 1.0)
+        best = 100.0 * cov ** COVERAGE_POWER * sim_max ** SIMILARITY_POWER
+        good = (present >= MIN_COVERAGE * total - TOLERANCE) & (best >= bar)
+        unit_of, entry_of, key_w, best, present = (
+            unit_of[good], entry_of[good], key_w[good], best[good], present[good])
+        # Each unit's entries in order (stable sorts: the product's order last):
+        # best bound first, so a cap keeps the most promising entries (a claim
+        # pasted whole has 100), and on a tie the entry with more weight in the
+        # unit (a long claim pasted whole before one-word claims that also bound
+        # at 100: at 1M they fill the cap); after the cut, then the most key
+        # weight found, the cut's own order. With no cap to fill (64 pairs or
+        # fewer in all), only the cut's order.
+        keys = [-key_w] if cut else []
+        if len(entry_of) > CANDIDATES_PER_UNIT:
+            keys += [-present, -best]
+        if keys:
+            order = np.lexsort((*keys, unit_of))
+            unit_of, entry_of = unit_of[order], entry_of[order]
+        # unit_of is sorted: each unit's entries are one run, cut to the cap.
+        out: list[list[int]] = [[] for _ in range(n_units)]
+        bounds = np.searchsorted(unit_of, np.arange(n_units + 1)).tolist()
+        for u, (a, b) in enumerate(pairwise(bounds)):
+            if b > a:
+                out[u] = entry_of[a:min(b, a + CANDIDATES_PER_UNIT)].tolist()
+        return out
+
+
+class _Query(NamedTuple):
+    """Units x buckets, 1 where the unit has a term, in CSR form (int32), each row's
+    buckets ascending: what _key_gate and the pre-filter read of a csr_matrix, which
+    takes ~0.1 ms to build and is needed only by scipy's pre-filter."""
+    indptr: np.ndarray
+    indices: np.ndarray
+    shape: tuple[int, int]
+
+
+def _query(units: Sequence[Unit]) -> _Query:
+    """The units' query rows: compiled (query_rows), or a Python loop."""
+    if query_rows is not None:
+        indptr, cols = (np.frombuffer(a, dtype=np.int32) for a in query_rows(units, bucket, _MASK))
+    else:
+        rows: list[int] = []
+        ptr = [0]
+        for unit in units:
+            rows.extend(sorted(set(map(bucket, filter(is_term, unit.termset)))))
+            ptr.append(len(rows))
+        indptr, cols = np.asarray(ptr, dtype=np.int32), np.asarray(rows, dtype=np.int32)
+    return _Query(indptr, cols, (len(units), BUCKETS))
 
 
 def _records(key_e: np.ndarray, key_row: np.ndarray, key_w: np.ndarray, kmin: np.ndarray,
