@@ -316,7 +316,7 @@ class ClaimIndex:
 
     # ---- retrieval
 
-    def _key_gate(self, q: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    def _key_gate(self, q: _Query | sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """(unit, entry, key weight found) of every pair that passes the key gate, by unit,
         and whether they were cut. Very large stores (more than PRE_CANDIDATES pairs per
         unit on average) keep each unit's PRE_CANDIDATES with the most key weight found,
