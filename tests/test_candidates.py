@@ -409,6 +409,16 @@ def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
     assert out[1].tolist() == list(range(n - 1, -1, -1)) and set(out[2].tolist()) == {1.5}
 
 
+def assert_refused_releasing_buffers(kernel, arrays: list, error) -> None:
+    """``kernel(*arrays)`` raises ``error`` and releases every buffer it took (the
+    arrays' reference counts are back where they were; an int's count moves by itself)."""
+    counted = [a for a in arrays if isinstance(a, np.ndarray)]
+    refs = [sys.getrefcount(a) for a in counted]
+    with pytest.raises(error):
+        kernel(*arrays)
+    assert [sys.getrefcount(a) for a in counted] == refs
+
+
 @needs_compiled
 @pytest.mark.parametrize("bad", [
     (0, np.array([0, 2, 3], dtype=np.int64)),     # int64 index array
@@ -443,11 +453,7 @@ def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
 def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = gate_arrays()
     arrays[bad[0]] = bad[1]
-    counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
-    refs = [sys.getrefcount(a) for a in counted]
-    with pytest.raises((ValueError, TypeError)):
-        compiled.key_gate(*arrays)
-    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    assert_refused_releasing_buffers(compiled.key_gate, arrays, (ValueError, TypeError))
     with pytest.raises(TypeError):
         compiled.key_gate(*arrays[:14])
 
@@ -499,11 +505,7 @@ def test_the_block_gate_on_a_hand_made_product() -> None:
 def test_bad_block_gate_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = product_arrays()
     arrays[bad[0]] = bad[1]
-    counted = [a for a in arrays if isinstance(a, np.ndarray)]   # an int's count moves by itself
-    refs = [sys.getrefcount(a) for a in counted]
-    with pytest.raises((ValueError, TypeError)):
-        compiled.block_gate(*arrays)
-    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    assert_refused_releasing_buffers(compiled.block_gate, arrays, (ValueError, TypeError))
     with pytest.raises(TypeError):
         compiled.block_gate(*arrays[:8])
 
@@ -698,11 +700,7 @@ def test_bad_selection_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = select_arrays()
     at, value, error = bad
     arrays[at] = value
-    counted = [a for a in arrays if isinstance(a, np.ndarray)]
-    refs = [sys.getrefcount(a) for a in counted]
-    with pytest.raises(error):
-        compiled.select_candidates(*arrays)
-    assert [sys.getrefcount(a) for a in counted] == refs   # every buffer taken was released
+    assert_refused_releasing_buffers(compiled.select_candidates, arrays, error)
 
 
 @needs_compiled

@@ -13,11 +13,11 @@ built (same results, bit for bit; tests/test_aligner_speedups.py), else
 from __future__ import annotations
 
 import math
-import os
 
 from rapidfuzz.distance import Indel
 
 from claimnotes.terms import Entry, Unit, negated
+from claimnotes.textnorm import PURE_PYTHON
 
 MIN_COVERAGE = 0.65    # a span must hold this share of a claim's IDF weight, or score 0
 NEGATION_REACH = 4     # a negation this many words before a span still negates it...
@@ -122,7 +122,4 @@ else:
                        negation_after=NEGATION_AFTER, round_digits=ROUND_DIGITS, negated=negated,
                        fallback=align_py)
 
-# CLAIMNOTES_PURE_PYTHON=1 keeps the Python fallback of every C extension (this one and
-# claim_index's): benchmarks, checking the fallbacks.
-PURE_PYTHON = os.environ.get("CLAIMNOTES_PURE_PYTHON") == "1"
 align = align_py if _aligner is None or PURE_PYTHON else _aligner.align

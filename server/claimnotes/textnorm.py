@@ -333,8 +333,9 @@ def _join_pairs(words: Words) -> None:
                 k += 1
 
 
-# The compiled scan (_units.c): the same tokens. CLAIMNOTES_PURE_PYTHON=1
-# keeps scan_py, as it keeps the other extensions' fallbacks (aligner.PURE_PYTHON).
+# The compiled scan (_units.c): the same tokens. CLAIMNOTES_PURE_PYTHON=1 keeps
+# scan_py, and the Python fallback of every other C extension too (each module reads
+# this flag): for benchmarks and for checking the fallbacks.
 try:
     from claimnotes import _units
 except ImportError:  # not built (no C compiler at install)
