@@ -169,6 +169,9 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
     ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
     ("nature", "natural"), ("coke", "soda"), ("colas", "soda"),
+    ("vanished", "disappears"), ("extraterrestrials", "aliens"), ("squashed", "compressed"),
+    ("squeezed", "compressed"), ("masts", "towers"), ("everybody", "everyone"),
+    ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)
@@ -176,6 +179,7 @@ def test_word_forms_share_a_term(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [
     ("saw", "see"), ("left", "leave"), ("shot", "shoot"), ("found", "find"),   # also other words
+    ("ill", "sick"),   # "Will the jab make me ill?" then met "the flu jab makes you sick with flu"
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
@@ -354,3 +358,10 @@ def test_a_span_needs_the_claims_own_words(text: str, expected: list[str]) -> No
     blocks = [("b", text)]
     assert [m.claim_id for m in match_blocks(blocks, index)] == expected
     assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
+def test_chat_theres_is_a_stopword() -> None:
+    # "theres" is "there's" without the apostrophe: both stopwords, so no extra word.
+    index = ClaimIndex.build([("mercury", ["there is mercury in vaccines"]), *CLAIMS])
+    (m,) = match_blocks([("b", "she says theres mercury in vaccines")], index)
+    assert m.claim_id == "mercury" and m.score == 100.0
