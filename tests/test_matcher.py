@@ -44,6 +44,7 @@ def found(text: str, index: ClaimIndex, **kw: object) -> list[tuple[str, str]]:
      "Vaccines cause autism and nobody will admit it."),
     ("Kids today don't know that vaccines cause autism.", "vaccines-autism",
      "Kids today don't know that vaccines cause autism."),
+    ("No, bats are blind, everyone knows that.", "bats-blind", "No, bats are blind, everyone knows that."),
 ])
 def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index: ClaimIndex) -> None:
     assert (claim, quote) in found(text, index)
@@ -62,6 +63,9 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "The cancer fungus theory keeps coming back.",             # ...or side by side
     "After two weekends with a rake the earth in our backyard is finally flat",  # ...or a place
     "The bats in my attic are totally blind to the traps.",   # narrows the first before the verb
+    "No, vaccines don't cause autism.",                       # an answer "no" does not cancel the "not"
+    "No. Bats are not blind.",                                # (nor in the pair of two sentences)
+    "No vaccine causes autism.",                              # a "no" before its word still negates
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []

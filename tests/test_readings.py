@@ -57,7 +57,8 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "Vitamin C never stops a cold.",                            # a plain negation stays one
     "I mean, no vaccine causes autism.",                        # the speaker's hedge
     "I mean no vaccine causes autism.",
-    "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
+    "That means never, vaccines cause autism? Never.",          # punctuation breaks the phrase
+    # ("That means no, vaccines ..." has an answer "no", terms.negated, which negates nothing)
     "Studies came back with no evidence that vaccines cause autism.",   # "no" negates on
     "That means nobody believed the earth was flat.",           # the claim lies in the scope
     "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
