@@ -174,7 +174,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
     ("nature", "natural"), ("coke", "soda"), ("colas", "soda"),
     ("vanished", "disappears"), ("extraterrestrials", "aliens"), ("squashed", "compressed"),
-    ("squeezed", "compressed"), ("masts", "towers"), ("everybody", "everyone"),
+    ("squeezed", "compressed"), ("masts", "towers"),
     ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:

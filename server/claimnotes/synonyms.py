@@ -122,7 +122,7 @@ SYNONYMS.update({w: base for base, forms in {
     "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
     "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
-    "tower": "mast masts", "everyone": "everybody",
+    "tower": "mast masts",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
 }.items() for w in forms.split()})
