@@ -134,9 +134,9 @@ def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[s
 
 
 def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
-    text = "In school Einstein apparently failed at math. Einstein failed math!"
+    text = "In school Einstein famously failed at math. Einstein failed math!"
     (m,) = match_blocks([("b", text)], index)
-    assert m.quote == "In school Einstein apparently failed at math."
+    assert m.quote == "In school Einstein famously failed at math."
     assert m.score < 100   # the second sentence scores 100, but comes later
 
 
