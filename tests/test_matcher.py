@@ -149,6 +149,12 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("Don't you think the Earth is flat?", "earth-flat"),
     ("You can't deny that vaccines cause autism.", "vaccines-autism"),
     ("There's no denying that cancer is a fungus.", "cancer-fungus"),
+    # a clause that opens with a negated auxiliary before a noun phrase asks a question
+    ("Doesn't the MMR vaccine cause autism?", "vaccines-autism"),
+    ("My question: doesn't the MMR vaccine cause autism?", "vaccines-autism"),   # after punctuation
+    ("doesnt the MMR vaccine cause autism", "vaccines-autism"),
+    ("The MMR vaccine doesn't cause autism.", None),           # not at a clause's start
+    ("Don't let the MMR vaccine cause autism fears.", None),   # the imperative: a verb follows
     # chat spelling without the apostrophe
     ("vaccines dont cause autism", None),
     ("bats arent blind lol", None),

@@ -21,7 +21,7 @@ from operator import is_not, itemgetter
 import msgspec
 
 from claimnotes.sentences import split_sentences, windows
-from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
+from claimnotes.synonyms import CONTRACTED, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
@@ -59,7 +59,14 @@ def negated(tokens: Sequence[Token], i: int) -> bool:
     # does not negate what follows; counted, it cancelled the sentence's own "not".
     if w == ANSWER_NO and i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end > 1:
         return False
-    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
+    aux = i if w in CONTRACTED else i - 1   # the auxiliary: "isnt" itself, or the word before "not"
+    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "",
+                   _opens_clause(tokens, aux))
+
+
+def _opens_clause(tokens: Sequence[Token], k: int) -> bool:
+    """Whether token ``k`` opens the unit or follows punctuation (more than a space before it)."""
+    return k == 0 or (k > 0 and tokens[k].start - tokens[k - 1].end > 1)
 
 
 class Entry(msgspec.Struct, array_like=True, gc=False):
