@@ -18,6 +18,8 @@ CLAIMS = [
     ("gates", ["Bill Gates said '640K ought to be enough for anybody'.",
                "Bill Gates once said no one would ever need more than 640K"]),
     ("family", ["If no one in your family has had cancer, you won't get it."]),
+    ("flu-shot", ["The flu shot gives you the flu."]),
+    ("casablanca", ["Bogart says 'Play it again, Sam' in Casablanca."]),
 ]
 
 
@@ -47,6 +49,9 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
+    # "X not ..., it Y": the negation is the first clause's own
+    ("DON'T get the flu shot, it gave my uncle the flu.", "flu-shot"),
+    ("I won't get the flu shot, it gives you the flu.", "flu-shot"),
 ])
 def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == [claim]
@@ -64,6 +69,10 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
     "Lemmings throw rocks off cliffs.",                         # not reflexive
     "My family has a history of cancer.",                       # "no one" still carries weight
+    "Vaccines don't cause autism, they save lives.",            # the match must span the pronoun
+    "The flu shot doesn't give you the flu, it gives you antibodies.",
+    "The flu shot doesn't give you the flu, it never does.",     # the second clause negated too
+    "Bogart never says that in Casablanca, it's 'Play it, Sam'.",   # a copula names what is right
 ])
 def test_other_sentences_are_not_read_so(text: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == []

@@ -13,6 +13,9 @@ plain reading matches still matches.
   Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
   CANCER"), so it is also read as "X prevents Y", without the negation (a match of
   that reading must span its "prevents");
+- a new clause "X not ..., it/they/he/she Y" (no copula after the pronoun, no negation
+  after the comma) keeps the negation to X: "DON'T get the flu jab, it gave your uncle the
+  flu" is also read without the "DON'T" (a match of that reading must span the pronoun);
 - set phrases are read in the words claims use for them: "with zero X" as "without X"
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
@@ -35,6 +38,11 @@ SPEAKERS = frozenset("i you we".split())   # "I mean, no ..." / "you mean ..." a
 CONSEQUENCE_GAP = 2   # stopwords allowed between "means" and the negation ("means you'll never")
 GAP_WORDS = frozenset("you we they he she it i will would can could".split())
 PREVENTS = "prevents"
+# "X not ..., it/they/he/she Y": the subject pronoun after the comma opens a clause of its own
+NEW_SUBJECTS = frozenset("it they he she".split())
+# ...but not "..., it's Y" / "they are Y": a copula there names what is right instead ("he
+# never says that in Casablanca, it's 'Play it, Sam'"; the "'s" of "it's" is not a token)
+COPULAS = frozenset("is are was were".split())
 # Punctuation inside the phrase from "means" to the word after the negation: "I mean, no
 # vaccine ...", "That means no, ..." are not consequences.
 _BREAK = re.compile(r"[^\s'\u2019=]")
@@ -62,7 +70,7 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     per unit."""
     out = []
     for u in units:
-        for read in (_contrast, _consequence, _phrases) if u.negs else (_phrases,):
+        for read in (_contrast, _consequence, _new_clause, _phrases) if u.negs else (_phrases,):
             other = read(text, u)
             if other is not None:
                 out.append(other)
@@ -96,6 +104,24 @@ def _consequence(text: str, u: Unit) -> Reading | None:
         neg = toks[k]
         return make_unit(toks[:m] + [Token(PREVENTS, neg.start, neg.end, neg.cap)] + toks[k + 1:], u.sent), m
     return None
+
+
+def _new_clause(text: str, u: Unit) -> Reading | None:
+    """"X not ..., it/they Y" with the negations before the comma dropped, when the clause
+    after it has none: the negation belongs to the first clause ("DON'T get the flu jab, it
+    gave your uncle the flu"), and within NEGATION_REACH it negated the second too (but not
+    before a copula: "..., it's Y" names what is right instead). A match
+    must span the pronoun, so it takes words from both clauses: what the first clause
+    alone says stays negated ("Vaccines don't cause autism, they save lives")."""
+    toks, negs = u.tokens, u.negs
+    k = next((k for k in range(1, len(toks) - 1) if toks[k].norm in NEW_SUBJECTS and negs[k]
+              and "," in text[toks[k - 1].end:toks[k].start]), None)
+    if k is None or negs[-1] != negs[k] or toks[k + 1].norm in COPULAS or _possessive(text, toks[k]):
+        return None
+    dropped = {j for j in range(k) if negs[j + 1] != negs[j]}
+    if not dropped:
+        return None
+    return make_unit([t for j, t in enumerate(toks) if j not in dropped], u.sent), k - len(dropped)
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
