@@ -20,8 +20,6 @@ until up very was we were what when where which while who whom why will with wou
 you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
 r u ur cuz coz im ive youre theyre thats whats theres heres wheres
-basically literally honestly totally definitely obviously seriously apparently supposedly
-genuinely certainly absolutely truly surely
 """.split())
 
 # Chat drops the apostrophe: "dont" is "do not" (the auxiliary it stands for, then "not").
