@@ -375,3 +375,11 @@ def test_chat_theres_is_a_stopword() -> None:
     index = ClaimIndex.build([("mercury", ["there is mercury in vaccines"]), *CLAIMS])
     (m,) = match_blocks([("b", "she says theres mercury in vaccines")], index)
     assert m.claim_id == "mercury" and m.score == 100.0
+
+
+def test_no_before_a_number_is_the_abbreviation() -> None:
+    # "No. 1" stays a negation on the page as in the claim text (analyse sees no spans), so
+    # the claim still matches its own words; an answer "No, ..." is not one (test_does_not_fire).
+    index = ClaimIndex.build([("bankruptcy", ['Health care is the "No. 1 reason for bankruptcy."']), *CLAIMS])
+    (m,) = match_blocks([("b", "Health care is the No. 1 reason for bankruptcy, he said.")], index)
+    assert m.claim_id == "bankruptcy" and m.score > 90

@@ -20,6 +20,7 @@ CLAIMS = [
     ("family", ["If no one in your family has had cancer, you won't get it."]),
     ("flu-shot", ["The flu shot gives you the flu."]),
     ("casablanca", ["Bogart says 'Play it again, Sam' in Casablanca."]),
+    ("putin", ['Putin said Pope Francis "is not a man of God."']),
 ]
 
 
@@ -52,6 +53,10 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     # "X not ..., it Y": the negation is the first clause's own
     ("DON'T get the flu shot, it gave my uncle the flu.", "flu-shot"),
     ("I won't get the flu shot, it gives you the flu.", "flu-shot"),
+    # a clause opening with a negated auxiliary before a determiner asks a question
+    ("Top question, every time: doesn't the flu shot give you the flu?", "flu-shot"),
+    # after a quotation mark it is a statement, negated as in the claim
+    ('Posts claim Putin said Pope Francis "is not a man of God."', "putin"),
 ])
 def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == [claim]

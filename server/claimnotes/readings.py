@@ -13,6 +13,8 @@ plain reading matches still matches.
   Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
   CANCER"), so it is also read as "X prevents Y", without the negation (a match of
   that reading must span its "prevents");
+- a negative question "Isn't the X ...?" (a negated auxiliary before a determiner, opening
+  the unit or after a comma, colon, ...) is also read without its "not";
 - a new clause "X not ..., it/they/he/she Y" (no copula after the pronoun, no negation
   after the comma) keeps the negation to X: "DON'T get the flu jab, it gave your uncle the
   flu" is also read without the "DON'T" (a match of that reading must span the pronoun);
@@ -30,6 +32,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
+from claimnotes.synonyms import CONTRACTED
 from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
@@ -38,6 +41,14 @@ SPEAKERS = frozenset("i you we".split())   # "I mean, no ..." / "you mean ..." a
 CONSEQUENCE_GAP = 2   # stopwords allowed between "means" and the negation ("means you'll never")
 GAP_WORDS = frozenset("you we they he she it i will would can could".split())
 PREVENTS = "prevents"
+# A clause that opens with a negated auxiliary before a determiner asks a question
+# ("Isn't the sun driving the warming?", "Top question: wasn't the toilet invented by
+# Thomas Crapper?"); a statement never opens so, and the imperative "Don't" is followed by a
+# verb ("Don't get the jab"). It opens the unit or follows a clause's punctuation, not a
+# quotation mark: 'Putin declared Pope Francis "is not a man of God"' is a statement.
+AUXILIARIES = frozenset("is are was were do does did has have had can could will would should".split())
+QUESTION_DETERMINERS = frozenset("the a an this that these those all most every".split())
+_CLAUSE_BREAK = re.compile(r"[,:;.!?]")
 # "X not ..., it/they/he/she Y": the subject pronoun after the comma opens a clause of its own
 NEW_SUBJECTS = frozenset("it they he she".split())
 # ...but not "..., it's Y" / "they are Y": a copula there names what is right instead ("he
@@ -70,7 +81,7 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     per unit."""
     out = []
     for u in units:
-        for read in (_contrast, _consequence, _new_clause, _phrases) if u.negs else (_phrases,):
+        for read in (_contrast, _consequence, _question, _new_clause, _phrases) if u.negs else (_phrases,):
             other = read(text, u)
             if other is not None:
                 out.append(other)
@@ -103,6 +114,21 @@ def _consequence(text: str, u: Unit) -> Reading | None:
             continue
         neg = toks[k]
         return make_unit(toks[:m] + [Token(PREVENTS, neg.start, neg.end, neg.cap)] + toks[k + 1:], u.sent), m
+    return None
+
+
+def _question(text: str, u: Unit) -> Reading | None:
+    """"Isn't the X ...?" / "...: wasn't the X ...?" without its "not": a negative question
+    puts X forward. Only the "not" goes; any other negation of the unit stays."""
+    toks = u.tokens
+    for k in range(len(toks) - 1):
+        w = toks[k].norm
+        aux = k if w in CONTRACTED else k - 1   # chat spelling: "doesnt" is its own auxiliary
+        if (aux >= 0 and (w == "not" or w in CONTRACTED)
+                and (CONTRACTED.get(w) or toks[aux].norm) in AUXILIARIES
+                and toks[k + 1].norm in QUESTION_DETERMINERS and negated(toks, k)
+                and (aux == 0 or _CLAUSE_BREAK.search(text, toks[aux - 1].end, toks[aux].start))):
+            return make_unit(toks[:k] + toks[k + 1:], u.sent), None
     return None
 
 

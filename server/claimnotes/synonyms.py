@@ -39,22 +39,13 @@ SURPRISE_MODALS = frozenset("can could".split())
 # "Isn't it true that X?", "Don't you think X?": a "not" before its subject pronoun asks a
 # question that puts X forward; "it is not true that X" still negates X.
 QUESTION_SUBJECTS = frozenset("it you they we he she".split())
-# A clause that opens with a negated auxiliary before a noun phrase asks a question too
-# ("Isn't the sun driving the warming?", "Top question: wasn't the toilet invented by
-# Thomas Crapper?"); a statement never opens so, and the imperative "Don't" is followed
-# by a verb ("Don't get the jab").
-AUXILIARIES = frozenset("is are was were do does did has have had can could will would should".split())
-QUESTION_DETERMINERS = frozenset("the a an this that these those all most every".split())
 
 
-def negates(prev: str, word: str, nxt: str, opens: bool = False) -> bool:
-    """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows;
-    ``opens``: its auxiliary opens a clause (first word, or after punctuation)."""
+def negates(prev: str, word: str, nxt: str) -> bool:
+    """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows."""
     if word in CONTRACTED:
         prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
-        return False
-    if opens and word == "not" and prev in AUXILIARIES and nxt in QUESTION_DETERMINERS:
         return False
     return not (nxt in SURPRISE_VERBS and prev in SURPRISE_MODALS)
 

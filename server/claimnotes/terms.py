@@ -21,7 +21,7 @@ from operator import is_not, itemgetter
 import msgspec
 
 from claimnotes.sentences import split_sentences, windows
-from claimnotes.synonyms import CONTRACTED, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
+from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
@@ -56,17 +56,13 @@ def negated(tokens: Sequence[Token], i: int) -> bool:
         return False
     # "No, vaccines don't cause autism." / "No. Bats are not blind.": a "no" cut off from the
     # next word by punctuation (more than one character between them) answers a question and
-    # does not negate what follows; counted, it cancelled the sentence's own "not".
-    if w == ANSWER_NO and i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end > 1:
+    # does not negate what follows; counted, it cancelled the sentence's own "not". Not
+    # before a number: "No. 1 reason" is the abbreviation, read as a negation in claim texts
+    # too (analyse sees no spans), so both sides keep it.
+    if (w == ANSWER_NO and i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end > 1
+            and not tokens[i + 1].norm[:1].isdigit()):
         return False
-    aux = i if w in CONTRACTED else i - 1   # the auxiliary: "isnt" itself, or the word before "not"
-    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "",
-                   _opens_clause(tokens, aux))
-
-
-def _opens_clause(tokens: Sequence[Token], k: int) -> bool:
-    """Whether token ``k`` opens the unit or follows punctuation (more than a space before it)."""
-    return k == 0 or (k > 0 and tokens[k].start - tokens[k - 1].end > 1)
+    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
 
 
 class Entry(msgspec.Struct, array_like=True, gc=False):
