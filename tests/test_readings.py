@@ -88,3 +88,15 @@ def test_no_one_is_nobody() -> None:
     assert a.terms == b.terms and a.neg and b.neg
     assert not any(t.isdigit() for t in a.terms)
     assert analyse("one would need more").terms[0] == "1"      # "one" alone is still a number
+
+
+def test_hedges_are_read_away_on_the_page_only() -> None:
+    # "literally" costs similarity inside a span; read without it the sentence says the claim
+    # in its words. Claim texts keep their hedges: as stopwords, "I was totally against the war
+    # in Iraq" became two terms that any sentence on the war matched.
+    index = ClaimIndex.build([*CLAIMS, ("iraq", ["I was totally against the war in Iraq."])])
+    (m,) = match_blocks([("b", "Vaccines literally cause autism.")], index)
+    assert (m.claim_id, m.score) == ("autism", 100.0)
+    (m,) = match_blocks([("b", "He says he was totally against the war in Iraq.")], index)
+    assert m.claim_id == "iraq"
+    assert match_blocks([("b", "Obama was a critic of the war in Iraq.")], index) == []

@@ -69,7 +69,13 @@ TIME = "time"
 THROWS = frozenset("throw throws threw thrown throwing hurl hurls hurled hurling fling flings flung".split())
 REFLEXIVES = frozenset("themselves himself herself itself myself yourself ourselves".split())
 JUMP = "jump"                         # "throw themselves off cliffs" = "jump off cliffs"
-_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
+# Hedges and intensifiers say how sure the writer is, not what is claimed: "Koalas are
+# basically the world's sleepiest bears" is also read without "basically". Only on the page:
+# as stopwords they also left claim texts without a word they needed ("I was totally
+# against the war in Iraq" is two terms without "totally").
+HEDGES = frozenset("""basically literally honestly totally definitely obviously seriously apparently
+supposedly genuinely certainly absolutely truly surely""".split())
+_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS | HEDGES))   # a unit without them has no such phrase
 
 
 Reading = tuple[Unit, int | None]
@@ -151,7 +157,7 @@ def _new_clause(text: str, u: Unit) -> Reading | None:
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
-    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; hedges dropped."""
     key = u.key   # the normal forms, joined: a substring test is one pass in C
     if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
         return None
@@ -164,6 +170,9 @@ def _phrases(text: str, u: Unit) -> Reading | None:
         if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
             out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
             k += 2
+            continue
+        if t.norm in HEDGES:
+            k += 1
             continue
         if t.norm in DAYS and k >= 2 and toks[k - 2].norm == "in" and _possessive(text, toks[k - 1]):
             t = Token(TIME, t.start, t.end, t.cap)
