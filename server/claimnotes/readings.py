@@ -75,7 +75,9 @@ JUMP = "jump"                         # "throw themselves off cliffs" = "jump of
 # against the war in Iraq" is two terms without "totally").
 HEDGES = frozenset("""basically literally honestly totally definitely obviously seriously apparently
 supposedly genuinely certainly absolutely truly surely""".split())
-_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS | HEDGES))   # a unit without them has no such phrase
+_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
+_HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
+_ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
 
 Reading = tuple[Unit, int | None]
@@ -112,7 +114,7 @@ def _consequence(text: str, u: Unit) -> Reading | None:
     negated "means" keeps its own negation ("doesn't mean you can't catch it": "does not
     prevents catch it")."""
     toks = u.tokens
-    for k in compress(count(), map(ne, u.negs, u.negs[1:])):   # the negating words
+    for k in _negating(u):
         if not 0 < k < len(toks) - 1:
             continue
         m = _consequence_verb(text, toks, k)
@@ -127,12 +129,12 @@ def _question(text: str, u: Unit) -> Reading | None:
     """"Isn't the X ...?" / "...: wasn't the X ...?" without its "not": a negative question
     puts X forward. Only the "not" goes; any other negation of the unit stays."""
     toks = u.tokens
-    for k in range(len(toks) - 1):
+    for k in _negating(u):
         w = toks[k].norm
         aux = k if w in CONTRACTED else k - 1   # chat spelling: "doesnt" is its own auxiliary
-        if (aux >= 0 and (w == "not" or w in CONTRACTED)
+        if (aux >= 0 and k + 1 < len(toks) and (w == "not" or w in CONTRACTED)
                 and (CONTRACTED.get(w) or toks[aux].norm) in AUXILIARIES
-                and toks[k + 1].norm in QUESTION_DETERMINERS and negated(toks, k)
+                and toks[k + 1].norm in QUESTION_DETERMINERS
                 and (aux == 0 or _CLAUSE_BREAK.search(text, toks[aux - 1].end, toks[aux].start))):
             return make_unit(toks[:k] + toks[k + 1:], u.sent), None
     return None
@@ -145,34 +147,38 @@ def _new_clause(text: str, u: Unit) -> Reading | None:
     before a copula: "..., it's Y" names what is right instead). A match
     must span the pronoun, so it takes words from both clauses: what the first clause
     alone says stays negated ("Vaccines don't cause autism, they save lives")."""
-    toks, negs = u.tokens, u.negs
-    k = next((k for k in range(1, len(toks) - 1) if toks[k].norm in NEW_SUBJECTS and negs[k]
+    toks, neg = u.tokens, _negating(u)
+    if not neg or "," not in text[toks[neg[0]].end:toks[-1].start]:
+        return None
+    k = next((k for k in range(neg[0] + 1, len(toks) - 1) if toks[k].norm in NEW_SUBJECTS
               and "," in text[toks[k - 1].end:toks[k].start]), None)
-    if k is None or negs[-1] != negs[k] or toks[k + 1].norm in COPULAS or _possessive(text, toks[k]):
+    if k is None or k < neg[-1] or toks[k + 1].norm in COPULAS or _possessive(text, toks[k]):
         return None
-    dropped = {j for j in range(k) if negs[j + 1] != negs[j]}
-    if not dropped:
-        return None
+    dropped = set(neg)
     return make_unit([t for j, t in enumerate(toks) if j not in dropped], u.sent), k - len(dropped)
+
+
+def _negating(u: Unit) -> list[int]:
+    """The indices of the unit's negating words (where its running count steps)."""
+    return list(compress(count(), map(ne, u.negs, u.negs[1:])))
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
     """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; hedges dropped."""
-    key = u.key   # the normal forms, joined: a substring test is one pass in C
-    if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
+    key, terms = u.key, u.termset   # key: the normal forms, joined: a substring test is one pass in C
+    if not ("with 0 " in key or not terms.isdisjoint(_ANY_TERMS)):
         return None
-    toks = u.tokens
+    phrase = "with 0 " in key or not terms.isdisjoint(_PHRASE_TERMS)
+    hedged = not terms.isdisjoint(_HEDGE_TERMS)
+    toks = [t for t in u.tokens if t.norm not in HEDGES] if hedged else u.tokens
     out: list[Token] = []
     k = 0
-    while k < len(toks):
+    while phrase and k < len(toks):
         t = toks[k]
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
             out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
             k += 2
-            continue
-        if t.norm in HEDGES:
-            k += 1
             continue
         if t.norm in DAYS and k >= 2 and toks[k - 2].norm == "in" and _possessive(text, toks[k - 1]):
             t = Token(TIME, t.start, t.end, t.cap)
@@ -180,7 +186,9 @@ def _phrases(text: str, u: Unit) -> Reading | None:
             t = Token(JUMP, t.start, t.end, t.cap)
         out.append(t)
         k += 1
-    return (make_unit(out, u.sent), None) if out != toks else None
+    if not phrase:
+        out = toks
+    return (make_unit(out, u.sent), None) if out != u.tokens else None
 
 
 def _possessive(text: str, tok: Token) -> bool:
