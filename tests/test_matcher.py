@@ -44,6 +44,7 @@ def found(text: str, index: ClaimIndex, **kw: object) -> list[tuple[str, str]]:
      "Vaccines cause autism and nobody will admit it."),
     ("Kids today don't know that vaccines cause autism.", "vaccines-autism",
      "Kids today don't know that vaccines cause autism."),
+    ("No, bats are blind, everyone knows that.", "bats-blind", "No, bats are blind, everyone knows that."),
 ])
 def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index: ClaimIndex) -> None:
     assert (claim, quote) in found(text, index)
@@ -62,6 +63,9 @@ def test_finds_claim_with_sentence_span(text: str, claim: str, quote: str, index
     "The cancer fungus theory keeps coming back.",             # ...or side by side
     "After two weekends with a rake the earth in our backyard is finally flat",  # ...or a place
     "The bats in my attic are totally blind to the traps.",   # narrows the first before the verb
+    "No, vaccines don't cause autism.",                       # an answer "no" does not cancel the "not"
+    "No. Bats are not blind.",                                # (nor in the pair of two sentences)
+    "No vaccine causes autism.",                              # a "no" before its word still negates
 ])
 def test_does_not_fire(text: str, index: ClaimIndex) -> None:
     assert found(text, index) == []
@@ -130,9 +134,9 @@ def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[s
 
 
 def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
-    text = "In school Einstein apparently failed at math. Einstein failed math!"
+    text = "In school Einstein famously failed at math. Einstein failed math!"
     (m,) = match_blocks([("b", text)], index)
-    assert m.quote == "In school Einstein apparently failed at math."
+    assert m.quote == "In school Einstein famously failed at math."
     assert m.score < 100   # the second sentence scores 100, but comes later
 
 
@@ -145,6 +149,12 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("Don't you think the Earth is flat?", "earth-flat"),
     ("You can't deny that vaccines cause autism.", "vaccines-autism"),
     ("There's no denying that cancer is a fungus.", "cancer-fungus"),
+    # a clause that opens with a negated auxiliary before a noun phrase asks a question
+    ("Doesn't the MMR vaccine cause autism?", "vaccines-autism"),
+    ("My question: doesn't the MMR vaccine cause autism?", "vaccines-autism"),   # after punctuation
+    ("doesnt the MMR vaccine cause autism", "vaccines-autism"),
+    ("The MMR vaccine doesn't cause autism.", None),           # not at a clause's start
+    ("Don't let the MMR vaccine cause autism fears.", None),   # the imperative: a verb follows
     # chat spelling without the apostrophe
     ("vaccines dont cause autism", None),
     ("bats arent blind lol", None),
@@ -169,6 +179,9 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("huge", "big"), ("purchased", "buy"), ("utilise", "uses"), ("scared", "afraid"),
     ("nearest", "closest"), ("nearer", "closer"), ("stops", "prevents"),
     ("nature", "natural"), ("coke", "soda"), ("colas", "soda"),
+    ("vanished", "disappears"), ("extraterrestrials", "aliens"), ("squashed", "compressed"),
+    ("squeezed", "compressed"), ("masts", "towers"),
+    ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a) == term_of(b)
@@ -176,6 +189,7 @@ def test_word_forms_share_a_term(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [
     ("saw", "see"), ("left", "leave"), ("shot", "shoot"), ("found", "find"),   # also other words
+    ("ill", "sick"),   # "Will the jab make me ill?" then met "the flu jab makes you sick with flu"
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
@@ -354,3 +368,18 @@ def test_a_span_needs_the_claims_own_words(text: str, expected: list[str]) -> No
     blocks = [("b", text)]
     assert [m.claim_id for m in match_blocks(blocks, index)] == expected
     assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
+def test_chat_theres_is_a_stopword() -> None:
+    # "theres" is "there's" without the apostrophe: both stopwords, so no extra word.
+    index = ClaimIndex.build([("mercury", ["there is mercury in vaccines"]), *CLAIMS])
+    (m,) = match_blocks([("b", "she says theres mercury in vaccines")], index)
+    assert m.claim_id == "mercury" and m.score == 100.0
+
+
+def test_no_before_a_number_is_the_abbreviation() -> None:
+    # "No. 1" stays a negation on the page as in the claim text (analyse sees no spans), so
+    # the claim still matches its own words; an answer "No, ..." is not one (test_does_not_fire).
+    index = ClaimIndex.build([("bankruptcy", ['Health care is the "No. 1 reason for bankruptcy."']), *CLAIMS])
+    (m,) = match_blocks([("b", "Health care is the No. 1 reason for bankruptcy, he said.")], index)
+    assert m.claim_id == "bankruptcy" and m.score > 90

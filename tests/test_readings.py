@@ -18,6 +18,9 @@ CLAIMS = [
     ("gates", ["Bill Gates said '640K ought to be enough for anybody'.",
                "Bill Gates once said no one would ever need more than 640K"]),
     ("family", ["If no one in your family has had cancer, you won't get it."]),
+    ("flu-shot", ["The flu shot gives you the flu."]),
+    ("casablanca", ["Bogart says 'Play it again, Sam' in Casablanca."]),
+    ("putin", ['Putin said Pope Francis "is not a man of God."']),
 ]
 
 
@@ -47,6 +50,13 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
+    # "X not ..., it Y": the negation is the first clause's own
+    ("DON'T get the flu shot, it gave my uncle the flu.", "flu-shot"),
+    ("I won't get the flu shot, it gives you the flu.", "flu-shot"),
+    # a clause opening with a negated auxiliary before a determiner asks a question
+    ("Top question, every time: doesn't the flu shot give you the flu?", "flu-shot"),
+    # after a quotation mark it is a statement, negated as in the claim
+    ('Posts claim Putin said Pope Francis "is not a man of God."', "putin"),
 ])
 def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == [claim]
@@ -57,12 +67,17 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "Vitamin C never stops a cold.",                            # a plain negation stays one
     "I mean, no vaccine causes autism.",                        # the speaker's hedge
     "I mean no vaccine causes autism.",
-    "That means no, vaccines cause autism? Never.",             # punctuation breaks the phrase
+    "That means never, vaccines cause autism? Never.",          # punctuation breaks the phrase
+    # ("That means no, vaccines ..." has an answer "no", terms.negated, which negates nothing)
     "Studies came back with no evidence that vaccines cause autism.",   # "no" negates on
     "That means nobody believed the earth was flat.",           # the claim lies in the scope
     "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
     "Lemmings throw rocks off cliffs.",                         # not reflexive
     "My family has a history of cancer.",                       # "no one" still carries weight
+    "Vaccines don't cause autism, they save lives.",            # the match must span the pronoun
+    "The flu shot doesn't give you the flu, it gives you antibodies.",
+    "The flu shot doesn't give you the flu, it never does.",     # the second clause negated too
+    "Bogart never says that in Casablanca, it's 'Play it, Sam'.",   # a copula names what is right
 ])
 def test_other_sentences_are_not_read_so(text: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == []
@@ -73,3 +88,15 @@ def test_no_one_is_nobody() -> None:
     assert a.terms == b.terms and a.neg and b.neg
     assert not any(t.isdigit() for t in a.terms)
     assert analyse("one would need more").terms[0] == "1"      # "one" alone is still a number
+
+
+def test_hedges_are_read_away_on_the_page_only() -> None:
+    # "literally" costs similarity inside a span; read without it the sentence says the claim
+    # in its words. Claim texts keep their hedges: as stopwords, "I was totally against the war
+    # in Iraq" became two terms that any sentence on the war matched.
+    index = ClaimIndex.build([*CLAIMS, ("iraq", ["I was totally against the war in Iraq."])])
+    (m,) = match_blocks([("b", "Vaccines literally cause autism.")], index)
+    assert (m.claim_id, m.score) == ("autism", 100.0)
+    (m,) = match_blocks([("b", "He says he was totally against the war in Iraq.")], index)
+    assert m.claim_id == "iraq"
+    assert match_blocks([("b", "Obama was a critic of the war in Iraq.")], index) == []

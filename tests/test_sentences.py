@@ -32,6 +32,7 @@ def sentences(text: str) -> list[str]:
     ("para one\n\npara two", ["para one", "para two"]),
     ("jayden_k: the earth is flat", ["the earth is flat"]),
     ("[08:21] Uncle Ray: 5G causes covid", ["5G causes covid"]),
+    ("bigdave_66: -15 and snowing, so much for warming", ["-15 and snowing, so much for warming"]),   # a minus sign
     ("Comment from Rob T.: chemo saved her.", ["chemo saved her."]),        # an initial is part of a name
     ("Linda M. shared a post: BATS ARE BLIND!!!", ["BATS ARE BLIND!!!"]),   # a reporting verb after the name
     ("Here's a romantic thought: diamonds are coal.", ["Here's a romantic thought: diamonds are coal."]),

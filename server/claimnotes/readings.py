@@ -13,6 +13,11 @@ plain reading matches still matches.
   Y ("a daily dose of vitamin C means you never catch a cold", "ALKALINE WATER = NO
   CANCER"), so it is also read as "X prevents Y", without the negation (a match of
   that reading must span its "prevents");
+- a negative question "Isn't the X ...?" (a negated auxiliary before a determiner, opening
+  the unit or after a comma, colon, ...) is also read without its "not";
+- a new clause "X not ..., it/they/he/she Y" (no copula after the pronoun, no negation
+  after the comma) keeps the negation to X: "DON'T get the flu jab, it gave your uncle the
+  flu" is also read without the "DON'T" (a match of that reading must span the pronoun);
 - set phrases are read in the words claims use for them: "with zero X" as "without X"
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
@@ -27,6 +32,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
+from claimnotes.synonyms import CONTRACTED
 from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
@@ -35,6 +41,19 @@ SPEAKERS = frozenset("i you we".split())   # "I mean, no ..." / "you mean ..." a
 CONSEQUENCE_GAP = 2   # stopwords allowed between "means" and the negation ("means you'll never")
 GAP_WORDS = frozenset("you we they he she it i will would can could".split())
 PREVENTS = "prevents"
+# A clause that opens with a negated auxiliary before a determiner asks a question
+# ("Isn't the sun driving the warming?", "Top question: wasn't the toilet invented by
+# Thomas Crapper?"); a statement never opens so, and the imperative "Don't" is followed by a
+# verb ("Don't get the jab"). It opens the unit or follows a clause's punctuation, not a
+# quotation mark: 'Putin declared Pope Francis "is not a man of God"' is a statement.
+AUXILIARIES = frozenset("is are was were do does did has have had can could will would should".split())
+QUESTION_DETERMINERS = frozenset("the a an this that these those all most every".split())
+_CLAUSE_BREAK = re.compile(r"[,:;.!?]")
+# "X not ..., it/they/he/she Y": the subject pronoun after the comma opens a clause of its own
+NEW_SUBJECTS = frozenset("it they he she".split())
+# ...but not "..., it's Y" / "they are Y": a copula there names what is right instead ("he
+# never says that in Casablanca, it's 'Play it, Sam'"; the "'s" of "it's" is not a token)
+COPULAS = frozenset("is are was were".split())
 # Punctuation inside the phrase from "means" to the word after the negation: "I mean, no
 # vaccine ...", "That means no, ..." are not consequences.
 _BREAK = re.compile(r"[^\s'\u2019=]")
@@ -50,7 +69,15 @@ TIME = "time"
 THROWS = frozenset("throw throws threw thrown throwing hurl hurls hurled hurling fling flings flung".split())
 REFLEXIVES = frozenset("themselves himself herself itself myself yourself ourselves".split())
 JUMP = "jump"                         # "throw themselves off cliffs" = "jump off cliffs"
+# Hedges and intensifiers say how sure the writer is, not what is claimed: "Koalas are
+# basically the world's sleepiest bears" is also read without "basically". Only on the page:
+# as stopwords they also left claim texts without a word they needed ("I was totally
+# against the war in Iraq" is two terms without "totally").
+HEDGES = frozenset("""basically literally honestly totally definitely obviously seriously apparently
+supposedly genuinely certainly absolutely truly surely""".split())
 _PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
+_HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
+_ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
 
 Reading = tuple[Unit, int | None]
@@ -62,7 +89,7 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     per unit."""
     out = []
     for u in units:
-        for read in (_contrast, _consequence, _phrases) if u.negs else (_phrases,):
+        for read in (_contrast, _consequence, _question, _new_clause, _phrases) if u.negs else (_phrases,):
             other = read(text, u)
             if other is not None:
                 out.append(other)
@@ -87,7 +114,7 @@ def _consequence(text: str, u: Unit) -> Reading | None:
     negated "means" keeps its own negation ("doesn't mean you can't catch it": "does not
     prevents catch it")."""
     toks = u.tokens
-    for k in compress(count(), map(ne, u.negs, u.negs[1:])):   # the negating words
+    for k in _negating(u):
         if not 0 < k < len(toks) - 1:
             continue
         m = _consequence_verb(text, toks, k)
@@ -98,15 +125,55 @@ def _consequence(text: str, u: Unit) -> Reading | None:
     return None
 
 
-def _phrases(text: str, u: Unit) -> Reading | None:
-    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"."""
-    key = u.key   # the normal forms, joined: a substring test is one pass in C
-    if not ("with 0 " in key or not u.termset.isdisjoint(_PHRASE_TERMS)):
-        return None
+def _question(text: str, u: Unit) -> Reading | None:
+    """"Isn't the X ...?" / "...: wasn't the X ...?" without its "not": a negative question
+    puts X forward. Only the "not" goes; any other negation of the unit stays."""
     toks = u.tokens
+    for k in _negating(u):
+        w = toks[k].norm
+        aux = k if w in CONTRACTED else k - 1   # chat spelling: "doesnt" is its own auxiliary
+        if (aux >= 0 and k + 1 < len(toks) and (w == "not" or w in CONTRACTED)
+                and (CONTRACTED.get(w) or toks[aux].norm) in AUXILIARIES
+                and toks[k + 1].norm in QUESTION_DETERMINERS
+                and (aux == 0 or _CLAUSE_BREAK.search(text, toks[aux - 1].end, toks[aux].start))):
+            return make_unit(toks[:k] + toks[k + 1:], u.sent), None
+    return None
+
+
+def _new_clause(text: str, u: Unit) -> Reading | None:
+    """"X not ..., it/they Y" with the negations before the comma dropped, when the clause
+    after it has none: the negation belongs to the first clause ("DON'T get the flu jab, it
+    gave your uncle the flu"), and within NEGATION_REACH it negated the second too (but not
+    before a copula: "..., it's Y" names what is right instead). A match
+    must span the pronoun, so it takes words from both clauses: what the first clause
+    alone says stays negated ("Vaccines don't cause autism, they save lives")."""
+    toks, neg = u.tokens, _negating(u)
+    if not neg or "," not in text[toks[neg[0]].end:toks[-1].start]:
+        return None
+    k = next((k for k in range(neg[0] + 1, len(toks) - 1) if toks[k].norm in NEW_SUBJECTS
+              and "," in text[toks[k - 1].end:toks[k].start]), None)
+    if k is None or k < neg[-1] or toks[k + 1].norm in COPULAS or _possessive(text, toks[k]):
+        return None
+    dropped = set(neg)
+    return make_unit([t for j, t in enumerate(toks) if j not in dropped], u.sent), k - len(dropped)
+
+
+def _negating(u: Unit) -> list[int]:
+    """The indices of the unit's negating words (where its running count steps)."""
+    return list(compress(count(), map(ne, u.negs, u.negs[1:])))
+
+
+def _phrases(text: str, u: Unit) -> Reading | None:
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; hedges dropped."""
+    key, terms = u.key, u.termset   # key: the normal forms, joined: a substring test is one pass in C
+    if not ("with 0 " in key or not terms.isdisjoint(_ANY_TERMS)):
+        return None
+    phrase = "with 0 " in key or not terms.isdisjoint(_PHRASE_TERMS)
+    hedged = not terms.isdisjoint(_HEDGE_TERMS)
+    toks = [t for t in u.tokens if t.norm not in HEDGES] if hedged else u.tokens
     out: list[Token] = []
     k = 0
-    while k < len(toks):
+    while phrase and k < len(toks):
         t = toks[k]
         nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
         if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
@@ -119,7 +186,9 @@ def _phrases(text: str, u: Unit) -> Reading | None:
             t = Token(JUMP, t.start, t.end, t.cap)
         out.append(t)
         k += 1
-    return (make_unit(out, u.sent), None) if out != toks else None
+    if not phrase:
+        out = toks
+    return (make_unit(out, u.sent), None) if out != u.tokens else None
 
 
 def _possessive(text: str, tok: Token) -> bool:

@@ -51,8 +51,9 @@ _BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)])
 _LABEL_WORD = r"[^\s:.!?\"]{1,40}(?:[ \t][A-Z]\.)?"
 _LABEL_RE = re.compile(rf"(?:\[[^\]\n]{{1,20}}\][ \t]*)?(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
                        r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)")
-# Leading/trailing characters that are not part of the quote (emoji, arrows, bullets).
-_EDGE_KEEP = "\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac"
+# Leading/trailing characters that are not part of the quote (emoji, arrows, bullets); a
+# leading "-" that is not a bullet (no space after it) is a minus sign ("-15 and snowing").
+_EDGE_KEEP = "-\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac"
 _TRAIL_KEEP = "\"')]\u201d\u2019.!?\u2026%"
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 _HEADLINE_WORDS = 12  # a line this short without a stop, before a capital, is a sentence

@@ -19,7 +19,7 @@ their theirs them themselves then there these they this those through to too und
 until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves can may might must shall us via per s t
 new says said say one ever even still really actually also well yet get got
-r u ur cuz coz im ive youre theyre thats whats
+r u ur cuz coz im ive youre theyre thats whats theres heres wheres
 """.split())
 
 # Chat drops the apostrophe: "dont" is "do not" (the auxiliary it stands for, then "not").
@@ -120,6 +120,11 @@ SYNONYMS.update({w: base for base, forms in {
     "natural": "nature", "soda": "coke cokes cola colas", "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
     "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
     "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
+    "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
+    "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
+    "tower": "mast masts",
+    # word families the suffix stemmer cannot join
+    "human": "humanity humankind mankind", "inflammation": "inflammatory",
 }.items() for w in forms.split()})
 
 

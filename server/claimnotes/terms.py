@@ -35,6 +35,7 @@ is_term = partial(is_not, None)  # terms_of() gives None for stopwords and negat
 # said no one would ever need more than 640K" is "... nobody would ever need ..." (the
 # "one" was otherwise the number 1, which the numbers guard then required of the page).
 NOBODY = "nobody"
+ANSWER_NO = "no"
 _SKIP = (STOPWORDS | NEGATIONS) - {NOBODY}  # words that are never terms
 
 
@@ -52,6 +53,14 @@ def term_of(word: str) -> str:
 def negated(tokens: Sequence[Token], i: int) -> bool:
     w = tokens[i].norm
     if w not in NEGATIONS:
+        return False
+    # "No, vaccines don't cause autism." / "No. Bats are not blind.": a "no" cut off from the
+    # next word by punctuation (more than one character between them) answers a question and
+    # does not negate what follows; counted, it cancelled the sentence's own "not". Not
+    # before a number: "No. 1 reason" is the abbreviation, read as a negation in claim texts
+    # too (analyse sees no spans), so both sides keep it.
+    if (w == ANSWER_NO and i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end > 1
+            and not tokens[i + 1].norm[:1].isdigit()):
         return False
     return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
 

@@ -1,0 +1,58 @@
+"""The fixture stores' wordings (fixtures/claims.jsonl and fixtures/eval/claims.jsonl, as
+bench/quality.py indexes them) against sentences written for these tests: common ways a
+claim is said must match it, and true statements on its subject must not. The second
+list holds the guards found while choosing the variants (docs/matching.md, "Variants")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimnotes.matcher import ClaimIndex, match_blocks
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    claims = [json.loads(line) for path in (FIXTURES / "claims.jsonl", FIXTURES / "eval" / "claims.jsonl")
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return ClaimIndex.build((c["id"], [c["text"], *c["variants"]]) for c in claims if c["status"] == "published")
+
+
+def claims_in(text: str, index: ClaimIndex) -> set[str]:
+    return {m.claim_id for m in match_blocks([("b", text)], index)}
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Ships keep vanishing in the Bermuda Triangle.", "ev-bermuda-triangle"),
+    ("He honestly believes extraterrestrials built the pyramids.", "ev-aliens-built-pyramids"),
+    ("Apparently a diamond is just squashed coal.", "ev-diamonds-from-coal"),
+    ("They say the new 5G masts are making people sick.", "5g-health-danger"),
+    ("Back in the 70s scientists were warning of an ice age.", "1970s-ice-age-prediction"),
+    ("Climate change is a scam, wake up.", "climate-change-hoax"),
+    ("Masks starve your brain of oxygen!!", "masks-lower-oxygen"),
+    ("theres mercury in vaccines and nobody talks about it", "vaccines-mercury"),
+    ("Did you know porcupines fire their quills?", "ev-porcupines-shoot-quills"),
+    ("Everest is the tallest mountain from bottom to top.", "ev-everest-tallest-base-to-peak"),
+])
+def test_a_common_wording_matches_its_claim(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claim in claims_in(text, index)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # true: the Earth is nearest the Sun in early January ("summer" weighed too little)
+    ("In early January the Earth is at its closest to the Sun.", "ev-seasons-distance-sun"),
+    # "cancer" is in most texts of a health store, so "caused by a virus" weighed nearly all
+    ("Most colds are caused by a virus.", "cancer-is-viral"),
+    # likewise "vaccines give you ..." without "cancer"
+    ("The vaccine gives you strong protection.", "vaccine-viruses-cause-cancer"),
+    # "ill" is not read as "sick": "the flu jab makes you sick with flu" then took this question
+    ("Can the jab make me ill for a day or two?", "flu-shot-gives-flu"),
+    # private browsing does hide history from others using the same computer
+    ("Private browsing hides my history from my flatmates.", "ev-incognito-anonymous"),
+])
+def test_a_true_statement_on_the_subject_does_not_match(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claim not in claims_in(text, index)
