@@ -164,3 +164,16 @@ def test_errors_are_raised_and_nothing_leaks() -> None:
     assert repr(again) == repr(first) and sum(map(len, first)) > 0
     del again
     assert [sys.getrefcount(o) for o in watched] == before
+
+
+@needs_compiled
+@pytest.mark.parametrize("order", [[0, 1], [1, 0]])
+def test_a_tie_keeps_the_first_text(order: list[int]) -> None:
+    # Two texts of one claim scoring the same on spans of the same length: the text met
+    # first keeps the claim's place (a tie replaces nothing).
+    index = ClaimIndex.build([("pets", ["cats hate water", "dogs hate water"])])
+    (unit,) = sentence_units("Cats hate water and dogs hate water.")
+    expected_span = {0: (0, 2), 1: (4, 6)}[order[0]]
+    assert both([unit], [order], index, 50.0) == 1
+    ((found,),) = matcher._results([unit], [order], index, 50.0)
+    assert found[:4] == ("pets", *expected_span, 100.0)
