@@ -20,6 +20,10 @@
  * floats, terms that are not plain str, a dict subclass, ...) are handed to the
  * Python version, so that they too get its exact results or its errors.
  * The constants come from aligner.py through configure(); none is written here.
+ *
+ * align_units() is matcher._unit_results for a batch of units: the same loop over
+ * each unit's candidate entries, reading the unit once and making a result's parts
+ * only for the results it returns (see its doc).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

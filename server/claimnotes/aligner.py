@@ -6,8 +6,9 @@ word). Pure; see docs/matching.md for why each part exists.
 
 ``align`` is the compiled ``claimnotes._aligner.align`` when the extension is
 built (same results, bit for bit; tests/test_aligner_speedups.py), else
-``align_py``. CLAIMNOTES_PURE_PYTHON=1 in the environment keeps ``align_py``
-(benchmarks and tests of the fallback).
+``align_py``; ``align_units`` is the matcher's loop over a batch of units and their
+candidates compiled (tests/test_align_units.py), else None. CLAIMNOTES_PURE_PYTHON=1
+in the environment keeps the Python code (benchmarks and tests of the fallback).
 """
 
 from __future__ import annotations
