@@ -30,12 +30,14 @@ def dev_index_and_texts() -> tuple[ClaimIndex, list[str]]:
 def test_a_floor_only_cuts_windows_that_score_less(align) -> None:
     # _unit_results aligns a claim's next text with the claim's best score so far as the
     # floor: that may only drop a text that scores less, never change what a text gives.
+    # And the bound behind it (guards that fail in every window included) never drops a
+    # text that reaches the floor.
     index, texts = dev_index_and_texts()
     by_term: dict[str, list[int]] = {}
     for e_id, entry in enumerate(index._entries):
         for t in dict.fromkeys(entry.terms):
             by_term.setdefault(t, []).append(e_id)
-    checked = 0
+    checked = cut = 0
     for text in texts:
         for unit in sentence_units(text):
             for e_id in sorted({e for t in unit.termset if t is not None for e in by_term.get(t, ())}):
@@ -48,7 +50,12 @@ def test_a_floor_only_cuts_windows_that_score_less(align) -> None:
                 assert align(unit, entry, weight, full[0]) == full   # a tie is still returned
                 for floor in (full[0] + 1e-6, full[0] + 1.0, full[0] + 20.0):
                     assert align(unit, entry, weight, floor) in (None, full)
-    assert checked > 1000
+                for floor in (20.0, 40.0, 50.0, 62.0):
+                    if full[0] >= floor:
+                        assert align(unit, entry, weight, floor) == full
+                    else:
+                        cut += align(unit, entry, weight, floor) is None
+    assert checked > 1000 and cut > 500
 
 
 found_lists = st.lists(st.tuples(

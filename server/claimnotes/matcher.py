@@ -31,12 +31,13 @@ simple loop the fast path is tested against.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 
 import msgspec
 
-from claimnotes.aligner import align
+from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
@@ -89,8 +90,12 @@ Result = tuple[str, int, int, float, dict[str, float]]
 
 def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: ClaimIndex,
              threshold: float) -> list[list[Result]]:
-    """Each unit's results (``_unit_results``) against its candidate entries."""
+    """Each unit's results (``_unit_results``) against its candidate entries: compiled
+    (aligner.align_units, the same loop in one call), or the Python loop."""
     own: dict[str, set[str]] = {}   # _own_terms per claim: one call for the whole batch
+    if align_units is not None:
+        return align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
+                           partial(_own_terms, index), _names_only_both, threshold)
     return [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
 
 
