@@ -463,6 +463,16 @@ walk_rows(void *arg)
                 early[b] = v & (on_page[b].prow < c);   /* required and before this row */
             }
             float gate = g->rk[x];
+            if (p->n_found + n_held > p->room) {   /* room for a pair per unit */
+                Py_ssize_t room = 2 * (p->n_found + n_held);
+                Found *grown = PyMem_RawRealloc(p->found, sizeof(Found) * room);
+                if (!grown) {
+                    p->error = "";
+                    break;
+                }
+                p->found = grown;
+                p->room = room;
+            }
             for (int32_t k = 0; k < n_held; k++) {
                 int32_t u = units[k];
                 const uint64_t *held = bits + u * words;
@@ -480,19 +490,11 @@ walk_rows(void *arg)
                     skip |= held_it & early[b];
                     first = held_it & (first < 0) ? prow : first;
                 }
-                if (skip || !(s != 0 && s >= gate))
-                    continue;
-                if (p->n_found == p->room) {
-                    Found *grown = PyMem_RawRealloc(p->found, sizeof(Found) * 2 * p->room);
-                    if (!grown) {
-                        p->error = "";
-                        break;
-                    }
-                    p->found = grown;
-                    p->room *= 2;
-                }
-                p->found[p->n_found++] = (Found){{e, s, first}, u};
-                p->at[u]++;
+                /* Written always, kept if it passes (a coin toss too). */
+                int pass = !skip & (s != 0) & (s >= gate);
+                p->found[p->n_found] = (Found){{e, s, first}, u};
+                p->n_found += pass;
+                p->at[u] += pass;
             }
             if (p->error)
                 break;
