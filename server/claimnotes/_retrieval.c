@@ -663,8 +663,8 @@ key_gate(PyObject *self, PyObject *args)
         }
     }
     Py_ssize_t n_prows = 0;
-    for (Py_ssize_t w = 0; w <= n_rows / 64; w++)
-        n_prows += __builtin_popcountll(on_page[w]);
+    for (Py_ssize_t r = 0; r < n_rows; r++)
+        n_prows += on_page[r >> 6] >> (r & 63) & 1;
     Py_ssize_t words = n_prows / 64 + 1;   /* and bit n_prows, for rows off the page */
     row_of = PyMem_RawMalloc(sizeof(int32_t) * (n_prows ? n_prows : 1));
     unit_ptr = PyMem_RawCalloc(n_prows + 2, sizeof(int32_t));
