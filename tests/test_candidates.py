@@ -268,6 +268,31 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
 
 
 @needs_compiled
+@pytest.mark.parametrize("threads", [1, 2])
+def test_pages_of_a_few_units_give_what_scipy_gives(monkeypatch, threads: int) -> None:
+    """Pages of one unit and of three: they hold few of the store's key rows, most of
+    the rows come after their last one (the walk numbers the page's rows among all
+    the rows; an off-by-one there wrote past its table, caught by ASan)."""
+    rng = random.Random(7)
+    store = random_store(rng, 400)
+    records, product = (build(monkeypatch, store, gate) for gate in ("records", "scipy"))
+    threaded(monkeypatch, records, threads)
+    units = random_page(rng, store)
+    key_buckets = records._key_buckets
+    def held(page: list[Unit]) -> np.ndarray:   # the page's key rows
+        return np.intersect1d(key_buckets, query(page).indices)
+    pages = [page for page in [units[k:k + 1] for k in range(0, len(units), 7)] + [units[:3]]
+             if held(page).max() < key_buckets[-1]]
+    assert len(pages) > 5 and all(len(held(page)) < 0.5 * len(key_buckets) for page in pages)
+    for page in pages:
+        monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+        got = gate_and_candidates(records, page)
+        monkeypatch.setattr(claim_index, "present_weights", None)
+        assert_same(got, gate_and_candidates(product, page))
+    assert sum(len(gate_and_candidates(records, page)[0][0]) for page in pages) > 20
+
+
+@needs_compiled
 @pytest.mark.parametrize("layout", ["shared buckets", "32-bit ids", "over RECORDS_MAX"])
 def test_every_records_layout_gives_what_scipy_gives(monkeypatch, layout: str) -> None:
     """Terms hashed into 64 buckets, so that entries hold terms sharing a bucket (one

@@ -680,8 +680,9 @@ key_gate(PyObject *self, PyObject *args)
         goto done;
     }
     for (Py_ssize_t r = 0, c = 0; r < n_rows; r++) {
-        prow[r] = on_page[r >> 6] >> (r & 63) & 1 ? (int32_t)c : (int32_t)n_prows;
-        if (prow[r] == c)
+        int held = on_page[r >> 6] >> (r & 63) & 1;
+        prow[r] = held ? (int32_t)c : (int32_t)n_prows;
+        if (held)
             row_of[c++] = (int32_t)r;
     }
     for (Py_ssize_t k = 0; k < n_kid; k++) {
