@@ -47,8 +47,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifndef _WIN32   /* elsewhere key_gate runs its parts one after the other */
+#ifndef _WIN32   /* elsewhere the kernels run their tasks one after the other */
 #include <pthread.h>
+#include <stdatomic.h>
 #define HAVE_THREADS 1
 #endif
 
@@ -311,36 +312,68 @@ comes_before(Pair a, Pair b, Py_ssize_t block)
 #define KEYS 6   /* bv: uint16 or int32 */
 #define MAX_THREADS 8
 
-/* Runs fn(parts + k * size) for k in [0, n): the first in the calling thread, the
- * others each in a thread of its own, or in the calling thread if one cannot be
- * started (the results are the same either way). */
-static void
-run_parts(void *(*fn)(void *), char *parts, size_t size, int n)
+#define MAX_TASKS (8 * MAX_THREADS)   /* a call's work is cut in 8 tasks per thread */
+
+#ifdef HAVE_THREADS
+typedef _Atomic Py_ssize_t TaskCounter;
+#define TAKE(counter) atomic_fetch_add(counter, 1)
+#else
+typedef Py_ssize_t TaskCounter;
+#define TAKE(counter) ((*(counter))++)
+#endif
+
+/* Tasks [0, n_tasks), each run as fn(worker, task) by whichever worker takes it
+ * first: so a thread that waits for a core (the server's workers and other jobs
+ * share them) leaves its tasks to the others, and the call waits at most for the
+ * task it is running, not for a fixed share of the work. */
+typedef struct {
+    void (*fn)(void *worker, Py_ssize_t task);
+    Py_ssize_t n_tasks;
+    TaskCounter next;
+} Tasks;
+
+typedef struct { Tasks *tasks; void *worker; } Runner;
+
+static void *
+take_tasks(void *arg)
 {
+    Runner *r = arg;
+    for (Py_ssize_t task; (task = TAKE(&r->tasks->next)) < r->tasks->n_tasks;)
+        r->tasks->fn(r->worker, task);
+    return NULL;
+}
+
+/* Runs the tasks with n workers (workers + k * size): the first in the calling
+ * thread, the others each in a thread of its own, if one can be started (the
+ * results are the same either way). */
+static void
+run_tasks(void (*fn)(void *, Py_ssize_t), Py_ssize_t n_tasks, char *workers, size_t size, int n)
+{
+    Tasks tasks = {fn, n_tasks, 0};
+    Runner runners[MAX_THREADS];
+    for (int k = 0; k < n; k++)
+        runners[k] = (Runner){&tasks, workers + k * size};
 #ifdef HAVE_THREADS
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int k = 1; k < n; k++)
-        started[k] = pthread_create(&tid[k], NULL, fn, parts + k * size) == 0;
-    fn(parts);
+        started[k] = pthread_create(&tid[k], NULL, take_tasks, &runners[k]) == 0;
+    take_tasks(&runners[0]);
     for (int k = 1; k < n; k++)
         if (started[k])
             pthread_join(tid[k], NULL);
-        else
-            fn(parts + k * size);
 #else
-    for (int k = 0; k < n; k++)
-        fn(parts + k * size);
+    take_tasks(&runners[0]);
 #endif
 }
 
 /* Where [0, n) is cut into `parts` parts of about equal weight: cut[k] for part k's
  * start, weight[i] the running sum of the weights of items before i (n + 1). */
 static void
-balance(const Py_ssize_t *weight, Py_ssize_t n, int parts, Py_ssize_t *cut)
+balance(const Py_ssize_t *weight, Py_ssize_t n, Py_ssize_t parts, Py_ssize_t *cut)
 {
     cut[0] = 0;
-    for (int k = 1; k < parts; k++) {
+    for (Py_ssize_t k = 1; k < parts; k++) {
         Py_ssize_t lo = cut[k - 1], hi = n, goal = weight[n] / parts * k;
         while (lo < hi) {   /* the first item whose running sum reaches the goal */
             Py_ssize_t mid = lo + (hi - lo) / 2;
@@ -363,6 +396,8 @@ typedef struct { int32_t prow; float weight; } PageKey;
  * pairs are put in order. */
 typedef struct { Pair pair; int32_t unit; } Found;
 
+typedef struct Part Part;
+
 /* One key_gate call: its input, the page's rows, and each unit's pairs. */
 typedef struct {
     const int32_t *up, *uj, *rp, *re, *rb, *bv32;
@@ -377,17 +412,18 @@ typedef struct {
     const int32_t *unit_ptr, *unit_of;   /* page row -> the units holding it, ascending */
     const uint64_t *bits;     /* unit u's page rows: bits[u * words ...], bit n_prows never set */
     Py_ssize_t n_prows, words;
+    const Py_ssize_t *walk_at, *order_at;   /* the tasks: page rows, then units */
+    Part *parts;              /* the workers */
     Pair *pairs;              /* unit u's pairs: pairs[start[u] .. start[u + 1]) */
     const Py_ssize_t *start;
     Py_ssize_t *kept;         /* how many of them the cut keeps (in order, at the start) */
     int cut;
 } Gate;
 
-/* A thread's part of a call: page rows [lo, hi) to walk, then units [lo, hi) to
- * put in order, with its own scratch. */
-typedef struct {
+/* A worker of a call (a thread), with its own scratch: the pairs it found in the
+ * rows it walked, counted by unit. */
+struct Part {
     Gate *g;
-    Py_ssize_t lo, hi;
     Found *found;             /* the walk's pairs, as found */
     Py_ssize_t n_found, room;
     Py_ssize_t *at;           /* per unit: its pairs found here, then where the next goes */
@@ -398,16 +434,16 @@ typedef struct {
     float *scratch;
     int32_t *count, *place;   /* max(rows of a unit, n_blocks) + 1; page row -> place in the unit */
     const char *error;        /* "" for no memory */
-} Part;
+};
 
-/* Walks the records of page rows [lo, hi), each once, and evaluates each against
+/* Walks the records of a task's page rows, each once, and evaluates each against
  * every unit that holds its row: the entry's keys the unit holds are summed in
  * row order (float32); the pair is counted at the first required row the unit
  * holds (skipped if an earlier one is there) and passes at sum >= gate. */
-static void *
-walk_rows(void *arg)
+static void
+walk_rows(void *worker, Py_ssize_t task)
 {
-    Part *p = arg;
+    Part *p = worker;
     const Gate *g = p->g;
     const int32_t *rp = g->rp, *re = g->re, *rb = g->rb, *bv32 = g->bv32;
     const uint16_t *bv16 = g->bv16;
@@ -415,7 +451,7 @@ walk_rows(void *arg)
     const uint64_t *key_on = g->key_on, *bits = g->bits;
     Py_ssize_t n_kid = g->n_kid, words = g->words;
     int wide = g->wide;
-    for (Py_ssize_t c = p->lo; c < p->hi && !p->error; c++) {
+    for (Py_ssize_t c = g->walk_at[task]; c < g->walk_at[task + 1] && !p->error; c++) {
         int32_t r = g->row_of[c], x0 = rp[r], x1 = rp[r + 1];
         if (x0 < 0 || x1 < x0 || x1 > g->n_rec) {
             p->error = "key_gate: rp out of range";
@@ -500,30 +536,28 @@ walk_rows(void *arg)
                 break;
         }
     }
-    return NULL;
 }
 
-/* The part's pairs found, each to its unit's place in g->pairs. */
-static void *
-scatter_found(void *arg)
+/* Task k: worker k's pairs found, each to its unit's place in g->pairs. */
+static void
+scatter_found(void *worker, Py_ssize_t task)
 {
-    Part *p = arg;
+    Part *p = &((Part *)worker)->g->parts[task];
     for (Py_ssize_t j = 0; j < p->n_found; j++) {
         Found f = p->found[j];
         p->g->pairs[p->at[f.unit]++] = f.pair;
     }
-    return NULL;
 }
 
-/* Units [lo, hi): each one's pairs cut (if the call cuts: its `top` of most
+/* A task's units: each one's pairs cut (if the call cuts: its `top` of most
  * weight, the first in the product's order on a tie) and put in that order. */
-static void *
-order_units(void *arg)
+static void
+order_units(void *worker, Py_ssize_t task)
 {
-    Part *p = arg;
+    Part *p = worker;
     const Gate *g = p->g;
     Py_ssize_t top = g->top, block = g->block, n_blocks = g->n_blocks;
-    for (Py_ssize_t i = p->lo; i < p->hi; i++) {
+    for (Py_ssize_t i = g->order_at[task]; i < g->order_at[task + 1]; i++) {
         Pair *run = g->pairs + g->start[i];
         Py_ssize_t n = g->start[i + 1] - g->start[i];
         int32_t a0 = g->up[i], m = g->up[i + 1] - a0;
@@ -556,7 +590,6 @@ order_units(void *arg)
         order_pairs(run, n, p->tmp, p->count, m, block, n_blocks);
         g->kept[i] = n;
     }
-    return NULL;
 }
 
 /* The parts' first error, if any ("" for no memory). */
@@ -707,20 +740,22 @@ key_gate(PyObject *self, PyObject *args)
         }
     gate = (Gate){up, uj, views[2].buf, views[3].buf, views[5].buf, views[KEYS].buf, views[KEYS].buf,
                   views[4].buf, wide, n_units, n_col, n_rec, views[KEYS].shape[0], n_kid, block, n_blocks,
-                  top, keys, key_on, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, start, kept, 0};
+                  top, keys, key_on, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
 
-    /* The walk, page rows shared out by their records (the records' reads bound it). */
+    /* The walk: its tasks are page rows of about as many records each. */
     const int32_t *rp = views[2].buf;
     weight[0] = 0;
     for (Py_ssize_t c = 0; c < n_prows; c++) {
         int32_t r = row_of[c];
         weight[c + 1] = weight[c] + (rp[r + 1] > rp[r] ? rp[r + 1] - rp[r] : 0);
     }
-    Py_ssize_t cut_at[MAX_THREADS + 1];
-    balance(weight, n_prows, n_parts, cut_at);
+    Py_ssize_t walk_at[MAX_TASKS + 1], order_at[MAX_TASKS + 1];
+    Py_ssize_t n_tasks = n_parts == 1 ? 1 : MAX_TASKS / MAX_THREADS * n_parts;
+    balance(weight, n_prows, n_tasks, walk_at);
+    gate.walk_at = walk_at;
+    gate.order_at = order_at;
+    gate.parts = parts;
     for (int k = 0; k < n_parts; k++) {
-        parts[k].lo = cut_at[k];
-        parts[k].hi = cut_at[k + 1];
         parts[k].room = 1024;
         parts[k].found = PyMem_RawMalloc(sizeof(Found) * parts[k].room);
         parts[k].at = PyMem_RawCalloc(n_units + 1, sizeof(Py_ssize_t));
@@ -731,13 +766,14 @@ key_gate(PyObject *self, PyObject *args)
     }
     const char *error;
     Py_BEGIN_ALLOW_THREADS
-    run_parts(walk_rows, (char *)parts, sizeof(Part), n_parts);
+    run_tasks(walk_rows, n_tasks, (char *)parts, sizeof(Part), n_parts);
     Py_END_ALLOW_THREADS
     if ((error = parts_error(parts, n_parts)))
         goto failed;
 
-    /* Each unit's pairs in the order found (rows ascending, then records; the parts
-     * hold rows in order), so that order_pairs mostly finds them in order. */
+    /* Each unit's pairs, worker by worker, each in the order found (rows ascending,
+     * then records, within each worker's tasks), so that order_pairs mostly finds
+     * them in order (its order is total: it does not depend on that one). */
     Py_ssize_t most = 0;
     start[0] = 0;
     for (Py_ssize_t i = 0; i < n_units; i++) {
@@ -758,20 +794,18 @@ key_gate(PyObject *self, PyObject *args)
     }
     gate.pairs = pairs;
     Py_BEGIN_ALLOW_THREADS
-    run_parts(scatter_found, (char *)parts, sizeof(Part), n_parts);
+    run_tasks(scatter_found, n_parts, (char *)parts, sizeof(Part), n_parts);
     Py_END_ALLOW_THREADS
     /* Cut if more than `top` pairs per unit pass on average. */
     gate.cut = total > top * n_units;
 
-    /* The order, units shared out by their pairs. */
+    /* The order: its tasks are units of about as many pairs each. */
     Py_ssize_t longest = 0;   /* rows of a unit */
     for (Py_ssize_t i = 0; i < n_units; i++)
         longest = up[i + 1] - up[i] > longest ? up[i + 1] - up[i] : longest;
-    balance(start, n_units, n_parts, cut_at);
+    balance(start, n_units, n_tasks, order_at);
     for (int k = 0; k < n_parts; k++) {
         Part *p = &parts[k];
-        p->lo = cut_at[k];
-        p->hi = cut_at[k + 1];
         p->work = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
         p->tmp = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
         p->scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
@@ -783,7 +817,7 @@ key_gate(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    run_parts(order_units, (char *)parts, sizeof(Part), n_parts);
+    run_tasks(order_units, n_tasks, (char *)parts, sizeof(Part), n_parts);
     Py_END_ALLOW_THREADS
 
     Py_ssize_t nnz = 0;
@@ -884,37 +918,38 @@ PyDoc_STRVAR(present_weights_doc,
 "duplicates. The pairs are shared by `threads` threads (1 to 8; the GIL released).\n"
 "Index arrays are int32, fx and out_present float32.");
 
-/* present_weights' input, and a thread's part of it: pairs [lo, hi). */
+/* present_weights' input; its tasks are n_tasks runs of pairs. */
 typedef struct {
     const int32_t *fp, *fj, *qp, *qj, *unit_of, *entry_of;
     const float *fx;
     float *present;
     int32_t *common;
-    Py_ssize_t n_fp, n_fj, n_qp, n_qj;
+    Py_ssize_t n_fp, n_fj, n_qp, n_qj, n_pairs, n_tasks;
 } Present;
 
+/* A worker of present_weights. */
 typedef struct {
     const Present *in;
-    Py_ssize_t lo, hi;
     const char *error;   /* "" for no memory */
 } PresentPart;
 
-static void *
-present_part(void *arg)
+static void
+present_part(void *worker, Py_ssize_t task)
 {
-    PresentPart *part = arg;
+    PresentPart *part = worker;
     const Present *in = part->in;
     const int32_t *fp = in->fp, *fj = in->fj, *qp = in->qp, *qj = in->qj;
     const int32_t *unit_of = in->unit_of, *entry_of = in->entry_of;
     const float *fx = in->fx;
-    Py_ssize_t n_fp = in->n_fp, n_fj = in->n_fj, n_qp = in->n_qp, n_qj = in->n_qj, hi = part->hi;
+    Py_ssize_t n_fp = in->n_fp, n_fj = in->n_fj, n_qp = in->n_qp, n_qj = in->n_qj;
+    Py_ssize_t lo = in->n_pairs * task / in->n_tasks, hi = in->n_pairs * (task + 1) / in->n_tasks;
     Py_ssize_t room = 64;   /* the weights found for one pair; grown as needed */
-    float *found = PyMem_RawMalloc(sizeof(float) * room);
+    float *found = part->error ? NULL : PyMem_RawMalloc(sizeof(float) * room);
     if (!found) {
-        part->error = "";
-        return NULL;
+        part->error = part->error ? part->error : "";
+        return;
     }
-    for (Py_ssize_t i = part->lo; i < hi; i++) {
+    for (Py_ssize_t i = lo; i < hi; i++) {
         int32_t e = entry_of[i], u = unit_of[i];
 #ifdef __GNUC__   /* the entries' rows are far apart in memory: ask for them ahead */
         if (i + 2 * AHEAD < hi)
@@ -955,7 +990,6 @@ present_part(void *arg)
         in->common[i] = (int32_t)n;
     }
     PyMem_RawFree(found);
-    return NULL;
 }
 
 static PyObject *
@@ -978,8 +1012,8 @@ present_weights(PyObject *self, PyObject *args)
 
     Present in = {views[0].buf, views[1].buf, views[3].buf, views[4].buf, views[5].buf, views[6].buf,
                   views[2].buf, views[7].buf, views[8].buf, views[0].shape[0], views[1].shape[0],
-                  views[3].shape[0], views[4].shape[0]};
-    Py_ssize_t n_pairs = views[5].shape[0];
+                  views[3].shape[0], views[4].shape[0], views[5].shape[0], 1};
+    Py_ssize_t n_pairs = in.n_pairs;
     if (views[2].shape[0] != in.n_fj || views[6].shape[0] != n_pairs || views[7].shape[0] != n_pairs
             || views[8].shape[0] != n_pairs) {
         PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
@@ -995,9 +1029,10 @@ present_weights(PyObject *self, PyObject *args)
     }
     PresentPart parts[MAX_THREADS];
     for (int k = 0; k < threads; k++)
-        parts[k] = (PresentPart){&in, n_pairs * k / threads, n_pairs * (k + 1) / threads, NULL};
+        parts[k] = (PresentPart){&in, NULL};
+    in.n_tasks = threads == 1 ? 1 : MAX_TASKS / MAX_THREADS * threads;
     Py_BEGIN_ALLOW_THREADS
-    run_parts(present_part, (char *)parts, sizeof(PresentPart), threads);
+    run_tasks(present_part, in.n_tasks, (char *)parts, sizeof(PresentPart), threads);
     Py_END_ALLOW_THREADS
     const char *error = NULL;
     for (int k = 0; k < threads && !error; k++)
