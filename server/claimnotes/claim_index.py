@@ -60,12 +60,15 @@ BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy (1M claims: 18M copies)
 NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
-# The compiled gate and pre-filter share their work out to this many threads (ClaimIndex.threads;
-# 1: none). The server's workers share the same cores: under load a thread waits for a
-# core, and a page costs the same CPU time plus ~0.1 ms of start-ups (docs/matching.md §3).
+# The compiled gate and pre-filter share their work out to this many threads
+# (ClaimIndex.threads; 1: none), only where it takes several ms in one thread: a
+# thread start costs ~0.02 ms, and a thread that waits for a core (the server's
+# workers and other jobs share them) can cost ms (docs/matching.md §3). The 20 KB
+# bench page walks 110k records at 100k claims (2.4 ms: one thread), 912k at 1M
+# (20 ms), and weighs 4k and 58k pairs.
 THREADS = min(2, os.cpu_count() or 1)
-THREADED_RECORDS = 50_000  # the gate walks this many records or more: threads (~0.1 ms to start) pay
-THREADED_PAIRS = 10_000    # ...and the pre-filter weighs this many pairs or more
+THREADED_RECORDS = 200_000  # the gate walks this many records or more (one unit at a time)
+THREADED_PAIRS = 20_000     # ...and the pre-filter weighs this many pairs or more
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 _PRESENT_SLACK = 1 + 1e-5  # the pre-filter's present weight is a float32 sum: a pair at the bar in exact arithmetic passes
