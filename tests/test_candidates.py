@@ -212,16 +212,28 @@ def assert_same(got: tuple, expected: tuple) -> None:
     assert found == found_expected
 
 
+def threaded(monkeypatch, index: ClaimIndex, threads: int) -> None:
+    """The compiled kernels of ``index`` share their work out to ``threads`` threads,
+    however small the page."""
+    monkeypatch.setattr(claim_index, "THREADED_RECORDS", 0)
+    monkeypatch.setattr(claim_index, "THREADED_PAIRS", 0)
+    index.threads = threads
+
+
 @needs_compiled
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("pre", [claim_index.PRE_CANDIDATES, 3])
 @pytest.mark.parametrize("block", [claim_index.ENTRY_BLOCK, 64, 37, 1])
 @pytest.mark.parametrize("seed", range(3))
-def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int, pre: int) -> None:
-    """The compiled gate walks only the required keys' records, yet gives the product's
-    pairs in the product's order, whatever the blocks; with the pre-filter and the cut
-    to ``pre`` pairs per unit (1M-claim stores; 3 cuts here), the same candidate lists.
-    So does the compiled block product (stores too large for records). Also after
-    removals (masked, still in the records) and upserts."""
+def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, block: int, pre: int,
+                                                       threads: int) -> None:
+    """The compiled gate walks only the required keys' records, each record once for
+    all the units that hold its row (units share rows: a sentence, its windows, its
+    pair with the next), yet gives the product's pairs in the product's order, whatever
+    the blocks; with the pre-filter and the cut to ``pre`` pairs per unit (1M-claim
+    stores; 3 cuts here), the same candidate lists, in one thread or two. So does the
+    compiled block product (stores too large for records). Also after removals
+    (masked, still in the records) and upserts."""
     monkeypatch.setattr(claim_index, "ENTRY_BLOCK", block)
     monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
     monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
@@ -229,7 +241,10 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
     store = random_store(rng, 400)
     store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]   # ties at the cut
     records, blocks, product = (build(monkeypatch, store, gate) for gate in ("records", "blocks", "scipy"))
+    threaded(monkeypatch, records, threads)
     units = random_page(rng, store)
+    rows = query(units).indices
+    assert len(np.unique(rows)) < 0.5 * len(rows)   # the units share rows
     got = gate_and_candidates(records, units)
     monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
     got_blocks = gate_and_candidates(blocks, units)
@@ -250,6 +265,31 @@ def test_the_compiled_retrieval_gives_what_scipy_gives(monkeypatch, seed: int, b
     assert_same(gate_and_candidates(records, units), expected)
     monkeypatch.setattr(claim_index, "block_gate", compiled.block_gate)
     assert_same(gate_and_candidates(blocks, units), expected)
+
+
+@needs_compiled
+@pytest.mark.parametrize("threads", [1, 2])
+def test_pages_of_a_few_units_give_what_scipy_gives(monkeypatch, threads: int) -> None:
+    """Pages of one unit and of three: they hold few of the store's key rows, most of
+    the rows come after their last one (the walk numbers the page's rows among all
+    the rows; an off-by-one there wrote past its table, caught by ASan)."""
+    rng = random.Random(7)
+    store = random_store(rng, 400)
+    records, product = (build(monkeypatch, store, gate) for gate in ("records", "scipy"))
+    threaded(monkeypatch, records, threads)
+    units = random_page(rng, store)
+    key_buckets = records._key_buckets
+    def held(page: list[Unit]) -> np.ndarray:   # the page's key rows
+        return np.intersect1d(key_buckets, query(page).indices)
+    pages = [page for page in [units[k:k + 1] for k in range(0, len(units), 7)] + [units[:3]]
+             if held(page).max() < key_buckets[-1]]
+    assert len(pages) > 5 and all(len(held(page)) < 0.5 * len(key_buckets) for page in pages)
+    for page in pages:
+        monkeypatch.setattr(claim_index, "present_weights", compiled.present_weights)
+        got = gate_and_candidates(records, page)
+        monkeypatch.setattr(claim_index, "present_weights", None)
+        assert_same(got, gate_and_candidates(product, page))
+    assert sum(len(gate_and_candidates(records, page)[0][0]) for page in pages) > 20
 
 
 @needs_compiled
@@ -285,11 +325,13 @@ def test_every_records_layout_gives_what_scipy_gives(monkeypatch, layout: str) -
 
 
 @needs_compiled
-def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeypatch, threads: int) -> None:
     """Real claims and pages (the fixtures' claims, every labelled page): the same pairs,
     weights and candidate lists."""
     store = read_claims()
     fast, product = (build(monkeypatch, store, gate) for gate in ("records", "scipy"))
+    threaded(monkeypatch, fast, threads)
     pages = sorted((REPO / "fixtures/eval").glob("**/pages/*.txt"))
     units = [u for p in pages for u in sentence_units(p.read_text(encoding="utf-8"))]
     assert len(pages) > 120
@@ -299,11 +341,12 @@ def test_the_compiled_retrieval_gives_what_scipy_gives_on_the_eval_pages(monkeyp
 
 
 @needs_compiled
+@pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("seed", range(3))
-def test_present_weights_are_scipys_product_summed(seed: int) -> None:
+def test_present_weights_are_scipys_product_summed(seed: int, threads: int) -> None:
     """Bit for bit what fw[entry_of].multiply(q[unit_of]).sum(axis=1) gives, and the
     product's row lengths: rows long enough for numpy's pairwise sum (over 8 terms)
-    and rows with nothing in common included."""
+    and rows with nothing in common included; the pairs shared by 1 to 3 threads."""
     rng = np.random.default_rng(seed)
     n_rows, n_cols = 50, 400
     def rows(n: int, most: int) -> claim_index.sparse.csr_matrix:
@@ -317,7 +360,8 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     unit_of = rng.integers(0, n_rows, 3000).astype(np.int32)
     entry_of = rng.integers(0, n_rows, 3000).astype(np.int32)
     found, common = np.empty(3000, np.float32), np.empty(3000, np.int32)
-    compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common)
+    compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common,
+                             threads)
     both = fw[entry_of].multiply(q[unit_of]).tocsr()
     assert np.array_equal(found.view(np.int32), np.asarray(both.sum(axis=1)).ravel().view(np.int32))
     assert np.array_equal(common, np.diff(both.indptr))
@@ -326,13 +370,17 @@ def test_present_weights_are_scipys_product_summed(seed: int) -> None:
     refs = [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)]
     with pytest.raises(ValueError):
         compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of,
-                                 entry_of + n_rows, found, common)
+                                 entry_of + n_rows, found, common, threads)
     with pytest.raises(ValueError):
         compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
-                                 found[:10], common)
+                                 found[:10], common, threads)
     with pytest.raises(TypeError):
         compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
-                                 found.astype(np.float64), common)
+                                 found.astype(np.float64), common, threads)
+    for bad in (0, 9):   # no thread, more threads than it takes
+        with pytest.raises(ValueError):
+            compiled.present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of,
+                                     found, common, bad)
     assert [sys.getrefcount(a) for a in (fw.indptr, unit_of, found, common)] == refs   # buffers released
 
 
@@ -349,12 +397,15 @@ def gate_arrays() -> list:
     key = np.array([1 << 1 | 1, 4 << 1, 2 << 1 | 1, 0 << 1, 3 << 1 | 1], np.uint16)   # id << 1 | required
     key_row, key_w = np.array([0, 0, 1, 2, 2], i32), np.array([0.25, 1.5, 2.0, 0.5, 1.0], f32)
     return [up, uj, rp, entry, gate, key_ptr, key, key_row, key_w,
-            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4, 8]
+            np.empty(3, i32), np.empty(8, i32), np.empty(8, f32), 4, 4, 8, 1]
 
 
 @needs_compiled
-def test_the_compiled_gate_on_hand_made_records() -> None:
+@pytest.mark.parametrize("threads", [1, 2, 8])
+def test_the_compiled_gate_on_hand_made_records(threads: int) -> None:
+    """Also in threads: 2, and 8 (more than the page's rows and units: parts with nothing)."""
     arrays = gate_arrays()
+    arrays[15] = threads
     assert compiled.key_gate(*arrays) == (3, False)
     # Unit 0: entry 1 (1.5 + 1.0 = 2.5, found through row 0) and entry 3 (0.25 + 0.5 =
     # 0.75, through row 2, its light key first): both first touched at row 0, so the
@@ -372,10 +423,11 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
     # More than 1 pair per unit on average: each unit keeps its 1 of most weight; on a
     # tie (entry 1 at 0.5 + 0.25, as entry 3), the first in order.
     arrays[4][:] = [0.5, 1.0, 0.6]
-    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    arrays[14] = 1
+    assert compiled.key_gate(*arrays) == (2, True)
     assert arrays[9].tolist() == [0, 1, 2] and arrays[10][:2].tolist() == [1, 0]
     arrays[8][[1, 4]] = [0.5, 0.25]
-    assert compiled.key_gate(*arrays[:-1], 1) == (2, True)
+    assert compiled.key_gate(*arrays) == (2, True)
     assert arrays[10][:2].tolist() == [3, 0] and arrays[11][:2].tolist() == [0.75, 2.0]
     # The order across blocks: one unit holding rows 0 and 1, entry 0 keyed at row 1 and
     # entry 1 at row 0. One product lists entry 0 (first touched last) first; blocks of
@@ -387,11 +439,12 @@ def test_the_compiled_gate_on_hand_made_records() -> None:
            ones]
     for block, expected in ((2, [0, 1]), (1, [1, 0])):
         out = [np.empty(2, i32), np.empty(2, i32), np.empty(2, f32)]
-        assert compiled.key_gate(*two, *out, 2, block, 8) == (2, False) and out[1].tolist() == expected
+        assert compiled.key_gate(*two, *out, 2, block, 8, threads) == (2, False) and out[1].tolist() == expected
 
 
 @needs_compiled
-def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_compiled_gate_orders_pairs_found_in_reverse(threads: int) -> None:
     """Entries all first touched at row 0 (a light key) but found through their required
     key, entry 0 at the last row: found in the reverse of their order (the insertion
     sort would take quadratic time; qsort takes over)."""
@@ -405,7 +458,8 @@ def test_the_compiled_gate_orders_pairs_found_in_reverse() -> None:
     weight[0] = 0.5
     out = [np.empty(2, i32), np.empty(n, i32), np.empty(n, f32)]
     assert compiled.key_gate(np.array([0, n + 1], i32), rows, rp, entry, np.ones(n, f32),
-                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, rows, weight, *out, n, n, n) == (n, False)
+                             np.arange(0, 2 * n + 1, 2, dtype=i32), key, rows, weight, *out, n, n, n,
+                             threads) == (n, False)
     assert out[1].tolist() == list(range(n - 1, -1, -1)) and set(out[2].tolist()) == {1.5}
 
 
@@ -449,13 +503,15 @@ def assert_refused_releasing_buffers(kernel, arrays: list, error) -> None:
     (12, -1),                                      # fewer than no entries
     (13, 0),                                       # blocks of no entry
     (14, 0),                                       # a cut to no pair
+    (15, 0),                                       # no thread
+    (15, 9),                                       # more threads than it takes
 ])
 def test_bad_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = gate_arrays()
     arrays[bad[0]] = bad[1]
     assert_refused_releasing_buffers(compiled.key_gate, arrays, (ValueError, TypeError))
     with pytest.raises(TypeError):
-        compiled.key_gate(*arrays[:14])
+        compiled.key_gate(*arrays[:15])
 
 
 def product_arrays() -> list[np.ndarray]:
@@ -521,7 +577,7 @@ def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
     with pytest.raises(ValueError):
         compiled.present_weights(fp, np.zeros(1, i32), np.ones(1, np.float32), np.array([0, 1], i32),
                                  np.zeros(1, i32), np.zeros(n, i32), np.full(n, entry, i32),
-                                 np.empty(n, np.float32), np.empty(n, i32))
+                                 np.empty(n, np.float32), np.empty(n, i32), 2)
 
 
 @needs_compiled

@@ -47,6 +47,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32   /* elsewhere the kernels run their tasks one after the other */
+#include <pthread.h>
+#include <stdatomic.h>
+#define HAVE_THREADS 1
+#endif
 
 /* A 1-D C-contiguous buffer of int32 ('i'), float32 ('f') or float64 ('d'). */
 static int
@@ -305,13 +310,301 @@ comes_before(Pair a, Pair b, Py_ssize_t block)
 
 #define N_ARRAYS 12
 #define KEYS 6   /* bv: uint16 or int32 */
+#define MAX_THREADS 8
 
-/* A key of the table the records' copies name: its row and its weight. */
-typedef struct { int32_t row; float weight; } Key;
+#define MAX_TASKS (8 * MAX_THREADS)   /* a call's work is cut in 8 tasks per thread */
+
+#ifdef HAVE_THREADS
+typedef _Atomic Py_ssize_t TaskCounter;
+#define TAKE(counter) atomic_fetch_add(counter, 1)
+#else
+typedef Py_ssize_t TaskCounter;
+#define TAKE(counter) ((*(counter))++)
+#endif
+
+/* Tasks [0, n_tasks), each run as fn(worker, task) by whichever worker takes it
+ * first: so a thread that waits for a core (the server's workers and other jobs
+ * share them) leaves its tasks to the others, and the call waits at most for the
+ * task it is running, not for a fixed share of the work. */
+typedef struct {
+    void (*fn)(void *worker, Py_ssize_t task);
+    Py_ssize_t n_tasks;
+    TaskCounter next;
+} Tasks;
+
+typedef struct { Tasks *tasks; void *worker; } Runner;
+
+static void *
+take_tasks(void *arg)
+{
+    Runner *r = arg;
+    for (Py_ssize_t task; (task = TAKE(&r->tasks->next)) < r->tasks->n_tasks;)
+        r->tasks->fn(r->worker, task);
+    return NULL;
+}
+
+/* Runs the tasks with n workers (workers + k * size): the first in the calling
+ * thread, the others each in a thread of its own, if one can be started (the
+ * results are the same either way). */
+static void
+run_tasks(void (*fn)(void *, Py_ssize_t), Py_ssize_t n_tasks, char *workers, size_t size, int n)
+{
+    Tasks tasks = {fn, n_tasks, 0};
+    Runner runners[MAX_THREADS];
+    for (int k = 0; k < n; k++)
+        runners[k] = (Runner){&tasks, workers + k * size};
+#ifdef HAVE_THREADS
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int k = 1; k < n; k++)
+        started[k] = pthread_create(&tid[k], NULL, take_tasks, &runners[k]) == 0;
+    take_tasks(&runners[0]);
+    for (int k = 1; k < n; k++)
+        if (started[k])
+            pthread_join(tid[k], NULL);
+#else
+    take_tasks(&runners[0]);
+#endif
+}
+
+/* Where [0, n) is cut into `parts` parts of about equal weight: cut[k] for part k's
+ * start, weight[i] the running sum of the weights of items before i (n + 1). */
+static void
+balance(const Py_ssize_t *weight, Py_ssize_t n, Py_ssize_t parts, Py_ssize_t *cut)
+{
+    cut[0] = 0;
+    for (Py_ssize_t k = 1; k < parts; k++) {
+        Py_ssize_t lo = cut[k - 1], hi = n, goal = weight[n] / parts * k;
+        while (lo < hi) {   /* the first item whose running sum reaches the goal */
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (weight[mid] < goal)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        cut[k] = lo;
+    }
+    cut[parts] = n;
+}
+
+/* A key of the table as the walk reads it: its *page row* (the rank of its row
+ * among the rows the page's units hold, so page rows keep the rows' order; n_prows
+ * for a row no unit holds) and its weight. */
+typedef struct { int32_t prow; float weight; } PageKey;
+
+/* A pair found by the walk, with its unit; pair.first is a page row until the
+ * pairs are put in order. */
+typedef struct { Pair pair; int32_t unit; } Found;
+
+typedef struct Part Part;
+
+/* One key_gate call: its input, the page's rows, and each unit's pairs. */
+typedef struct {
+    const int32_t *up, *uj, *rp, *re, *rb, *bv32;
+    const uint16_t *bv16;
+    const float *rk;
+    int wide;
+    Py_ssize_t n_units, n_col, n_rec, n_bv, n_kid, block, n_blocks, top;
+    const PageKey *keys;      /* per key id */
+    const uint64_t *key_on;   /* per key id, a bit: its row is a page row */
+    const int32_t *prow;      /* row -> page row (n_prows where no unit holds it) */
+    const int32_t *row_of;    /* page row -> row */
+    const int32_t *unit_ptr, *unit_of;   /* page row -> the units holding it, ascending */
+    const uint64_t *bits;     /* unit u's page rows: bits[u * words ...], bit n_prows never set */
+    Py_ssize_t n_prows, words;
+    const Py_ssize_t *walk_at, *order_at;   /* the tasks: page rows, then units */
+    Part *parts;              /* the workers */
+    Pair *pairs;              /* unit u's pairs: pairs[start[u] .. start[u + 1]) */
+    const Py_ssize_t *start;
+    Py_ssize_t *kept;         /* how many of them the cut keeps (in order, at the start) */
+    int cut;
+} Gate;
+
+/* A worker of a call (a thread), with its own scratch: the pairs it found in the
+ * rows it walked, counted by unit. */
+struct Part {
+    Gate *g;
+    Found *found;             /* the walk's pairs, as found */
+    Py_ssize_t n_found, room;
+    Py_ssize_t *at;           /* per unit: its pairs found here, then where the next goes */
+    PageKey *on_page;         /* a record's keys on the page */
+    int32_t *early;           /* ...and which are required and before its row */
+    Py_ssize_t key_room;
+    Pair *work, *tmp;         /* the order's scratch: a unit's pairs (`most`) */
+    float *scratch;
+    int32_t *count, *place;   /* max(rows of a unit, n_blocks) + 1; page row -> place in the unit */
+    const char *error;        /* "" for no memory */
+};
+
+/* Walks the records of a task's page rows, each once, and evaluates each against
+ * every unit that holds its row: the entry's keys the unit holds are summed in
+ * row order (float32); the pair is counted at the first required row the unit
+ * holds (skipped if an earlier one is there) and passes at sum >= gate. */
+static void
+walk_rows(void *worker, Py_ssize_t task)
+{
+    Part *p = worker;
+    const Gate *g = p->g;
+    const int32_t *rp = g->rp, *re = g->re, *rb = g->rb, *bv32 = g->bv32;
+    const uint16_t *bv16 = g->bv16;
+    const PageKey *keys = g->keys;
+    const uint64_t *key_on = g->key_on, *bits = g->bits;
+    Py_ssize_t n_kid = g->n_kid, words = g->words;
+    int wide = g->wide;
+    for (Py_ssize_t c = g->walk_at[task]; c < g->walk_at[task + 1] && !p->error; c++) {
+        int32_t r = g->row_of[c], x0 = rp[r], x1 = rp[r + 1];
+        if (x0 < 0 || x1 < x0 || x1 > g->n_rec) {
+            p->error = "key_gate: rp out of range";
+            break;
+        }
+        const int32_t *units = g->unit_of + g->unit_ptr[c];
+        int32_t n_held = g->unit_ptr[c + 1] - g->unit_ptr[c];
+        for (int32_t x = x0; x < x1; x++) {
+            int32_t e = re[x], b0 = rb[x], b1 = rb[x + 1];
+            if (e < 0 || e >= g->n_col || b0 < 0 || b1 < b0 || b1 > g->n_bv) {
+                p->error = "key_gate: a record out of range";
+                break;
+            }
+            if (b1 - b0 > p->key_room) {
+                PageKey *grown = PyMem_RawRealloc(p->on_page, sizeof(PageKey) * (b1 - b0));
+                int32_t *grown_early = grown ? PyMem_RawRealloc(p->early, sizeof(int32_t) * (b1 - b0)) : NULL;
+                if (grown)
+                    p->on_page = grown;
+                if (!grown_early) {
+                    p->error = "";
+                    break;
+                }
+                p->early = grown_early;
+                p->key_room = b1 - b0;
+            }
+            /* The record's keys on the page (a unit holds no other), in row order:
+             * which ones, from a bitmap of the key ids (in L1), then only their
+             * rows and weights from the key table (in L2). */
+            PageKey *on_page = p->on_page;
+            int32_t *early = p->early, n = 0, bad = 0;
+            for (int32_t b = b0; b < b1; b++) {
+                int32_t v = wide ? bv32[b] : bv16[b];   /* the same way at every key */
+                bad |= v < 0 || v >> 1 >= n_kid;
+                v = bad ? 0 : v;
+                early[n] = v;   /* written always, kept if on the page: no branch */
+                n += key_on[v >> 7] >> (v >> 1 & 63) & 1;
+            }
+            if (bad) {
+                p->error = "key_gate: a key id out of range";
+                break;
+            }
+            for (int32_t b = 0; b < n; b++) {
+                int32_t v = early[b];
+                on_page[b] = keys[v >> 1];
+                early[b] = v & (on_page[b].prow < c);   /* required and before this row */
+            }
+            float gate = g->rk[x];
+            if (p->n_found + n_held > p->room) {   /* room for a pair per unit */
+                Py_ssize_t room = 2 * (p->n_found + n_held);
+                Found *grown = PyMem_RawRealloc(p->found, sizeof(Found) * room);
+                if (!grown) {
+                    p->error = "";
+                    break;
+                }
+                p->found = grown;
+                p->room = room;
+            }
+            for (int32_t k = 0; k < n_held; k++) {
+                int32_t u = units[k];
+                const uint64_t *held = bits + u * words;
+                float s = 0.0f;
+                int32_t first = -1, skip = 0;
+                for (int32_t b = 0; b < n; b++) {
+                    int32_t prow = on_page[b].prow;
+                    /* Without branches: at 1M claims whether the unit holds a key is a
+                     * coin toss. The weight is added, or +0.0f, which leaves s as it
+                     * is (s is never -0.0f). */
+                    int32_t held_it = held[prow >> 6] >> (prow & 63) & 1;
+                    union { float f; int32_t i; } add = {on_page[b].weight};
+                    add.i &= -held_it;
+                    s += add.f;
+                    skip |= held_it & early[b];
+                    first = held_it & (first < 0) ? prow : first;
+                }
+                /* Written always, kept if it passes (a coin toss too). */
+                int pass = !skip & (s != 0) & (s >= gate);
+                p->found[p->n_found] = (Found){{e, s, first}, u};
+                p->n_found += pass;
+                p->at[u] += pass;
+            }
+            if (p->error)
+                break;
+        }
+    }
+}
+
+/* Task k: worker k's pairs found, each to its unit's place in g->pairs. */
+static void
+scatter_found(void *worker, Py_ssize_t task)
+{
+    Part *p = &((Part *)worker)->g->parts[task];
+    for (Py_ssize_t j = 0; j < p->n_found; j++) {
+        Found f = p->found[j];
+        p->g->pairs[p->at[f.unit]++] = f.pair;
+    }
+}
+
+/* A task's units: each one's pairs cut (if the call cuts: its `top` of most
+ * weight, the first in the product's order on a tie) and put in that order. */
+static void
+order_units(void *worker, Py_ssize_t task)
+{
+    Part *p = worker;
+    const Gate *g = p->g;
+    Py_ssize_t top = g->top, block = g->block, n_blocks = g->n_blocks;
+    for (Py_ssize_t i = g->order_at[task]; i < g->order_at[task + 1]; i++) {
+        Pair *run = g->pairs + g->start[i];
+        Py_ssize_t n = g->start[i + 1] - g->start[i];
+        int32_t a0 = g->up[i], m = g->up[i + 1] - a0;
+        for (int32_t jj = 0; jj < m; jj++)
+            p->place[g->prow[g->uj[a0 + jj]]] = jj;
+        for (Py_ssize_t j = 0; j < n; j++)
+            run[j].first = p->place[run[j].first];
+        if (g->cut && n > top) {
+            Pair *work = p->work;
+            for (Py_ssize_t j = 0; j < n; j++)
+                p->scratch[j] = run[j].weight;
+            float kth = kth_largest(p->scratch, n, top);
+            Py_ssize_t more = 0, ties = 0;
+            for (Py_ssize_t j = 0; j < n; j++) {
+                more += run[j].weight > kth;
+                if (run[j].weight == kth)
+                    work[ties++] = run[j];
+            }
+            /* The ties kept are the first top - more in order: up to the last one. */
+            order_pairs(work, ties, p->tmp, p->count, m, block, n_blocks);
+            Pair last = work[top - more - 1];
+            Py_ssize_t kept = 0;   /* kept in the order found, which order_pairs expects */
+            for (Py_ssize_t j = 0; j < n; j++) {
+                Pair x = run[j];
+                if (x.weight > kth || (x.weight == kth && !comes_before(last, x, block)))
+                    run[kept++] = x;
+            }
+            n = kept;
+        }
+        order_pairs(run, n, p->tmp, p->count, m, block, n_blocks);
+        g->kept[i] = n;
+    }
+}
+
+/* The parts' first error, if any ("" for no memory). */
+static const char *
+parts_error(const Part *parts, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (parts[k].error)
+            return parts[k].error;
+    return NULL;
+}
 
 PyDoc_STRVAR(key_gate_doc,
 "key_gate(up, uj, rp, re, rk, rb, bv, kr, kw, out_ptr, out_entry, out_weight, n_entries,\n"
-"block, k) -> (n, cut)\n\n"
+"block, k, threads) -> (n, cut)\n\n"
 "The (unit, entry) pairs whose key weight found passes the gate, walking only the\n"
 "records of the units' key rows (see claim_index._records): up/uj are the units'\n"
 "key rows (each unit's ascending); row r's records are rp[r]..rp[r+1], record x is\n"
@@ -322,9 +615,10 @@ PyDoc_STRVAR(key_gate_doc,
 "on average (cut), each unit keeps its k of most weight (ties: the first in order).\n"
 "Each unit's pairs go out in the order of the block product: entry block (of\n"
 "`block` entries) last first, then the entry's first key row in the unit last\n"
-"first, then entry last first. Returns the number of pairs and whether the cut\n"
-"applied; ValueError if the outputs are too small or an index is out of range.\n"
-"Index arrays are int32; rk, bw and out_weight float32.");
+"first, then entry last first. The work is shared by `threads` threads (1 to 8;\n"
+"the GIL released): the same results whatever their number. Returns the number\n"
+"of pairs and whether the cut applied; ValueError if the outputs are too small or\n"
+"an index is out of range. Index arrays are int32; rk, bw and out_weight float32.");
 
 static PyObject *
 key_gate(PyObject *self, PyObject *args)
@@ -335,34 +629,32 @@ key_gate(PyObject *self, PyObject *args)
     PyObject *objs[N_ARRAYS];
     Py_buffer views[N_ARRAYS];
     Py_ssize_t n_col, block, top;
-    int got = 0;
+    int threads, got = 0, n_parts = 0;
     PyObject *result = NULL;
-    int32_t *place = NULL, *count = NULL;
-    uint64_t *held = NULL;
-    Py_ssize_t *start = NULL;
-    Pair *pairs = NULL, *work = NULL, *tmp = NULL;
-    float *scratch = NULL;
-    Key *table = NULL;
+    int32_t *prow = NULL, *row_of = NULL, *unit_ptr = NULL, *unit_of = NULL;
+    uint64_t *on_page = NULL, *bits = NULL, *key_on = NULL;
+    Py_ssize_t *start = NULL, *kept = NULL, *weight = NULL;
+    PageKey *keys = NULL;
+    Pair *pairs = NULL;
+    Part parts[MAX_THREADS];
+    Gate gate;
     int wide = 0;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOnnn:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOnnni:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
                           &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
-                          &objs[11], &n_col, &block, &top))
+                          &objs[11], &n_col, &block, &top, &threads))
         return NULL;
     for (; got < N_ARRAYS; got++)
         if ((got == KEYS ? get_keys(objs[got], &views[got], &wide)
                          : get_array(objs[got], &views[got], codes[got], got >= 9, names[got])) < 0)
             goto done;
 
-    const int32_t *up = views[0].buf, *uj = views[1].buf, *rp = views[2].buf, *re = views[3].buf;
-    const int32_t *rb = views[5].buf, *kr = views[7].buf;
-    const uint16_t *bv16 = views[KEYS].buf;
-    const int32_t *bv32 = views[KEYS].buf;
-    const float *rk = views[4].buf, *kw = views[8].buf;
+    const int32_t *up = views[0].buf, *uj = views[1].buf, *kr = views[7].buf;
+    const float *kw = views[8].buf;
     int32_t *cp = views[9].buf, *cj = views[10].buf;
     float *cx = views[11].buf;
     Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
-    Py_ssize_t n_rec = views[3].shape[0], n_bv = views[KEYS].shape[0], n_kid = views[7].shape[0];
+    Py_ssize_t n_rec = views[3].shape[0], n_kid = views[7].shape[0];
     Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
     Py_ssize_t cap = views[10].shape[0] < views[11].shape[0] ? views[10].shape[0] : views[11].shape[0];
     if (n_up < 1 || views[9].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
@@ -372,181 +664,208 @@ key_gate(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
         goto done;
     }
-    /* The key table as (row, weight) side by side: one read per key copy, in L2
-     * (~20k keys at 1M claims). */
-    table = PyMem_Malloc(sizeof(Key) * (n_kid ? n_kid : 1));
-    if (!table) {
+    if (threads < 1 || threads > MAX_THREADS) {
+        PyErr_SetString(PyExc_ValueError, "key_gate: threads must be 1 to 8");
+        goto done;
+    }
+    for (n_parts = 0; n_parts < threads; n_parts++)
+        parts[n_parts] = (Part){&gate};
+    Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
+
+    /* The page rows: the rows any unit holds, ascending (checked here, with the units'
+     * row pointers, before anything is indexed by them). */
+    on_page = PyMem_RawCalloc(n_rows / 64 + 1, sizeof(uint64_t));
+    prow = PyMem_RawMalloc(sizeof(int32_t) * (n_rows ? n_rows : 1));
+    if (!on_page || !prow) {
         PyErr_NoMemory();
         goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_units; i++) {
+        int32_t a0 = up[i], a1 = up[i + 1];
+        if (a0 < 0 || a1 < a0 || a1 > n_uj) {
+            PyErr_SetString(PyExc_ValueError, "key_gate: up is not a row pointer into uj");
+            goto done;
+        }
+        for (int32_t jj = a0; jj < a1; jj++) {
+            int32_t r = uj[jj];
+            if (r < 0 || r >= n_rows || (jj > a0 && r <= uj[jj - 1])) {
+                PyErr_SetString(PyExc_ValueError, "key_gate: uj out of range or a unit's rows not ascending");
+                goto done;
+            }
+            on_page[r >> 6] |= (uint64_t)1 << (r & 63);
+        }
+    }
+    Py_ssize_t n_prows = 0;
+    for (Py_ssize_t r = 0; r < n_rows; r++)
+        n_prows += on_page[r >> 6] >> (r & 63) & 1;
+    Py_ssize_t words = n_prows / 64 + 1;   /* and bit n_prows, for rows off the page */
+    row_of = PyMem_RawMalloc(sizeof(int32_t) * (n_prows ? n_prows : 1));
+    unit_ptr = PyMem_RawCalloc(n_prows + 2, sizeof(int32_t));
+    unit_of = PyMem_RawMalloc(sizeof(int32_t) * (n_uj ? n_uj : 1));
+    bits = PyMem_RawCalloc(n_units * words + 1, sizeof(uint64_t));
+    keys = PyMem_RawMalloc(sizeof(PageKey) * (n_kid ? n_kid : 1));
+    key_on = PyMem_RawCalloc(n_kid / 64 + 1, sizeof(uint64_t));
+    weight = PyMem_RawMalloc(sizeof(Py_ssize_t) * ((n_prows > n_units ? n_prows : n_units) + 1));
+    start = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
+    kept = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units ? n_units : 1));
+    if (!row_of || !unit_ptr || !unit_of || !bits || !keys || !key_on || !weight || !start || !kept) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t r = 0, c = 0; r < n_rows; r++) {
+        int held = on_page[r >> 6] >> (r & 63) & 1;
+        prow[r] = held ? (int32_t)c : (int32_t)n_prows;
+        if (held)
+            row_of[c++] = (int32_t)r;
     }
     for (Py_ssize_t k = 0; k < n_kid; k++) {
         if (kr[k] < 0 || kr[k] >= n_rows) {
             PyErr_SetString(PyExc_ValueError, "key_gate: a key row out of range");
             goto done;
         }
-        table[k] = (Key){kr[k], kw[k]};
+        keys[k] = (PageKey){prow[kr[k]], kw[k]};
+        key_on[k >> 6] |= (uint64_t)(prow[kr[k]] < n_prows) << (k & 63);
     }
-    Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
-    Py_ssize_t room = 1024;   /* pairs; grown as needed */
-    /* The unit's rows as a bitmap, tested for every key read: ~2.5 KB, in L1, where
-     * an int32 per row would not be. place[row]: its place in uj. */
-    held = PyMem_Calloc(n_rows / 64 + 1, sizeof(uint64_t));
-    place = PyMem_Malloc(sizeof(int32_t) * (n_rows ? n_rows : 1));
-    count = PyMem_Malloc(sizeof(int32_t) * ((n_uj > n_blocks ? n_uj : n_blocks) + 1));
-    start = PyMem_Malloc(sizeof(Py_ssize_t) * n_up);
-    pairs = PyMem_RawMalloc(sizeof(Pair) * room);
-    if (!held || !place || !count || !start || !pairs) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    /* Each page row's units (a counting sort: units ascending) and each unit's page
+     * rows as a bitmap (244 units x 1,169 page rows at 1M claims: 37 KB, in L1). */
+    for (int32_t jj = up[0]; jj < up[n_units]; jj++)
+        unit_ptr[prow[uj[jj]] + 2]++;
+    for (Py_ssize_t c = 0; c < n_prows; c++)
+        unit_ptr[c + 2] += unit_ptr[c + 1];
+    for (Py_ssize_t i = 0; i < n_units; i++)
+        for (int32_t jj = up[i]; jj < up[i + 1]; jj++) {
+            int32_t c = prow[uj[jj]];
+            unit_of[unit_ptr[c + 1]++] = (int32_t)i;
+            bits[i * words + (c >> 6)] |= (uint64_t)1 << (c & 63);
+        }
+    gate = (Gate){up, uj, views[2].buf, views[3].buf, views[5].buf, views[KEYS].buf, views[KEYS].buf,
+                  views[4].buf, wide, n_units, n_col, n_rec, views[KEYS].shape[0], n_kid, block, n_blocks,
+                  top, keys, key_on, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
 
-    const char *error = NULL;
-    Py_ssize_t total = 0, most = 0, nnz = 0;
-    int cut = 0;
+    /* The walk: its tasks are page rows of about as many records each. */
+    const int32_t *rp = views[2].buf;
+    weight[0] = 0;
+    for (Py_ssize_t c = 0; c < n_prows; c++) {
+        int32_t r = row_of[c];
+        weight[c + 1] = weight[c] + (rp[r + 1] > rp[r] ? rp[r + 1] - rp[r] : 0);
+    }
+    Py_ssize_t walk_at[MAX_TASKS + 1], order_at[MAX_TASKS + 1];
+    Py_ssize_t n_tasks = n_parts == 1 ? 1 : MAX_TASKS / MAX_THREADS * n_parts;
+    balance(weight, n_prows, n_tasks, walk_at);
+    gate.walk_at = walk_at;
+    gate.order_at = order_at;
+    gate.parts = parts;
+    for (int k = 0; k < n_parts; k++) {
+        parts[k].room = 1024;
+        parts[k].found = PyMem_RawMalloc(sizeof(Found) * parts[k].room);
+        parts[k].at = PyMem_RawCalloc(n_units + 1, sizeof(Py_ssize_t));
+        if (!parts[k].found || !parts[k].at) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    const char *error;
     Py_BEGIN_ALLOW_THREADS
-    /* Every unit's pairs, as they are found (the cut needs all of them counted). */
+    run_tasks(walk_rows, n_tasks, (char *)parts, sizeof(Part), n_parts);
+    Py_END_ALLOW_THREADS
+    if ((error = parts_error(parts, n_parts)))
+        goto failed;
+
+    /* Each unit's pairs, worker by worker, each in the order found (rows ascending,
+     * then records, within each worker's tasks), so that order_pairs mostly finds
+     * them in order (its order is total: it does not depend on that one). */
+    Py_ssize_t most = 0;
     start[0] = 0;
-    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
-        int32_t a0 = up[i], a1 = up[i + 1];
-        if (a0 < 0 || a1 < a0 || a1 > n_uj) {
-            error = "key_gate: up is not a row pointer into uj";
-            break;
+    for (Py_ssize_t i = 0; i < n_units; i++) {
+        Py_ssize_t at = start[i];
+        for (int k = 0; k < n_parts; k++) {
+            Py_ssize_t n = parts[k].at[i];
+            parts[k].at[i] = at;
+            at += n;
         }
-        for (int32_t jj = a0; jj < a1; jj++) {
-            int32_t r = uj[jj];
-            if (r < 0 || r >= n_rows || (jj > a0 && r <= uj[jj - 1])) {
-                error = "key_gate: uj out of range or a unit's rows not ascending";
-                break;
-            }
-            held[r >> 6] |= (uint64_t)1 << (r & 63);
-            place[r] = jj - a0;
-        }
-        for (int32_t jj = a0; jj < a1 && !error; jj++) {
-            int32_t r = uj[jj];
-            int32_t x0 = rp[r], x1 = rp[r + 1];
-            if (x0 < 0 || x1 < x0 || x1 > n_rec) {
-                error = "key_gate: rp out of range";
-                break;
-            }
-            for (int32_t x = x0; x < x1; x++) {
-                int32_t e = re[x], b0 = rb[x], b1 = rb[x + 1];
-                if (e < 0 || e >= n_col || b0 < 0 || b1 < b0 || b1 > n_bv) {
-                    error = "key_gate: a record out of range";
-                    break;
-                }
-                /* The entry's keys in row order: the same float32 sum, in the same
-                 * order, as the product's. The entry is counted at its first
-                 * required row in the unit: if an earlier one holds it, skip. */
-                float s = 0.0f;
-                int32_t first = -1, skip = 0;
-                for (int32_t b = b0; b < b1; b++) {
-                    int32_t v = wide ? bv32[b] : bv16[b];   /* the same way at every key */
-                    if (v < 0 || v >> 1 >= n_kid) {
-                        error = "key_gate: a key id out of range";
-                        break;
-                    }
-                    Key key = table[v >> 1];
-                    int32_t row = key.row;
-                    /* Without branches: at 1M claims whether the unit holds a key is a
-                     * coin toss. The weight is added, or +0.0f, which leaves s as it is
-                     * (s is never -0.0f). */
-                    int32_t held_it = held[row >> 6] >> (row & 63) & 1;
-                    union { float f; int32_t i; } add = {key.weight};
-                    add.i &= -held_it;
-                    s += add.f;
-                    skip |= held_it & v & (row < r);
-                    first = held_it & (first < 0) ? row : first;
-                }
-                if (error)
-                    break;
-                if (skip || !(s != 0 && s >= rk[x]))
-                    continue;
-                if (total == room) {
-                    Pair *grown = PyMem_RawRealloc(pairs, sizeof(Pair) * 2 * room);
-                    if (!grown) {
-                        error = "";   /* no memory */
-                        break;
-                    }
-                    pairs = grown;
-                    room *= 2;
-                }
-                pairs[total++] = (Pair){e, s, place[first]};
-            }
-        }
-        if (error)   /* uj may be out of range: not a row to clear */
-            break;
-        for (int32_t jj = a0; jj < a1; jj++)
-            held[uj[jj] >> 6] = 0;
-        start[i + 1] = total;
-        if (total - start[i] > most)
-            most = total - start[i];
+        start[i + 1] = at;
+        most = at - start[i] > most ? at - start[i] : most;
     }
-    /* Each unit's pairs cut (on average more than `top` per unit: keep its `top` of
-     * most weight, the first in order on a tie), put in order and written out. */
-    cut = total > top * n_units;
-    if (!error) {
-        work = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
-        tmp = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
-        scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
-        if (!work || !tmp || !scratch)
+    Py_ssize_t total = start[n_units];
+    pairs = PyMem_RawMalloc(sizeof(Pair) * (total ? total : 1));
+    if (!pairs) {
+        error = "";
+        goto failed;
+    }
+    gate.pairs = pairs;
+    Py_BEGIN_ALLOW_THREADS
+    run_tasks(scatter_found, n_parts, (char *)parts, sizeof(Part), n_parts);
+    Py_END_ALLOW_THREADS
+    /* Cut if more than `top` pairs per unit pass on average. */
+    gate.cut = total > top * n_units;
+
+    /* The order: its tasks are units of about as many pairs each. */
+    Py_ssize_t longest = 0;   /* rows of a unit */
+    for (Py_ssize_t i = 0; i < n_units; i++)
+        longest = up[i + 1] - up[i] > longest ? up[i + 1] - up[i] : longest;
+    balance(start, n_units, n_tasks, order_at);
+    for (int k = 0; k < n_parts; k++) {
+        Part *p = &parts[k];
+        p->work = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        p->tmp = PyMem_RawMalloc(sizeof(Pair) * (most ? most : 1));
+        p->scratch = PyMem_RawMalloc(sizeof(float) * (most ? most : 1));
+        p->count = PyMem_RawMalloc(sizeof(int32_t) * ((longest > n_blocks ? longest : n_blocks) + 1));
+        p->place = PyMem_RawMalloc(sizeof(int32_t) * (n_prows ? n_prows : 1));
+        if (!p->work || !p->tmp || !p->scratch || !p->count || !p->place) {
             error = "";
+            goto failed;
+        }
     }
+    Py_BEGIN_ALLOW_THREADS
+    run_tasks(order_units, n_tasks, (char *)parts, sizeof(Part), n_parts);
+    Py_END_ALLOW_THREADS
+
+    Py_ssize_t nnz = 0;
     cp[0] = 0;
-    for (Py_ssize_t i = 0; i < n_units && !error; i++) {
-        Pair *run = pairs + start[i];
-        Py_ssize_t n = start[i + 1] - start[i];
-        int32_t m = up[i + 1] - up[i];
-        if (cut && n > top) {
-            for (Py_ssize_t j = 0; j < n; j++)
-                scratch[j] = run[j].weight;
-            float kth = kth_largest(scratch, n, top);
-            Py_ssize_t more = 0, ties = 0;
-            for (Py_ssize_t j = 0; j < n; j++) {
-                more += run[j].weight > kth;
-                if (run[j].weight == kth)
-                    work[ties++] = run[j];
-            }
-            /* The ties kept are the first top - more in order: up to the last one. */
-            order_pairs(work, ties, tmp, count, m, block, n_blocks);
-            Pair last = work[top - more - 1];
-            Py_ssize_t kept = 0;   /* kept in the order found, which order_pairs expects */
-            for (Py_ssize_t j = 0; j < n; j++) {
-                Pair x = run[j];
-                if (x.weight > kth || (x.weight == kth && !comes_before(last, x, block)))
-                    work[kept++] = x;
-            }
-            run = work;
-            n = kept;
-        }
-        order_pairs(run, n, tmp, count, m, block, n_blocks);
-        if (nnz + n > cap) {
+    for (Py_ssize_t i = 0; i < n_units; i++) {
+        if (nnz + kept[i] > cap) {
             error = "key_gate: out_entry/out_weight are too small";
-            break;
+            goto failed;
         }
-        for (Py_ssize_t j = 0; j < n; j++) {
+        const Pair *run = pairs + start[i];
+        for (Py_ssize_t j = 0; j < kept[i]; j++) {
             cj[nnz + j] = run[j].entry;
             cx[nnz + j] = run[j].weight;
         }
-        nnz += n;
+        nnz += kept[i];
         cp[i + 1] = (int32_t)nnz;
     }
-    Py_END_ALLOW_THREADS
-    if (error && !*error)
-        PyErr_NoMemory();
-    else if (error)
+    result = Py_BuildValue("(nO)", nnz, gate.cut ? Py_True : Py_False);
+    goto done;
+failed:
+    if (*error)
         PyErr_SetString(PyExc_ValueError, error);
     else
-        result = Py_BuildValue("(nO)", nnz, cut ? Py_True : Py_False);
+        PyErr_NoMemory();
 done:
-    PyMem_Free(held);
-    PyMem_Free(place);
-    PyMem_Free(count);
-    PyMem_Free(start);
+    for (int k = 0; k < n_parts; k++) {
+        PyMem_RawFree(parts[k].found);
+        PyMem_RawFree(parts[k].at);
+        PyMem_RawFree(parts[k].on_page);
+        PyMem_RawFree(parts[k].early);
+        PyMem_RawFree(parts[k].work);
+        PyMem_RawFree(parts[k].tmp);
+        PyMem_RawFree(parts[k].scratch);
+        PyMem_RawFree(parts[k].count);
+        PyMem_RawFree(parts[k].place);
+    }
+    PyMem_RawFree(on_page);
+    PyMem_RawFree(prow);
+    PyMem_RawFree(row_of);
+    PyMem_RawFree(unit_ptr);
+    PyMem_RawFree(unit_of);
+    PyMem_RawFree(bits);
+    PyMem_RawFree(keys);
+    PyMem_RawFree(key_on);
+    PyMem_RawFree(weight);
+    PyMem_RawFree(start);
+    PyMem_RawFree(kept);
     PyMem_RawFree(pairs);
-    PyMem_RawFree(work);
-    PyMem_RawFree(tmp);
-    PyMem_RawFree(scratch);
-    PyMem_Free(table);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
@@ -592,80 +911,68 @@ within(int32_t x, Py_ssize_t n)
 }
 
 PyDoc_STRVAR(present_weights_doc,
-"present_weights(fp, fj, fx, qp, qj, unit_of, entry_of, out_present, out_common)\n\n"
+"present_weights(fp, fj, fx, qp, qj, unit_of, entry_of, out_present, out_common, threads)\n\n"
 "Per pair i, the weights of row entry_of[i] of (fp, fj, fx) at the columns that row\n"
 "unit_of[i] of (qp, qj) holds: their float32 sum as np.add.reduceat gives it into\n"
 "out_present[i], their number into out_common[i]. Rows must be sorted without\n"
-"duplicates. Index arrays are int32, fx and out_present float32.");
+"duplicates. The pairs are shared by `threads` threads (1 to 8; the GIL released).\n"
+"Index arrays are int32, fx and out_present float32.");
 
-static PyObject *
-present_weights(PyObject *self, PyObject *args)
+/* present_weights' input; its tasks are n_tasks runs of pairs. */
+typedef struct {
+    const int32_t *fp, *fj, *qp, *qj, *unit_of, *entry_of;
+    const float *fx;
+    float *present;
+    int32_t *common;
+    Py_ssize_t n_fp, n_fj, n_qp, n_qj, n_pairs, n_tasks;
+} Present;
+
+/* A worker of present_weights. */
+typedef struct {
+    const Present *in;
+    const char *error;   /* "" for no memory */
+} PresentPart;
+
+static void
+present_part(void *worker, Py_ssize_t task)
 {
-    static const char *names[N_PW_ARRAYS] = {"fp", "fj", "fx", "qp", "qj", "unit_of", "entry_of",
-                                             "out_present", "out_common"};
-    static const char codes[N_PW_ARRAYS] = "iifiiiifi";
-    PyObject *objs[N_PW_ARRAYS];
-    Py_buffer views[N_PW_ARRAYS];
-    int got = 0;
-    PyObject *result = NULL;
-    float *found = NULL;
-
-    if (!PyArg_UnpackTuple(args, "present_weights", N_PW_ARRAYS, N_PW_ARRAYS, &objs[0], &objs[1],
-                           &objs[2], &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8]))
-        return NULL;
-    for (; got < N_PW_ARRAYS; got++)
-        if (get_array(objs[got], &views[got], codes[got], got >= 7, names[got]) < 0)
-            goto done;
-
-    const int32_t *fp = views[0].buf, *fj = views[1].buf, *qp = views[3].buf, *qj = views[4].buf;
-    const int32_t *unit_of = views[5].buf, *entry_of = views[6].buf;
-    const float *fx = views[2].buf;
-    float *present = views[7].buf;
-    int32_t *common = views[8].buf;
-    Py_ssize_t n_fp = views[0].shape[0], n_fj = views[1].shape[0], n_qp = views[3].shape[0];
-    Py_ssize_t n_qj = views[4].shape[0], n_pairs = views[5].shape[0];
-    if (views[2].shape[0] != n_fj || views[6].shape[0] != n_pairs || views[7].shape[0] != n_pairs
-            || views[8].shape[0] != n_pairs) {
-        PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
-        goto done;
-    }
-    if (n_fp < 1 || n_qp < 1) {   /* the prefetch below reads fp[0] before any check */
-        PyErr_SetString(PyExc_ValueError, "present_weights: empty row pointers");
-        goto done;
-    }
+    PresentPart *part = worker;
+    const Present *in = part->in;
+    const int32_t *fp = in->fp, *fj = in->fj, *qp = in->qp, *qj = in->qj;
+    const int32_t *unit_of = in->unit_of, *entry_of = in->entry_of;
+    const float *fx = in->fx;
+    Py_ssize_t n_fp = in->n_fp, n_fj = in->n_fj, n_qp = in->n_qp, n_qj = in->n_qj;
+    Py_ssize_t lo = in->n_pairs * task / in->n_tasks, hi = in->n_pairs * (task + 1) / in->n_tasks;
     Py_ssize_t room = 64;   /* the weights found for one pair; grown as needed */
-    found = PyMem_RawMalloc(sizeof(float) * room);
+    float *found = part->error ? NULL : PyMem_RawMalloc(sizeof(float) * room);
     if (!found) {
-        PyErr_NoMemory();
-        goto done;
+        part->error = part->error ? part->error : "";
+        return;
     }
-
-    const char *error = NULL;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+    for (Py_ssize_t i = lo; i < hi; i++) {
         int32_t e = entry_of[i], u = unit_of[i];
 #ifdef __GNUC__   /* the entries' rows are far apart in memory: ask for them ahead */
-        if (i + 2 * AHEAD < n_pairs)
+        if (i + 2 * AHEAD < hi)
             __builtin_prefetch(fp + within(entry_of[i + 2 * AHEAD], n_fp));
-        if (i + AHEAD < n_pairs) {
+        if (i + AHEAD < hi) {
             int32_t ahead = fp[within(entry_of[i + AHEAD], n_fp)];
             __builtin_prefetch(fj + within(ahead, n_fj));
             __builtin_prefetch(fx + within(ahead, n_fj));
         }
 #endif
         if (e < 0 || (Py_ssize_t)e + 1 >= n_fp || u < 0 || (Py_ssize_t)u + 1 >= n_qp) {
-            error = "present_weights: a unit or entry out of range";
+            part->error = "present_weights: a unit or entry out of range";
             break;
         }
         int32_t a = fp[e], a_end = fp[e + 1], b = qp[u], b_end = qp[u + 1];
         if (a < 0 || a_end < a || a_end > n_fj || b < 0 || b_end < b || b_end > n_qj) {
-            error = "present_weights: a row pointer out of range";
+            part->error = "present_weights: a row pointer out of range";
             break;
         }
         if (a_end - a > room) {
             float *grown = PyMem_RawRealloc(found, sizeof(float) * (a_end - a));
             if (!grown) {
-                error = "";   /* no memory */
+                part->error = "";
                 break;
             }
             found = grown;
@@ -679,10 +986,57 @@ present_weights(PyObject *self, PyObject *args)
             a += x <= y;
             b += y <= x;
         }
-        present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
-        common[i] = (int32_t)n;
+        in->present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
+        in->common[i] = (int32_t)n;
     }
+    PyMem_RawFree(found);
+}
+
+static PyObject *
+present_weights(PyObject *self, PyObject *args)
+{
+    static const char *names[N_PW_ARRAYS] = {"fp", "fj", "fx", "qp", "qj", "unit_of", "entry_of",
+                                             "out_present", "out_common"};
+    static const char codes[N_PW_ARRAYS] = "iifiiiifi";
+    PyObject *objs[N_PW_ARRAYS];
+    Py_buffer views[N_PW_ARRAYS];
+    int threads, got = 0;
+    PyObject *result = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOi:present_weights", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &threads))
+        return NULL;
+    for (; got < N_PW_ARRAYS; got++)
+        if (get_array(objs[got], &views[got], codes[got], got >= 7, names[got]) < 0)
+            goto done;
+
+    Present in = {views[0].buf, views[1].buf, views[3].buf, views[4].buf, views[5].buf, views[6].buf,
+                  views[2].buf, views[7].buf, views[8].buf, views[0].shape[0], views[1].shape[0],
+                  views[3].shape[0], views[4].shape[0], views[5].shape[0], 1};
+    Py_ssize_t n_pairs = in.n_pairs;
+    if (views[2].shape[0] != in.n_fj || views[6].shape[0] != n_pairs || views[7].shape[0] != n_pairs
+            || views[8].shape[0] != n_pairs) {
+        PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
+        goto done;
+    }
+    if (in.n_fp < 1 || in.n_qp < 1) {   /* the prefetch below reads fp[0] before any check */
+        PyErr_SetString(PyExc_ValueError, "present_weights: empty row pointers");
+        goto done;
+    }
+    if (threads < 1 || threads > MAX_THREADS) {
+        PyErr_SetString(PyExc_ValueError, "present_weights: threads must be 1 to 8");
+        goto done;
+    }
+    PresentPart parts[MAX_THREADS];
+    for (int k = 0; k < threads; k++)
+        parts[k] = (PresentPart){&in, NULL};
+    in.n_tasks = threads == 1 ? 1 : MAX_TASKS / MAX_THREADS * threads;
+    Py_BEGIN_ALLOW_THREADS
+    run_tasks(present_part, in.n_tasks, (char *)parts, sizeof(PresentPart), threads);
     Py_END_ALLOW_THREADS
+    const char *error = NULL;
+    for (int k = 0; k < threads && !error; k++)
+        error = parts[k].error;
     if (error && !*error)
         PyErr_NoMemory();
     else if (error)
@@ -690,7 +1044,6 @@ present_weights(PyObject *self, PyObject *args)
     else
         result = Py_NewRef(Py_None);
 done:
-    PyMem_RawFree(found);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;

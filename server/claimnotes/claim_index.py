@@ -11,6 +11,7 @@ one sparse product (units x buckets) @ (buckets x entries) per block of
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,15 @@ BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy (1M claims: 18M copies)
 NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
+# The compiled gate and pre-filter share their work out to this many threads
+# (ClaimIndex.threads; 1: none), only where it takes several ms in one thread: a
+# thread start costs ~0.02 ms, and a thread that waits for a core (the server's
+# workers and other jobs share them) can cost ms (docs/matching.md §3). The 20 KB
+# bench page walks 110k records at 100k claims (2.4 ms: one thread), 912k at 1M
+# (20 ms), and weighs 4k and 58k pairs.
+THREADS = min(2, os.cpu_count() or 1)
+THREADED_RECORDS = 200_000  # the gate walks this many records or more (one unit at a time)
+THREADED_PAIRS = 20_000     # ...and the pre-filter weighs this many pairs or more
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
 _PRESENT_SLACK = 1 + 1e-5  # the pre-filter's present weight is a float32 sum: a pair at the bar in exact arithmetic passes
@@ -87,6 +97,7 @@ class ClaimIndex:
         self._kmin = np.zeros(0, dtype=np.float32)  # per entry: key weight needed
         self._indexed = 0                            # entries [0, _indexed) are in the key postings
         self.rebuilds = 0                            # _reindex() calls: the server settles its GC after one
+        self.threads = THREADS                       # the compiled kernels' threads for a large page
         self._ft: tuple[sparse.csr_matrix, list[str], dict[str, int]] | None = None  # BM25 (lazy, similar.py)
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
@@ -349,7 +360,7 @@ class ClaimIndex:
             found = np.empty(size, dtype=np.float32)
             n, cut = _retrieval.key_gate(indptr.astype(i32), jj, rp, entry_of, gate, key_ptr, key, key_row,
                                          key_w, out_ptr, entry, found, len(self._kmin), self._entry_block,
-                                         PRE_CANDIDATES)
+                                         PRE_CANDIDATES, self.threads if size >= THREADED_RECORDS else 1)
             return np.repeat(np.arange(n_units), np.diff(out_ptr)), entry[:n], found[:n], cut
         unit_of, entry_of, key_w = self._product(indptr, cols, n_units)
         cut = len(entry_of) > PRE_CANDIDATES * n_units
@@ -440,7 +451,8 @@ class ClaimIndex:
             found = np.empty(len(entry_of), dtype=np.float32)
             common = np.empty(len(entry_of), dtype=np.int32)
             unit_of, entry_of = unit_of.astype(np.int32), entry_of.astype(np.int32)
-            present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common)
+            present_weights(fw.indptr, fw.indices, fw.data, q.indptr, q.indices, unit_of, entry_of, found, common,
+                            self.threads if len(entry_of) >= THREADED_PAIRS else 1)
             if select_candidates is not None:
                 return select_candidates(unit_of, entry_of, key_w, found, common, self._total,
                                          self._n_terms, self._extra, n_units, _PRESENT_SLACK, MIN_COVERAGE,
