@@ -5,8 +5,12 @@
 before. For such a sentence the matcher also tries the sentence with its first
 subject pronoun replaced by the last ``CONTEXT_NAMES`` names written before it on
 the page (earlier paragraphs included), side by side: one extra unit per pronoun,
-whichever name the pronoun stands for. The replacement words keep the pronoun's
-span, so a match maps back to the page as usual.
+whichever name the pronoun stands for. When punctuation opens the pronoun's clause,
+the sentence's first word goes in too, since pages name a subject in lower case ("My
+cat fell off the balcony, they always land on their feet"); and a name of the same
+sentence that ends its own clause counts as written before ("... see the North Star,
+and a parent told us it's the brightest star"). The replacement words keep the
+pronoun's span, so a match maps back to the page as usual.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from claimnotes.textnorm import Token
 PRONOUNS = frozenset("it they he she".split())
 CONTEXT_NAMES = 2   # names put for a pronoun (the most recent ones): more finds more
                     # antecedents, but each is a chance to be wrong
+LEAD_CHARS = 3      # punctuation before a sentence's first word ('"', "(", "- ")
 
 Name = tuple[Token, ...]   # a run of capitalised content words ("Great Wall")
 
@@ -99,21 +104,61 @@ def pronoun_at(unit: Unit) -> int | None:
 
 
 def with_names(unit: Unit, k: int, newest_first: Iterable[Name]) -> Unit | None:
-    """The unit with its pronoun ``k`` replaced by the last ``CONTEXT_NAMES`` names
-    written before it that it does not already contain (in page order), or None."""
+    """The unit with its pronoun ``k`` replaced by the first word of its sentence when
+    punctuation opens the pronoun's clause (``_subject``), then the last ``CONTEXT_NAMES``
+    names written before it (in page order) that the unit does not already hold, or that
+    end a clause of its own before the pronoun (``_clause_name``); None when there are none."""
     picked: dict[tuple[str, ...], Name] = {}
+    tokens = unit.tokens
+    # A negation before the pronoun: its clause may correct the sentence's first words
+    # ("Bogart never says that in Casablanca, it's 'Play it, Sam'"), so they are not read.
+    own = not unit.negs or not unit.negs[k]
+    starts = [t.start for t in tokens] if own else []
     for name in newest_first:
         norms = tuple(map(norm_of, name))
-        if norms not in picked and not unit.termset.issuperset(map(term_of, norms)):
+        if norms not in picked and (not unit.termset.issuperset(map(term_of, norms))
+                                    or own and _clause_name(tokens, starts, name)):
             picked[norms] = name
             if len(picked) == CONTEXT_NAMES:
                 break
-    if not picked:
+    subject = _subject(unit, k) if own else None
+    names = [subject] if subject is not None and (subject[0].norm,) not in picked else []
+    names += reversed(picked.values())
+    if not names:
         return None
-    pron = unit.tokens[k]
+    pron = tokens[k]
     span = (pron.start, pron.end, True)   # every name word keeps the pronoun's span
-    words = [tuple.__new__(Token, (t.norm, *span)) for name in reversed(picked.values()) for t in name]
-    return make_unit(unit.tokens[:k] + words + unit.tokens[k + 1:], unit.sent)
+    words = [tuple.__new__(Token, (t.norm, *span)) for name in names for t in name]
+    return make_unit(tokens[:k] + words + tokens[k + 1:], unit.sent)
+
+
+def _clause_name(tokens: Sequence[Token], starts: list[int], name: Name) -> bool:
+    """Whether ``name`` is written in the unit (before its pronoun: names come from
+    before it) with punctuation after it, the end of its clause: "Lots of children
+    wanted to see the North Star, and more than one parent told us it's the brightest
+    star in the sky" says the North Star is the brightest, but the words between cost
+    the span its similarity (59.6). A name inside the pronoun's clause is as often
+    what the pronoun is the object of ("Gov. Scott Walker is counting on it", 'says
+    "Play it again, Sam"'), and put in it would take the place of the page's names."""
+    at = bisect_left(starts, name[-1].end)   # the word after the name
+    return 0 < at < len(tokens) and tokens[at - 1] == name[-1] and tokens[at].start - name[-1].end > 1
+
+
+def _subject(unit: Unit, k: int) -> Name | None:
+    """The first content word of the pronoun's sentence when punctuation opens the
+    pronoun's clause: "My cat fell off the balcony and was completely fine, they always
+    land on their feet" (a sentence's subject comes first in English, and a page names
+    it in lower case as often as not). None in a window that does not start the sentence,
+    and for a name."""
+    tokens, terms = unit.tokens, unit.terms
+    if k == 0 or tokens[k].start - tokens[k - 1].end < 2 or tokens[0].start - unit.sent[0] > LEAD_CHARS:
+        return None
+    for p in range(k - 1):   # a word right before the pronoun is next to its clause already
+        if terms[p] is not None and not terms[p].isdigit():
+            # A capital inside the sentence marks a name, which names_in reads: "In
+            # Columbus's era, they say, ..." does not make Columbus the subject of "they".
+            return (tokens[p],) if p == 0 or not tokens[p].cap else None
+    return None
 
 
 def carried_by_sentence(named: Unit, k: int, added: int, i: int, j: int, terms: float) -> bool:

@@ -65,6 +65,22 @@ def negated(tokens: Sequence[Token], i: int) -> bool:
     return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
 
 
+# Capitalised without naming anyone. As names they set off the names guard against
+# the claim a sentence makes ('"I helped win one of the biggest private lawsuits against
+# Medicare fraud in history," Evans said on a June 12, 2017 campaign video'), and a
+# claim "... on July 4" required "July" of a page as a name.
+NOT_NAMES = frozenset("january february march april may june july august september october november december "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def name_caps(norms: list[str], caps: list[bool]) -> list[bool]:
+    """The capital flags of the words that can be names: months and weekdays lose theirs.
+    Both the page's units (compiled or not) and the claim texts read names from these."""
+    if NOT_NAMES.isdisjoint(norms):
+        return caps
+    return [c and w not in NOT_NAMES for w, c in zip(norms, caps)]
+
+
 class Entry(msgspec.Struct, array_like=True, gc=False):
     """One claim text, analysed: ordered content terms, name terms, negation parity."""
     claim: str
@@ -87,6 +103,7 @@ def analyse(text: str, claim_id: str = "") -> Entry:
             if w in NEGATIONS and negates(norms[i - 1] if i else "", w, norms[i + 1] if i + 1 < n else ""):
                 neg = not neg
     all_terms = terms_of(norms)
+    caps = name_caps(norms, caps)
     names = {t for t in compress(all_terms, caps) if t is not None and not t.isdigit()}
     return Entry(claim_id, tuple(filter(is_term, all_terms)), tuple(sorted(names)), neg)
 
@@ -193,8 +210,9 @@ def sentence_units(text: str) -> list[Unit]:
     if not words.norms:
         return []
     terms = terms_of(words.norms)
-    units, tokens, sentences = block_units(*words, terms, split_sentences(text))
-    return BlockUnits(units, tokens, terms, words.starts, words.caps, sentences)
+    caps = name_caps(words.norms, words.caps)
+    units, tokens, sentences = block_units(words.norms, words.starts, words.ends, caps, terms, split_sentences(text))
+    return BlockUnits(units, tokens, terms, words.starts, caps, sentences)
 
 
 def block_units_py(norms: list[str], starts: list[int], ends: list[int], caps: list[bool],
