@@ -64,10 +64,10 @@ NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fi
 # (ClaimIndex.threads; 1: none), only where it takes several ms in one thread: a
 # thread start costs ~0.02 ms, and a thread that waits for a core (the server's
 # workers and other jobs share them) can cost ms (docs/matching.md §3). The 20 KB
-# bench page walks 110k records at 100k claims (2.4 ms: one thread), 912k at 1M
-# (20 ms), and weighs 4k and 58k pairs.
+# bench page walks 110k records at 100k claims (2.2 ms in one thread: ~0.9 ms less
+# a page in two on a quiet machine), 912k at 1M (20 ms), and weighs 4k and 58k pairs.
 THREADS = min(2, os.cpu_count() or 1)
-THREADED_RECORDS = 200_000  # the gate walks this many records or more (one unit at a time)
+THREADED_RECORDS = 50_000   # the gate walks this many records or more (one unit at a time)
 THREADED_PAIRS = 20_000     # ...and the pre-filter weighs this many pairs or more
 _MASK = BUCKETS - 1
 _terms = attrgetter("terms")
