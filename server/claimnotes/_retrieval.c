@@ -493,12 +493,20 @@ walk_rows(void *worker, Py_ssize_t task)
                 p->error = "key_gate: a key id out of range";
                 break;
             }
+            float all = 0.0f;   /* every key on the page, summed in the units' order */
             for (int32_t b = 0; b < n; b++) {
                 int32_t v = early[b];
                 on_page[b] = keys[v >> 1];
                 early[b] = v & (on_page[b].prow < c);   /* required and before this row */
+                all += on_page[b].weight;
             }
             float gate = g->rk[x];
+            /* A unit's sum adds some of these weights (+0.0f for the others) in the same
+             * order, and float addition of non-negative terms is monotone, so no unit's
+             * sum exceeds `all`: where it is under the gate, no unit passes (at 1M claims
+             * most records), and the units are not looked at. */
+            if (!(all >= gate))
+                continue;
             if (p->n_found + n_held > p->room) {   /* room for a pair per unit */
                 Py_ssize_t room = 2 * (p->n_found + n_held);
                 Found *grown = PyMem_RawRealloc(p->found, sizeof(Found) * room);
@@ -945,7 +953,15 @@ present_part(void *worker, Py_ssize_t task)
     Py_ssize_t lo = in->n_pairs * task / in->n_tasks, hi = in->n_pairs * (task + 1) / in->n_tasks;
     Py_ssize_t room = 64;   /* the weights found for one pair; grown as needed */
     float *found = part->error ? NULL : PyMem_RawMalloc(sizeof(float) * room);
-    if (!found) {
+    /* The current unit's columns in a hash set (column + 1; 0 is empty), so that a
+     * pair looks up its entry's ~10 columns instead of merging them with the unit's
+     * 20-60: the pairs come by unit, and the entry's row is still read in order, so
+     * the weights found and their sum are the merge's. */
+    Py_ssize_t slots = 64;
+    uint32_t *set = found ? PyMem_RawCalloc(slots, sizeof(uint32_t)) : NULL;
+    int32_t set_unit = -1;
+    if (!set) {
+        PyMem_RawFree(found);
         part->error = part->error ? part->error : "";
         return;
     }
@@ -978,18 +994,43 @@ present_part(void *worker, Py_ssize_t task)
             found = grown;
             room = a_end - a;
         }
+        if (u != set_unit) {
+            Py_ssize_t want = 64;
+            while (want < 2 * (Py_ssize_t)(b_end - b))
+                want *= 2;
+            if (want > slots) {
+                uint32_t *grown = PyMem_RawRealloc(set, sizeof(uint32_t) * want);
+                if (!grown) {
+                    part->error = "";
+                    break;
+                }
+                set = grown;
+                slots = want;
+            }
+            memset(set, 0, sizeof(uint32_t) * slots);
+            for (int32_t k = b; k < b_end; k++) {
+                uint32_t key = (uint32_t)qj[k] + 1u;
+                size_t h = (key * 2654435761u) & (slots - 1);
+                while (set[h] && set[h] != key)
+                    h = (h + 1) & (slots - 1);
+                set[h] = key;
+            }
+            set_unit = u;
+        }
         Py_ssize_t n = 0;
-        while (a < a_end && b < b_end) {   /* a merge without branches: matches are rare */
-            int32_t x = fj[a], y = qj[b];
+        for (; a < a_end; a++) {
+            uint32_t key = (uint32_t)fj[a] + 1u;
+            size_t h = (key * 2654435761u) & (slots - 1);
+            while (set[h] && set[h] != key)
+                h = (h + 1) & (slots - 1);
             found[n] = fx[a];
-            n += x == y;
-            a += x <= y;
-            b += y <= x;
+            n += (set[h] == key) & (key != 0);   /* column -1 (bad input) is never held */
         }
         in->present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
         in->common[i] = (int32_t)n;
     }
     PyMem_RawFree(found);
+    PyMem_RawFree(set);
 }
 
 static PyObject *
