@@ -241,6 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--semantic-pages", metavar="C,C,...",
                     help="also score the pages with the semantic sentence stage at these cosines")
     ap.add_argument("--pages-only", action="store_true")
+    ap.add_argument("--no-pages", action="store_true",
+                    help="CheckThat! only: score no labelled page (a tuning run must not score heldout3 by accident)")
     ap.add_argument("--pages", choices=[*PAGE_SPLITS, "all"],
                     help="only this labelled page split (all: every split as one set); "
                          "default: every split, one table each")
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     thresholds = list(dict.fromkeys([args.threshold, *PAGE_THRESHOLDS]))
     if args.semantic_pages:
         embedder = CachedEmbedder(args.semantic_cache) if args.semantic_cache else Embedder()
-    for split in [args.pages] if args.pages else PAGE_SPLITS:
+    for split in [] if args.no_pages else [args.pages] if args.pages else PAGE_SPLITS:
         # Nobody tunes on the held-out split, so its errors are shown only when asked for by name.
         verbose = args.verbose and (args.pages is not None or split == "dev")
         print_pages(split, thresholds, verbose)
