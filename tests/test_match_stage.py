@@ -93,3 +93,19 @@ def test_a_claims_best_text_wins_whatever_its_order(page: str, span: tuple[int, 
                               ("bats", ["Bats are blind."])])
     ((found,),) = _results(sentence_units(page)[:1], [order], index, 50.0)
     assert found[:4] == ("autism", *span, 100.0)
+
+
+def test_a_claims_own_words_follow_its_new_texts() -> None:
+    # The claim's own words (_own_terms) are kept by the index from page to page; a
+    # change to the claim must drop them, or its new wording is held to the old words.
+    index = ClaimIndex.build([
+        ("mercury", ["Mercury is the hottest planet.", "The hottest planet is Mercury."]),
+        ("venus", ["Venus is a planet with no atmosphere."]),
+        ("mars", ["Mars is the planet closest to the Sun."]),
+    ])
+    assert [m.claim_id for m in match_blocks([("b", "Mercury is the hottest planet.")], index)] == ["mercury"]
+    assert "hottest" in index._owncache["mercury"]
+    index.upsert("mercury", ["Mercury is the smallest planet.", "The smallest planet is Mercury."])
+    found = match_blocks([("b", "Mercury is the smallest planet.")], index)
+    assert [m.claim_id for m in found] == ["mercury"]
+    assert "smallest" in index._owncache["mercury"] and "hottest" not in index._owncache["mercury"]

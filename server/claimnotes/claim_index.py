@@ -102,6 +102,7 @@ class ClaimIndex:
         self._cache: OrderedDict[str, list[tuple[str, int, int, float, dict[str, float]]]] = OrderedDict()
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
         self._wcache: dict[int, dict[str, float]] = {}
+        self._owncache: dict[str, set[str]] = {}     # matcher._own_terms per claim (it reads only the index)
         self._tw: dict[str, float] = {}  # term -> current IDF weight (for _wcache)
 
     # ---- building
@@ -252,6 +253,7 @@ class ClaimIndex:
 
     def _changed(self) -> None:
         self._wcache.clear()
+        self._owncache.clear()
         self._tw.clear()
         self._cache.clear()
         self._block_cache.clear()

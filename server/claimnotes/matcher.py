@@ -92,7 +92,7 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
              threshold: float) -> list[list[Result]]:
     """Each unit's results (``_unit_results``) against its candidate entries: compiled
     (aligner.align_units, the same loop in one call), or the Python loop."""
-    own: dict[str, set[str]] = {}   # _own_terms per claim: one call for the whole batch
+    own = index._owncache   # _own_terms per claim: one call until the index changes
     if align_units is not None:
         return align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
                            partial(_own_terms, index), _names_only_both, threshold)
