@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,12 +18,31 @@ import pytest
 import uvicorn
 
 from claimnotes import create_app
+from claimnotes.claim_index import ClaimIndex
 from claimnotes.settings import Settings
 from claimnotes.store import ClaimStore
 from claimnotes.tokens import create_token
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
+
+
+def speed_bench(real: int | None, size: int) -> tuple[list[tuple[str, str]], ClaimIndex]:
+    """bench/speed.py's page and a store of ``size`` claims built as it builds them,
+    from the first ``real`` real claims (all when None); skips where its dataset
+    (../shared/datasets, or $CLAIMNOTES_DATASETS) is missing."""
+    root = Path(os.environ.get("CLAIMNOTES_DATASETS") or REPO.parent / "shared" / "datasets")
+    if not (root / "factchecked-claims-33k").is_dir():
+        pytest.skip(f"the speed benchmark's dataset is not at {root}")
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import speed
+        rows = speed.load(root)
+        blocks, _ = speed.make_page(rows)
+        return blocks, ClaimIndex.build(speed.make_store(rows[:real], size))
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+
 
 # Claims the API tests rely on, built here so that a change to the default
 # store (fixtures/claims.jsonl) can't break them.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import require_extension
+from support import require_extension, speed_bench
 
 from claimnotes import aligner, matcher
 from claimnotes.claim_index import ClaimIndex
@@ -82,17 +82,7 @@ def test_the_same_on_the_speed_bench_page_with_near_copies() -> None:
     # bench/speed.py's page against the 1,000 claims it pastes from and 29 near-copies of
     # each (two words swapped), as in its 1M store: a pasted claim meets 30 candidates
     # that differ by a word or a name.
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import speed
-        root = Path(os.environ.get("CLAIMNOTES_DATASETS") or REPO.parent / "shared" / "datasets")
-        if not (root / "factchecked-claims-33k").is_dir():
-            pytest.skip(f"the speed benchmark's dataset is not at {root}")
-        rows = speed.load(root)
-        blocks, _ = speed.make_page(rows)
-        index = ClaimIndex.build(speed.make_store(rows[:1000], 30_000))
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    blocks, index = speed_bench(1000, 30_000)
     units = [u for _, text in blocks for u in sentence_units(text)]
     every = sharing(index, units)
     assert both(units, every, index, 50.0) > 100

@@ -18,7 +18,7 @@ from types import MappingProxyType
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from support import require_extension
+from support import require_extension, speed_bench
 
 from claimnotes import aligner
 from claimnotes.aligner import COVERAGE_POWER, MIN_COVERAGE, SIMILARITY_POWER, TOLERANCE, align_py
@@ -185,17 +185,7 @@ def test_compiled_equals_python_on_the_eval_pages() -> None:
 @needs_compiled
 def test_compiled_equals_python_on_the_speed_bench_page() -> None:
     # bench/speed.py's page against the first 5,000 claims of its store.
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import speed
-        root = Path(os.environ.get("CLAIMNOTES_DATASETS") or REPO.parent / "shared" / "datasets")
-        if not (root / "factchecked-claims-33k").is_dir():
-            pytest.skip(f"the speed benchmark's dataset is not at {root}")
-        rows = speed.load(root)
-        blocks, _ = speed.make_page(rows)
-        index = ClaimIndex.build(speed.make_store(rows, 5000))
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    blocks, index = speed_bench(None, 5000)
     calls, found = compare_pages(index, [text for _, text in blocks], (0.0, 50.0))
     assert calls > 20_000 and found > 10   # mostly article text: few pairs pass the coverage gate
 
