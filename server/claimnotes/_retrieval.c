@@ -941,6 +941,17 @@ typedef struct {
     const char *error;   /* "" for no memory */
 } PresentPart;
 
+/* The slot of `key` in an open-addressing set of `slots` (a power of two, at most half
+ * full): where it is, or the empty slot where it would go. */
+static inline size_t
+slot_of(const uint32_t *set, Py_ssize_t slots, uint32_t key)
+{
+    size_t h = (key * 2654435761u) & (slots - 1);
+    while (set[h] && set[h] != key)
+        h = (h + 1) & (slots - 1);
+    return h;
+}
+
 static void
 present_part(void *worker, Py_ssize_t task)
 {
@@ -1010,21 +1021,15 @@ present_part(void *worker, Py_ssize_t task)
             memset(set, 0, sizeof(uint32_t) * slots);
             for (int32_t k = b; k < b_end; k++) {
                 uint32_t key = (uint32_t)qj[k] + 1u;
-                size_t h = (key * 2654435761u) & (slots - 1);
-                while (set[h] && set[h] != key)
-                    h = (h + 1) & (slots - 1);
-                set[h] = key;
+                set[slot_of(set, slots, key)] = key;
             }
             set_unit = u;
         }
         Py_ssize_t n = 0;
         for (; a < a_end; a++) {
             uint32_t key = (uint32_t)fj[a] + 1u;
-            size_t h = (key * 2654435761u) & (slots - 1);
-            while (set[h] && set[h] != key)
-                h = (h + 1) & (slots - 1);
             found[n] = fx[a];
-            n += (set[h] == key) & (key != 0);   /* column -1 (bad input) is never held */
+            n += (set[slot_of(set, slots, key)] == key) & (key != 0);   /* column -1 (bad input) is never held */
         }
         in->present[i] = n == 0 ? 0.0f : n == 1 ? found[0] : found[0] + pairwise_sum(found + 1, n - 1);
         in->common[i] = (int32_t)n;
