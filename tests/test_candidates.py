@@ -737,6 +737,26 @@ def test_the_compiled_selection_on_hand_made_pairs() -> None:
 
 
 @needs_compiled
+def test_the_compiled_selection_reads_strided_entry_fields() -> None:
+    """total, n_terms and extra as the index keeps them, fields of one structured array
+    (strided views), give the lists the contiguous arrays give; with other values in
+    the fields between them, so that a wrong stride would read those."""
+    arrays = select_arrays()
+    fields = np.zeros(3, dtype=[("total", np.float64), ("pad", np.float64), ("n_terms", np.int32),
+                                ("pad2", np.int32), ("extra", np.int32)])
+    fields["pad"], fields["pad2"] = 1e9, 10**6
+    for name, at in (("total", 5), ("n_terms", 6), ("extra", 7)):
+        fields[name] = arrays[at]
+    strided = arrays[:5] + [fields["total"], fields["n_terms"], fields["extra"]] + arrays[8:]
+    assert compiled.select_candidates(*strided) == compiled.select_candidates(*arrays) == [[2], [1]]
+    arrays[12] = 57.8
+    strided[12] = 57.8
+    assert compiled.select_candidates(*strided) == compiled.select_candidates(*arrays) == [[2], []]
+    index = ClaimIndex.build([("c1", ["Bats are blind"]), ("c2", ["Vaccines cause autism"])])
+    assert index._total.base is index._n_terms.base is index._extra.base
+
+
+@needs_compiled
 @pytest.mark.parametrize("bad", [
     (0, np.array([1, 0, 1], dtype=np.int32), ValueError),   # units out of order
     (0, np.array([0, 0, 2], dtype=np.int32), ValueError),   # a unit past n_units
@@ -751,6 +771,8 @@ def test_the_compiled_selection_on_hand_made_pairs() -> None:
     (13, 0.7, ValueError),                                   # an exponent numpy's pow serves
     (14, 3.0, ValueError),
     (0, b"\0" * 12, TypeError),                              # bytes: not int32
+    (5, np.array([2.0, 4.0, 4.0])[::-1], TypeError),         # a negative stride
+    (6, np.ones((3, 1), np.int32), TypeError),               # 2-D
 ])
 def test_bad_selection_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = select_arrays()

@@ -72,6 +72,27 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
     return 0;
 }
 
+/* A 1-D buffer as get_array takes it, but with any positive stride (a field of a
+ * numpy structured array); *stride is set in bytes. */
+static int
+get_strided(PyObject *obj, Py_buffer *view, char code, const char *name, Py_ssize_t *stride)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_STRIDES | PyBUF_FORMAT) < 0)
+        return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '=' || *f == '<' || *f == '@')
+        f++;
+    *stride = view->strides ? view->strides[0] : view->itemsize;
+    if (view->ndim != 1 || view->itemsize != (code == 'd' ? 8 : 4) || f[0] != code || f[1] != '\0'
+            || *stride <= 0) {
+        PyErr_Format(PyExc_TypeError, "%s must be a 1-D %s array with a positive stride", name,
+                     code == 'i' ? "int32" : "float64");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
 /* The records' key copies: a 1-D C-contiguous buffer of uint16 ('H') or, for
  * tables of more than 32,768 keys, int32 ('i'). *wide says which. */
 static int
@@ -1297,7 +1318,8 @@ PyDoc_STRVAR(select_candidates_doc,
 "A unit's pairs are put in order if cut (most key weight first) or if more than cap\n"
 "pass in all (best first, then most present weight, then the key weight if cut), the\n"
 "gate's order last; the first cap are its list. Exponents 0.5, 1 and 2 only.\n"
-"Index arrays are int32, key_w, found float32, total float64.");
+"Index arrays are int32, key_w, found float32, total float64; total, n_terms and\n"
+"extra may be strided (the fields of one structured array: one cache line an entry).");
 
 static PyObject *
 select_candidates(PyObject *self, PyObject *args)
@@ -1317,13 +1339,15 @@ select_candidates(PyObject *self, PyObject *args)
                           &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &n_units, &slack,
                           &min_coverage, &tolerance, &bar, &coverage_power, &similarity_power, &cut, &cap))
         return NULL;
+    Py_ssize_t stride[N_SEL_ARRAYS];   /* in bytes, of the per-entry arrays */
     for (; got < N_SEL_ARRAYS; got++)
-        if (get_array(objs[got], &views[got], codes[got], 0, names[got]) < 0)
+        if ((got < 5 ? get_array(objs[got], &views[got], codes[got], 0, names[got])
+                     : get_strided(objs[got], &views[got], codes[got], names[got], &stride[got])) < 0)
             goto done;
     const int32_t *unit_of = views[0].buf, *entry_of = views[1].buf, *common = views[4].buf;
-    const int32_t *n_terms = views[6].buf, *extra = views[7].buf;
+    const char *n_terms = views[6].buf, *extra = views[7].buf, *total = views[5].buf;
     const float *key_w = views[2].buf, *found = views[3].buf;
-    const double *total = views[5].buf;
+    Py_ssize_t s_total = stride[5], s_terms = stride[6], s_extra = stride[7];
     Py_ssize_t n_pairs = views[0].shape[0], n_entries = views[5].shape[0];
     for (int k = 1; k < 5; k++)
         if (views[k].shape[0] != n_pairs) {
@@ -1361,9 +1385,9 @@ select_candidates(PyObject *self, PyObject *args)
 #ifdef __GNUC__   /* the entries' totals and counts are far apart in memory: ask for them ahead */
         if (i + AHEAD < n_pairs) {
             Py_ssize_t ahead = within(entry_of[i + AHEAD], n_entries);
-            __builtin_prefetch(total + ahead);
-            __builtin_prefetch(n_terms + ahead);
-            __builtin_prefetch(extra + ahead);
+            __builtin_prefetch(total + ahead * s_total);
+            __builtin_prefetch(n_terms + ahead * s_terms);   /* the same line where the three */
+            __builtin_prefetch(extra + ahead * s_extra);     /* are fields of one record */
         }
 #endif
         if (u < last_unit || u >= n_units || e < 0 || e >= n_entries) {
@@ -1372,9 +1396,13 @@ select_candidates(PyObject *self, PyObject *args)
         }
         last_unit = u;
         float present = found[i] * scale;
-        double t = total[e];
-        int32_t c = common[i] + extra[e];
-        double sim = 2.0 * c / (double)(n_terms[e] + c);
+        double t;
+        int32_t c, n_claim;   /* memcpy: a stride need not keep them aligned */
+        memcpy(&t, total + e * s_total, sizeof t);
+        memcpy(&c, extra + e * s_extra, sizeof c);
+        memcpy(&n_claim, n_terms + e * s_terms, sizeof n_claim);
+        c += common[i];
+        double sim = 2.0 * c / (double)(n_claim + c);
         double cov = (double)present / t;
         cov = cov <= 1.0 || cov != cov ? cov : 1.0;   /* np.minimum: NaN stays */
         double best = 100.0 * fast_power(cov, coverage_power) * fast_power(sim, similarity_power);

@@ -70,6 +70,7 @@ THREADS = min(2, os.cpu_count() or 1)
 THREADED_RECORDS = 50_000   # the gate walks this many records or more (one unit at a time)
 THREADED_PAIRS = 20_000     # ...and the pre-filter weighs this many pairs or more
 _MASK = BUCKETS - 1
+_PER_ENTRY = np.dtype([("total", np.float64), ("n_terms", np.int32), ("extra", np.int32)])
 _terms = attrgetter("terms")
 _PRESENT_SLACK = 1 + 1e-5  # the pre-filter's present weight is a float32 sum: a pair at the bar in exact arithmetic passes
 
@@ -223,9 +224,13 @@ class ClaimIndex:
         self._postings(key_e, key_row, key_w, kmin)   # after the arrays over all terms are freed
         del key_e, key_row, key_w
         self._fw = fw
-        self._total = total
-        self._n_terms = np.fromiter(map(len, map(_terms, entries)), dtype=np.int32, count=n_entries)
-        self._extra = self._n_terms - np.diff(fw.indptr)[:n_entries].astype(np.int32)  # repeats
+        # What the selection reads of a pair's entry, side by side: one cache line an entry
+        # rather than one in each of three arrays (1M claims: ~37k entries a page, far apart).
+        per_entry = np.empty(n_entries, dtype=_PER_ENTRY)
+        per_entry["total"] = total
+        per_entry["n_terms"] = np.fromiter(map(len, map(_terms, entries)), dtype=np.int32, count=n_entries)
+        per_entry["extra"] = per_entry["n_terms"] - np.diff(fw.indptr)[:n_entries]   # repeats
+        self._total, self._n_terms, self._extra = per_entry["total"], per_entry["n_terms"], per_entry["extra"]
         self._kmin = kmin
         self._keyed = np.maximum(keyed, 1e-6).astype(np.float32)
         self._indexed = n_entries
