@@ -73,7 +73,8 @@ get_array(PyObject *obj, Py_buffer *view, char code, int writable, const char *n
 }
 
 /* A 1-D buffer as get_array takes it, but with any positive stride (a field of a
- * numpy structured array); *stride is set in bytes. */
+ * numpy structured array); *stride is set in bytes (that of one item where there
+ * are fewer than two, whose stride numpy need not set). */
 static int
 get_strided(PyObject *obj, Py_buffer *view, char code, const char *name, Py_ssize_t *stride)
 {
@@ -82,7 +83,7 @@ get_strided(PyObject *obj, Py_buffer *view, char code, const char *name, Py_ssiz
     const char *f = view->format ? view->format : "B";
     if (*f == '=' || *f == '<' || *f == '@')
         f++;
-    *stride = view->strides ? view->strides[0] : view->itemsize;
+    *stride = view->strides && view->ndim == 1 && view->shape[0] > 1 ? view->strides[0] : view->itemsize;
     if (view->ndim != 1 || view->itemsize != (code == 'd' ? 8 : 4) || f[0] != code || f[1] != '\0'
             || *stride <= 0) {
         PyErr_Format(PyExc_TypeError, "%s must be a 1-D %s array with a positive stride", name,
@@ -274,8 +275,8 @@ entry_last_first(const void *a, const void *b)
 }
 
 /* An entry's block: entry / block, a shift where block is a power of two (`shift`,
- * else -1), as ENTRY_BLOCK is: dividing took ~7 % of key_gate's time at 1M claims,
- * two divisions per pair ordered and per tie at the cut. */
+ * else -1), as ENTRY_BLOCK is: two divisions per pair ordered and per tie at the cut
+ * took ~9 % of the order's time at 1M claims. */
 static inline Py_ssize_t
 block_of(int32_t entry, Py_ssize_t block, int shift)
 {
