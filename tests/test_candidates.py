@@ -663,17 +663,19 @@ def all_compiled(monkeypatch, on: bool) -> None:
 
 
 @needs_compiled
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("powers", [(COVERAGE_POWER, SIMILARITY_POWER), (2.0, 0.5)])
 @pytest.mark.parametrize("cap", [CANDIDATES_PER_UNIT, 3, 10**6])
 @pytest.mark.parametrize("pre", [claim_index.PRE_CANDIDATES, 3])
 @pytest.mark.parametrize("seed", range(3))
 def test_the_compiled_selection_gives_numpys_lists(monkeypatch, seed: int, pre: int, cap: int,
-                                                   powers: tuple[float, float]) -> None:
+                                                   powers: tuple[float, float], threads: int) -> None:
     """The compiled query, filter and order give the numpy path's lists, entry for
     entry and in order, at every floor: with and without the cut, with a cap that
     orders by bound (3, and 64 over a page's pairs) and one that leaves the gate's
     order (10**6), with tied bounds and weights (copies of claims), and with other
-    exponents of the bound (numpy's `**` takes sqrt and square for them too)."""
+    exponents of the bound (numpy's `**` takes sqrt and square for them too); the
+    filter's units shared by one thread or two."""
     monkeypatch.setattr(claim_index, "PRE_CANDIDATES", pre)
     monkeypatch.setattr(claim_index, "CANDIDATES_PER_UNIT", cap)
     monkeypatch.setattr(claim_index, "COVERAGE_POWER", powers[0])
@@ -682,6 +684,7 @@ def test_the_compiled_selection_gives_numpys_lists(monkeypatch, seed: int, pre: 
     store = random_store(rng, 400)
     store += [(f"copy{i}", texts) for i, (_, texts) in enumerate(store[:60])]
     index = build(monkeypatch, store, "records" if seed % 2 else "blocks")
+    threaded(monkeypatch, index, threads)
     units = random_page(rng, store)
     lists = {}
     for on in (True, False):
@@ -701,12 +704,14 @@ def select_arrays() -> list:
     i32, f32 = np.int32, np.float32
     return [np.array([0, 0, 1], i32), np.array([2, 0, 1], i32), np.array([1.0, 2.0, 3.0], f32),
             np.array([2.0, 1.0, 3.0], f32), np.array([2, 1, 2], i32), np.array([4.0, 4.0, 2.0]),
-            np.array([4, 4, 2], i32), np.zeros(3, i32), 2, 1.0, MIN_COVERAGE, 1e-9, 50.0, 0.5, 1.0, False, 64]
+            np.array([4, 4, 2], i32), np.zeros(3, i32), 2, 1.0, MIN_COVERAGE, 1e-9, 50.0, 0.5, 1.0, False, 64, 1]
 
 
 @needs_compiled
-def test_the_compiled_selection_on_hand_made_pairs() -> None:
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_compiled_selection_on_hand_made_pairs(threads: int) -> None:
     arrays = select_arrays()
+    arrays[17] = threads   # 2 units: as many tasks, however many threads
     assert compiled.select_candidates(*arrays) == [[2], [1]]
     arrays[12] = 57.8   # the bar: above pair 2's bound
     assert compiled.select_candidates(*arrays) == [[2], []]
@@ -773,6 +778,8 @@ def test_the_compiled_selection_reads_strided_entry_fields() -> None:
     (0, b"\0" * 12, TypeError),                              # bytes: not int32
     (5, np.array([2.0, 4.0, 4.0])[::-1], TypeError),         # a negative stride
     (6, np.ones((3, 1), np.int32), TypeError),               # 2-D
+    (17, 0, ValueError),                                     # no thread
+    (17, 9, ValueError),                                     # more threads than it takes
 ])
 def test_bad_selection_input_raises_and_leaks_no_reference(bad) -> None:
     arrays = select_arrays()

@@ -1326,10 +1326,73 @@ kept_order(const void *a, const void *b)
 
 #define N_SEL_ARRAYS 8
 
+/* select_candidates' filter: its input, and its tasks, runs of units of about as
+ * many pairs each. A unit's pairs that pass go to the start of its own pairs' place
+ * in `kept` (kept[start[u]..start[u] + n_kept[u])), in the gate's order. */
+typedef struct {
+    const int32_t *entry_of, *common;
+    const char *total, *n_terms, *extra;   /* per entry, strided */
+    Py_ssize_t s_total, s_terms, s_extra, n_pairs, n_entries;
+    const float *key_w, *found;
+    float scale;
+    double min_coverage, tolerance, bar, coverage_power, similarity_power;
+    const Py_ssize_t *start, *task_at;
+    Kept *kept;
+    Py_ssize_t *n_kept;
+} Filter;
+
+typedef struct { const Filter *in; const char *error; } FilterPart;
+
+static void
+filter_units(void *worker, Py_ssize_t task)
+{
+    FilterPart *part = worker;
+    const Filter *in = part->in;
+    for (Py_ssize_t u = in->task_at[task]; u < in->task_at[task + 1] && !part->error; u++) {
+        Kept *kept = in->kept + in->start[u];
+        Py_ssize_t n = 0;
+        for (Py_ssize_t i = in->start[u]; i < in->start[u + 1]; i++) {
+            int32_t e = in->entry_of[i];
+#ifdef __GNUC__   /* the entries' totals and counts are far apart in memory: ask for them ahead */
+            if (i + AHEAD < in->n_pairs) {
+                Py_ssize_t ahead = within(in->entry_of[i + AHEAD], in->n_entries);
+                __builtin_prefetch(in->total + ahead * in->s_total);
+                __builtin_prefetch(in->n_terms + ahead * in->s_terms);   /* the same line where */
+                __builtin_prefetch(in->extra + ahead * in->s_extra);     /* they are one record's */
+            }
+#endif
+            if (e < 0 || e >= in->n_entries) {
+                part->error = "select_candidates: an entry out of range";
+                break;
+            }
+            float present = in->found[i] * in->scale;
+            double t;
+            int32_t c, n_claim;   /* memcpy: a stride need not keep them aligned */
+            memcpy(&t, in->total + e * in->s_total, sizeof t);
+            memcpy(&c, in->extra + e * in->s_extra, sizeof c);
+            memcpy(&n_claim, in->n_terms + e * in->s_terms, sizeof n_claim);
+            c += in->common[i];
+            double sim = 2.0 * c / (double)(n_claim + c);
+            double cov = (double)present / t;
+            cov = cov <= 1.0 || cov != cov ? cov : 1.0;   /* np.minimum: NaN stays */
+            double best = 100.0 * fast_power(cov, in->coverage_power) * fast_power(sim, in->similarity_power);
+            if ((double)present >= in->min_coverage * t - in->tolerance && best >= in->bar) {
+                if (in->key_w[i] != in->key_w[i]) {   /* the sort's order would not be one */
+                    part->error = "select_candidates: a key weight is NaN";
+                    break;
+                }
+                kept[n] = (Kept){best, present, in->key_w[i], e, (int32_t)n};
+                n++;
+            }
+        }
+        in->n_kept[u] = n;
+    }
+}
+
 PyDoc_STRVAR(select_candidates_doc,
 "select_candidates(unit_of, entry_of, key_w, found, common, total, n_terms, extra, n_units,\n"
 "                  slack, min_coverage, tolerance, bar, coverage_power, similarity_power,\n"
-"                  cut, cap) -> list of lists\n\n"
+"                  cut, cap, threads=1) -> list of lists\n\n"
 "claim_index._candidates' exact filter and order, per unit (unit_of ascending): pair i\n"
 "passes if present = found[i] * slack (float32) >= min_coverage * total[e] - tolerance\n"
 "and best = 100 * min(present / total[e], 1) ** coverage_power * sim ** similarity_power\n"
@@ -1337,7 +1400,8 @@ PyDoc_STRVAR(select_candidates_doc,
 "A unit's pairs are put in order if cut (most key weight first) or if more than cap\n"
 "pass in all (best first, then most present weight, then the key weight if cut), the\n"
 "gate's order last; the first cap are its list. Exponents 0.5, 1 and 2 only.\n"
-"Index arrays are int32, key_w, found float32, total float64; total, n_terms and\n"
+"The filter's units are shared by `threads` threads (1 to 8; the GIL released): the\n"
+"same lists whatever their number. Index arrays are int32, key_w, found float32, total float64; total, n_terms and\n"
 "extra may be strided (the fields of one structured array: one cache line an entry).");
 
 static PyObject *
@@ -1350,20 +1414,22 @@ select_candidates(PyObject *self, PyObject *args)
     Py_buffer views[N_SEL_ARRAYS];
     Py_ssize_t n_units, cap;
     double slack, min_coverage, tolerance, bar, coverage_power, similarity_power;
-    int cut, got = 0;
+    int cut, threads = 1, got = 0;
     PyObject *result = NULL;
     Kept *kept = NULL;
+    Py_ssize_t *start = NULL, *n_kept = NULL;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOnddddddpn:select_candidates", &objs[0], &objs[1], &objs[2],
+    if (!PyArg_ParseTuple(args, "OOOOOOOOnddddddpn|i:select_candidates", &objs[0], &objs[1], &objs[2],
                           &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &n_units, &slack,
-                          &min_coverage, &tolerance, &bar, &coverage_power, &similarity_power, &cut, &cap))
+                          &min_coverage, &tolerance, &bar, &coverage_power, &similarity_power, &cut, &cap,
+                          &threads))
         return NULL;
     Py_ssize_t stride[N_SEL_ARRAYS];   /* in bytes, of the per-entry arrays */
     for (; got < N_SEL_ARRAYS; got++)
         if ((got < 5 ? get_array(objs[got], &views[got], codes[got], 0, names[got])
                      : get_strided(objs[got], &views[got], codes[got], names[got], &stride[got])) < 0)
             goto done;
-    const int32_t *unit_of = views[0].buf, *entry_of = views[1].buf, *common = views[4].buf;
+    const int32_t *unit_of = views[0].buf;
     const char *n_terms = views[6].buf, *extra = views[7].buf, *total = views[5].buf;
     const float *key_w = views[2].buf, *found = views[3].buf;
     Py_ssize_t s_total = stride[5], s_terms = stride[6], s_extra = stride[7];
@@ -1384,81 +1450,74 @@ select_candidates(PyObject *self, PyObject *args)
             goto done;
         }
     }
+    if (threads < 1 || threads > MAX_THREADS) {
+        PyErr_SetString(PyExc_ValueError, "select_candidates: threads must be 1 to 8");
+        goto done;
+    }
     kept = PyMem_RawMalloc(sizeof(Kept) * (n_pairs ? n_pairs : 1));
+    start = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
+    n_kept = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units ? n_units : 1));
     result = PyList_New(n_units);
-    if (!kept || !result) {
+    if (!kept || !start || !n_kept || !result) {
         Py_CLEAR(result);
         if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto done;
     }
+    /* Each unit's pairs: start[u]..start[u + 1] (unit_of checked ascending, in range). */
+    start[0] = 0;
+    for (Py_ssize_t i = 0, u = 0; i <= n_pairs; i++) {
+        Py_ssize_t next = i < n_pairs ? unit_of[i] : n_units;
+        if (next < u || next > n_units || (i < n_pairs && next == n_units)) {
+            PyErr_SetString(PyExc_ValueError, "select_candidates: a unit out of order or range");
+            Py_CLEAR(result);
+            goto done;
+        }
+        for (; u < next; u++)
+            start[u + 1] = i;
+    }
 
-    /* The filter; each unit's pairs that pass, in the gate's order, and where they start. */
-    const char *error = NULL;
-    Py_ssize_t n_kept = 0;
-    int32_t last_unit = 0;
+    /* The filter, a task's units at a time. */
+    Py_ssize_t task_at[MAX_TASKS + 1];
+    Py_ssize_t n_tasks = threads == 1 || n_units < 2 ? 1 : MAX_TASKS / MAX_THREADS * threads;
+    if (n_tasks > n_units && n_units > 0)
+        n_tasks = n_units;
+    balance(start, n_units, n_tasks, task_at);
+    Filter in = {views[1].buf, views[4].buf, total, n_terms, extra, s_total, s_terms, s_extra, n_pairs,
+                 n_entries, key_w, found, (float)slack /* numpy: a float32 array times a Python float */,
+                 min_coverage, tolerance, bar, coverage_power, similarity_power, start, task_at, kept, n_kept};
+    FilterPart parts[MAX_THREADS];
+    for (int k = 0; k < threads; k++)
+        parts[k] = (FilterPart){&in, NULL};
     Py_BEGIN_ALLOW_THREADS
-    const float scale = (float)slack;   /* numpy: a float32 array times a Python float */
-    for (Py_ssize_t i = 0; i < n_pairs; i++) {
-        int32_t u = unit_of[i], e = entry_of[i];
-#ifdef __GNUC__   /* the entries' totals and counts are far apart in memory: ask for them ahead */
-        if (i + AHEAD < n_pairs) {
-            Py_ssize_t ahead = within(entry_of[i + AHEAD], n_entries);
-            __builtin_prefetch(total + ahead * s_total);
-            __builtin_prefetch(n_terms + ahead * s_terms);   /* the same line where the three */
-            __builtin_prefetch(extra + ahead * s_extra);     /* are fields of one record */
-        }
-#endif
-        if (u < last_unit || u >= n_units || e < 0 || e >= n_entries) {
-            error = "select_candidates: a unit out of order or range, or an entry out of range";
-            break;
-        }
-        last_unit = u;
-        float present = found[i] * scale;
-        double t;
-        int32_t c, n_claim;   /* memcpy: a stride need not keep them aligned */
-        memcpy(&t, total + e * s_total, sizeof t);
-        memcpy(&c, extra + e * s_extra, sizeof c);
-        memcpy(&n_claim, n_terms + e * s_terms, sizeof n_claim);
-        c += common[i];
-        double sim = 2.0 * c / (double)(n_claim + c);
-        double cov = (double)present / t;
-        cov = cov <= 1.0 || cov != cov ? cov : 1.0;   /* np.minimum: NaN stays */
-        double best = 100.0 * fast_power(cov, coverage_power) * fast_power(sim, similarity_power);
-        if ((double)present >= min_coverage * t - tolerance && best >= bar) {
-            if (key_w[i] != key_w[i]) {   /* the sort's order would not be one */
-                error = "select_candidates: a key weight is NaN";
-                break;
-            }
-            kept[n_kept++] = (Kept){best, present, key_w[i], e, u};
-        }
-    }
+    run_tasks(filter_units, n_tasks, (char *)parts, sizeof(FilterPart), threads);
     Py_END_ALLOW_THREADS
-    if (error) {
-        PyErr_SetString(PyExc_ValueError, error);
-        Py_CLEAR(result);
-        goto done;
-    }
-    /* The keys sorted on (see kept_order); `at` holds the unit until the runs are found. */
-    int by_bound = n_kept > cap;
-    Py_ssize_t a = 0;
+    for (int k = 0; k < threads; k++)
+        if (parts[k].error) {
+            PyErr_SetString(PyExc_ValueError, parts[k].error);
+            Py_CLEAR(result);
+            goto done;
+        }
+    Py_ssize_t total_kept = 0;
+    for (Py_ssize_t u = 0; u < n_units; u++)
+        total_kept += n_kept[u];
+    /* Each unit's order: the keys sorted on (see kept_order), then its list. */
+    int by_bound = total_kept > cap;
     for (Py_ssize_t u = 0; u < n_units; u++) {
-        Py_ssize_t z = a;
-        while (z < n_kept && kept[z].at == u)
-            z++;
+        Kept *run = kept + start[u];
+        Py_ssize_t n = n_kept[u];
         if (cut || by_bound) {
-            for (Py_ssize_t j = a; j < z; j++) {
-                kept[j].at = (int32_t)(j - a);
+            for (Py_ssize_t j = 0; j < n; j++) {
                 if (!cut)
-                    kept[j].key = 0.0f;
+                    run[j].key = 0.0f;
                 if (!by_bound) {
-                    kept[j].best = 0.0;
-                    kept[j].present = 0.0f;
+                    run[j].best = 0.0;
+                    run[j].present = 0.0f;
                 }
             }
-            qsort(kept + a, z - a, sizeof(Kept), kept_order);
+            qsort(run, n, sizeof(Kept), kept_order);
         }
-        Py_ssize_t length = z - a < cap ? z - a : cap;
+        Py_ssize_t length = n < cap ? n : cap;
         PyObject *list = PyList_New(length);
         if (!list) {
             Py_CLEAR(result);
@@ -1466,17 +1525,18 @@ select_candidates(PyObject *self, PyObject *args)
         }
         PyList_SET_ITEM(result, u, list);
         for (Py_ssize_t j = 0; j < length; j++) {
-            PyObject *entry = PyLong_FromLong(kept[a + j].entry);
+            PyObject *entry = PyLong_FromLong(run[j].entry);
             if (!entry) {
                 Py_CLEAR(result);
                 goto done;
             }
             PyList_SET_ITEM(list, j, entry);
         }
-        a = z;
     }
 done:
     PyMem_RawFree(kept);
+    PyMem_RawFree(start);
+    PyMem_RawFree(n_kept);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;

@@ -60,7 +60,7 @@ BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only
 ENTRY_BLOCK = 1 << 17  # the key product runs per block of this many entries (its sums fit in cache)
 RECORDS_MAX = 1 << 26  # bytes the compiled gate's key copies may take, 2 a copy (1M claims: 18M copies)
 NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fits 16 bits; else 32
-# The compiled gate and pre-filter share their work out to this many threads
+# The compiled gate, pre-filter and selection share their work out to this many threads
 # (ClaimIndex.threads; 1: none), only where it takes several ms in one thread: a
 # thread start costs ~0.02 ms, and a thread that waits for a core (the server's
 # workers and other jobs share them) can cost ms (docs/matching.md §3). The 20 KB
@@ -68,7 +68,7 @@ NARROW_KEYS = 1 << 15  # up to this many key ids, a copy (id << 1 | required) fi
 # a page in two on a quiet machine), 912k at 1M (20 ms), and weighs 4k and 58k pairs.
 THREADS = min(2, os.cpu_count() or 1)
 THREADED_RECORDS = 50_000   # the gate walks this many records or more (one unit at a time)
-THREADED_PAIRS = 20_000     # ...and the pre-filter weighs this many pairs or more
+THREADED_PAIRS = 20_000     # ...and the pre-filter and selection weigh this many pairs or more
 _MASK = BUCKETS - 1
 _PER_ENTRY = np.dtype([("total", np.float64), ("n_terms", np.int32), ("extra", np.int32)])
 _terms = attrgetter("terms")
@@ -464,7 +464,7 @@ class ClaimIndex:
                 return select_candidates(unit_of, entry_of, key_w, found, common, self._total,
                                          self._n_terms, self._extra, n_units, _PRESENT_SLACK, MIN_COVERAGE,
                                          TOLERANCE, bar, COVERAGE_POWER, SIMILARITY_POWER, cut,
-                                         CANDIDATES_PER_UNIT)
+                                         CANDIDATES_PER_UNIT, self.threads if len(entry_of) >= THREADED_PAIRS else 1)
         else:
             qm = sparse.csr_matrix((np.ones(len(q.indices), dtype=np.float32), q.indices, q.indptr), shape=q.shape)
             both = fw[entry_of].multiply(qm[unit_of]).tocsr()
