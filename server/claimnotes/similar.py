@@ -185,8 +185,9 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * _aligned(whole, claim, index)
         if cosines is not None:
             score = (1 - SEMANTIC_SHARE) * score + SEMANTIC_SHARE * 100.0 * max(0.0, cosines.of(claim))
-        if claim in days_before:
-            score = (1 - RECENCY_SHARE) * score + RECENCY_SHARE * 100.0 * recency(days_before[claim])
+        if stated:  # a claim without a day gets no prior (as if stated long before)
+            prior = recency(days_before[claim]) if claim in days_before else 0.0
+            score = (1 - RECENCY_SHARE) * score + RECENCY_SHARE * 100.0 * prior
         ranked.append((claim, round(score, 4)))
     ranked.sort(key=lambda cs: (-cs[1], cs[0]))
     return ranked[:limit]
