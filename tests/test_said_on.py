@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimnotes import similar
 from claimnotes.claim_dates import stated_day
@@ -124,3 +126,21 @@ def test_similar_rejects_a_bad_day(api, said_on: object) -> None:
     assert body["status_code"] == 400 and body["detail"]
     assert set(body) <= {"status_code", "detail", "extra"}
     assert [e["key"] for e in body["extra"]] == ["said_on"]  # Litestar names the field
+
+
+_days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+_CLAIM_IDS = [f"c{i}" for i in range(12)]
+_PROPERTY_INDEX = ClaimIndex.build([(cid, [f"{TEXT} Item {i}."]) for i, cid in enumerate(_CLAIM_IDS)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_days, st.dictionaries(st.sampled_from(_CLAIM_IDS), _days), st.integers(1, 12))
+def test_no_claim_made_after_the_grace_is_returned(said: date, stated: dict[str, date], limit: int) -> None:
+    res = find_similar(TEXT, _PROPERTY_INDEX, limit=limit, said_on=said, stated=stated)
+    allowed = {c for c in _CLAIM_IDS if c not in stated or stated[c] <= said + timedelta(days=similar.GRACE_DAYS)}
+    # Every claim made in time can come back (all match the text), up to the limit; no other does.
+    ids = {c for c, _ in res}
+    assert ids <= allowed
+    assert len(ids) == len(res) == min(limit, len(allowed))
+    assert [s for _, s in res] == sorted((s for _, s in res), reverse=True)
+    assert all(0 <= s <= 100 for _, s in res)
