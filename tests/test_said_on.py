@@ -23,6 +23,8 @@ SAID = date(2019, 1, 20)
     ("October 22, 2019", date(2019, 10, 22)),
     ("stated on Sept. 5, 2019 in a speech:", date(2019, 9, 5)),
     ("Jan 3 2021", date(2021, 1, 3)),
+    ("22 October 2019", date(2019, 10, 22)),
+    ("3 Sept. 2020", date(2020, 9, 3)),
     ("2019-02-30", None),          # no such day
     ("Mayor 5, 2019", None),       # not a month
     ("last Tuesday", None),
