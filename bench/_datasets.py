@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+from claimnotes.claim_dates import stated_day
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,11 +28,14 @@ def datasets_dir(flag: str | None = None) -> Path:
 
 @dataclass
 class RetrievalTask:
-    """A CheckThat! split: claims (id -> texts), queries (id -> text), gold (query id -> claim ids)."""
+    """A CheckThat! split: claims (id -> texts), queries (id -> text), gold (query id -> claim ids);
+    for 2B also the day each claim was stated and each query was said (none for the tweets)."""
     name: str
     claims: dict[str, list[str]]
     queries: dict[str, str]
     gold: dict[str, set[str]]
+    claim_days: dict[str, date] = field(default_factory=dict)
+    query_days: dict[str, date] = field(default_factory=dict)
 
 
 def _tsv_rows(path: Path) -> list[list[str]]:
@@ -78,14 +84,23 @@ def checkthat2021a(root: Path, split: str) -> RetrievalTask:
     return RetrievalTask(f"2021-2A {split}", claims, {q: queries[q] for q in gold}, gold)
 
 
+def _event_day(iclaim_id: str) -> date | None:
+    """The debate or speech's day, which starts its sentences' ids: 20170822_Trump_phoenix_0204."""
+    return stated_day(f"{iclaim_id[:4]}-{iclaim_id[4:6]}-{iclaim_id[6:8]}")
+
+
 def checkthat2021b(root: Path, split: str) -> RetrievalTask:
     d = root / "checkthat2021-task2b-en"
     # The article's first 300 characters too: on the train split MAP@5 0.507 -> 0.509
     # (lexical) and 0.572 -> 0.584 (semantic stage).
     claims = _vclaims(d / "vclaims.jsonl", "text_head")
+    # PolitiFact's "stated on October 22, 2019 in a speech:" (as the importer reads it).
+    stated = {c["vclaim_id"]: stated_day(c.get("date") or "") for c in read_jsonl(d / "vclaims.jsonl")}
     queries = {r[0]: r[1] for r in _tsv_rows(d / "iclaims-train-dev.queries.tsv")}
     gold = _qrels(d / f"qrels-{split}.tsv")
-    return RetrievalTask(f"2021-2B {split}", claims, {q: queries[q] for q in gold}, gold)
+    said = {q: _event_day(q) for q in gold}
+    return RetrievalTask(f"2021-2B {split}", claims, {q: queries[q] for q in gold}, gold,
+                         {c: day for c, day in stated.items() if day}, {q: day for q, day in said.items() if day})
 
 
 TASKS = {"2020": checkthat2020, "2021a": checkthat2021a, "2021b": checkthat2021b}

@@ -4,6 +4,8 @@ match counted) on the labelled pages in fixtures/eval/.
 
     .venv/bin/python bench/quality.py                  # everything
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
+        # 2021b gets two rows: "date=none" (the text alone) and "date=said_on" (find_similar also
+        # given the debate's day, from the sentence id, and each claim's "stated on" day)
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages dev -v   # one page split, its errors (FP, FN, span, FH: a
         # false highlight of a labelled claim, on a sentence that is not its label)
@@ -43,9 +45,10 @@ def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> floa
     return total / len(relevant) if relevant else 0.0
 
 
-def run_task(task, threshold: float, recall: bool, embedder=None) -> dict[str, float]:
+def run_task(task, threshold: float, recall: bool, embedder=None, dated: bool = False) -> dict[str, float]:
     """MAP@5 and P@1 through find_similar (and, with an embedder, through its semantic
-    stage as sem_*, with the milliseconds it adds per query and to the build)."""
+    stage as sem_*, with the milliseconds it adds per query and to the build); ``dated``:
+    find_similar is given the day each query was said and the day each claim was stated."""
     t0 = time.perf_counter()
     index = ClaimIndex.build(task.claims.items())
     build = time.perf_counter() - t0
@@ -59,14 +62,15 @@ def run_task(task, threshold: float, recall: bool, embedder=None) -> dict[str, f
     sem_aps, sem_p1, lexical_s, semantic_s = [], [], 0.0, 0.0
     for qid, text in task.queries.items():
         rel = task.gold[qid]
+        said = {"said_on": task.query_days.get(qid), "stated": task.claim_days} if dated else {}
         t0 = time.perf_counter()
-        ranked = [cid for cid, _ in find_similar(text, index, limit=5)]
+        ranked = [cid for cid, _ in find_similar(text, index, limit=5, **said)]
         lexical_s += time.perf_counter() - t0
         aps.append(average_precision(ranked, rel))
         p1.append(1.0 if ranked[:1] and ranked[0] in rel else 0.0)
         if semantic is not None:
             t0 = time.perf_counter()
-            ranked = [cid for cid, _ in find_similar(text, index, limit=5, semantic=semantic)]
+            ranked = [cid for cid, _ in find_similar(text, index, limit=5, semantic=semantic, **said)]
             semantic_s += time.perf_counter() - t0
             sem_aps.append(average_precision(ranked, rel))
             sem_p1.append(1.0 if ranked[:1] and ranked[0] in rel else 0.0)
@@ -257,9 +261,13 @@ def main(argv: list[str] | None = None) -> None:
             embedder = CachedEmbedder(args.semantic_cache) if args.semantic_cache else Embedder()
         for name in args.tasks.split(","):
             for split in args.splits.split(","):
-                r = run_task(TASKS[name](root, split), args.threshold, not args.no_recall, embedder)
-                print(f"{name:6} {split:5} " + "  ".join(
-                    f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()), flush=True)
+                task = TASKS[name](root, split)
+                # A second row with the dates where the task has them (2B); recall@thr is
+                # match_blocks', which takes no date, so it is in the first row only.
+                for dated in (False, True) if task.query_days else (False,):
+                    r = run_task(task, args.threshold, not (args.no_recall or dated), embedder, dated)
+                    print(f"{name:6} {split:5} date={'said_on' if dated else 'none':7} " + "  ".join(
+                        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()), flush=True)
     thresholds = list(dict.fromkeys([args.threshold, *PAGE_THRESHOLDS]))
     if args.semantic_pages:
         embedder = CachedEmbedder(args.semantic_cache) if args.semantic_cache else Embedder()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Sequence
+from datetime import date
 
+from claimnotes.claim_dates import stated_day
 from claimnotes.matcher import ClaimIndex, Match, find_similar, match_blocks
 from claimnotes.schemas import Claim, ClaimCard
 from claimnotes.semantic import Embedder, SemanticIndex
@@ -28,6 +30,11 @@ def _settle_gc() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _stated(claim: Claim) -> date | None:
+    """The day the claim was made, if its fact-check says so in a form we read."""
+    return stated_day(claim.review.claim_date) if claim.review else None
 
 
 def claim_card(claim: Claim) -> ClaimCard:
@@ -52,6 +59,7 @@ class LiveIndex:
         self._embedder = Embedder() if semantic else None
         self._semantic: SemanticIndex | None = None
         self._cards: dict[str, ClaimCard] = {}
+        self._stated: dict[str, date] = {}  # claim id -> the day it was made, for similar(said_on=)
         self.version = -1
 
     def load(self, store: ClaimStore) -> None:
@@ -64,6 +72,7 @@ class LiveIndex:
                 self._semantic = SemanticIndex.build(((c.id, [c.text, *c.variants]) for c in claims),
                                                      self._embedder)
             self._cards = {c.id: claim_card(c) for c in claims}
+            self._stated = {c.id: day for c in claims if (day := _stated(c))}
             self.version = version
             _settle_gc()
 
@@ -82,9 +91,12 @@ class LiveIndex:
             upserts: list[tuple[str, list[str]]] = []
             removals: list[str] = []
             for claim in store.changed_since(self.version):
+                self._stated.pop(claim.id, None)
                 if claim.status == "published":
                     upserts.append((claim.id, [claim.text, *claim.variants]))
                     self._cards[claim.id] = claim_card(claim)
+                    if day := _stated(claim):
+                        self._stated[claim.id] = day
                 elif claim.id in self._cards:
                     removals.append(claim.id)
                     del self._cards[claim.id]
@@ -124,10 +136,14 @@ class LiveIndex:
                     self._index.upsert(restore.id, [restore.text, *restore.variants])
             return [m for m in found if m.claim_id == PREVIEW_ID]
 
-    def similar(self, store: ClaimStore, text: str, limit: int) -> list[tuple[ClaimCard, float]]:
+    def similar(self, store: ClaimStore, text: str, limit: int,
+                said_on: date | None = None) -> list[tuple[ClaimCard, float]]:
+        """find_similar over the published claims; with ``said_on``, claims made later are
+        left out and recent ones favoured (their days from review.claim_date)."""
         with self._lock:
             self._catch_up(store)
-            found = find_similar(text, self._index, limit=limit, semantic=self._semantic)
+            found = find_similar(text, self._index, limit=limit, semantic=self._semantic,
+                                 said_on=said_on, stated=self._stated)
             return [(self._cards[cid], score) for cid, score in found]
 
     def __len__(self) -> int:

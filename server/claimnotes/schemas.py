@@ -6,6 +6,7 @@ the field. The numbers are documented in README.md ("Limits").
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
@@ -212,6 +213,9 @@ class PreviewMatch(Wire, kw_only=True):
 class SimilarRequest(Wire, kw_only=True):
     text: Annotated[str, Meta(min_length=1, max_length=5_000)]
     limit: Annotated[int, Meta(ge=1, le=50)] = 10
+    said_on: date | None = None
+    """The day the text was said or written (YYYY-MM-DD): claims made more than a week later
+    (review.claim_date) are left out and recent ones favoured; claims without a date are kept."""
 
 
 class SimilarResult(Wire, kw_only=True):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,14 @@ BM25_SHARE = 0.9     # find_similar score = this * BM25 (relative to the best) +
 BIGRAMS = False      # BM25 also counts adjacent term pairs (phrases)
 SEMANTIC_RECALL = 20  # with the semantic stage: claims nearest in meaning added to the candidates
 SEMANTIC_SHARE = 0.8  # with the semantic stage: score = this * 100 * cosine + rest * lexical score
+# With the day the text was said (said_on): claims stated more than GRACE_DAYS after it are
+# left out (a text can only repeat a claim already made; PolitiFact sometimes dates a claim
+# by a later repetition, hence the grace), and a recency prior takes RECENCY_SHARE of the
+# score, 100 for a claim stated that day (or in the grace days), halving every
+# RECENCY_HALF_LIFE days before. Claims without a day are kept, with no prior.
+GRACE_DAYS = 7
+RECENCY_SHARE = 0.3
+RECENCY_HALF_LIFE = 180.0
 
 _URL_RE = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*")
 _TRAILER_RE = re.compile(r"\s[\u2014-]\s[^\u2014\n]{0,80}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
@@ -110,32 +119,61 @@ def _bm25(index: ClaimIndex) -> tuple[sparse.csr_matrix, list[str], dict[str, in
     return index._ft
 
 
+def _top_columns(scores: np.ndarray, top_n: int, keep: Callable[[int], bool]) -> np.ndarray:
+    """The columns of the ``top_n`` highest non-zero scores that ``keep`` accepts (any order).
+    Only the best few are offered to ``keep``, twice as many each round until enough pass."""
+    nz = np.flatnonzero(scores)
+    k = top_n
+    while True:
+        best = nz if len(nz) <= k else nz[np.argpartition(-scores[nz], k - 1)[:k]]
+        kept = best[[keep(c) for c in best.tolist()]] if len(best) else best
+        if len(kept) >= top_n or len(best) == len(nz):
+            return kept if len(kept) <= top_n else kept[np.argpartition(-scores[kept], top_n - 1)[:top_n]]
+        k *= 2
+
+
+def recency(days: int) -> float:
+    """The prior (0..1) of a claim stated ``days`` before the text was said (negative: after)."""
+    return 0.5 ** (max(0, days) / RECENCY_HALF_LIFE)
+
+
 def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
-                 semantic: SemanticIndex | None = None) -> list[tuple[str, float]]:
+                 semantic: SemanticIndex | None = None, said_on: date | None = None,
+                 stated: Mapping[str, date] | None = None) -> list[tuple[str, float]]:
     """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold.
 
     BM25 over each claim's texts picks ``RERANK`` claims; the word aligner
     re-scores them; the two are blended (``BM25_SHARE``). With ``semantic`` (the
     optional embedding stage, semantic.py) the ``SEMANTIC_RECALL`` claims nearest
     in meaning join the candidates, and the embedding cosine takes
-    ``SEMANTIC_SHARE`` of the score.
+    ``SEMANTIC_SHARE`` of the score. With ``said_on``, the day ``text`` was said,
+    and ``stated`` (claim id -> the day the claim was stated), claims stated more
+    than ``GRACE_DAYS`` later are left out and the rest get a recency prior
+    (``RECENCY_SHARE``, ``recency``); claims missing from ``stated`` are kept, with no prior.
     """
     if limit <= 0 or not index._by_claim:
         return []
+    stated = stated if said_on is not None else None
     plain = _split_glued(_query_text(text), index)
     query = analyse(plain)
     ft, claims, column = _bm25(index)
     q = sorted({bucket(t) for t in _doc_terms(query.terms)})
     scores = np.asarray(ft[q].sum(axis=0)).ravel() if q else np.zeros(len(claims))
-    nz = np.flatnonzero(scores)
-    top_n = max(limit, RERANK)
-    if len(nz) > top_n:
-        nz = nz[np.argpartition(-scores[nz], top_n - 1)[:top_n]]
+    days_before: dict[str, int] = {}
+
+    def keep(claim: str) -> bool:
+        day = stated.get(claim) if stated else None
+        if day is None:
+            return True
+        days_before[claim] = (said_on - day).days
+        return days_before[claim] >= -GRACE_DAYS
+
+    nz = _top_columns(scores, max(limit, RERANK), lambda c: keep(claims[c]))
     pool = {claims[c]: c for c in nz.tolist()}  # claim -> its BM25 column
     cosines = None
     if semantic is not None and plain.strip():
         cosines = semantic.cosines(semantic.query(plain))
-        nearest = [c for c in cosines.top(max(limit, SEMANTIC_RECALL)) if c not in pool]
+        nearest = [c for c in cosines.top(max(limit, SEMANTIC_RECALL)) if c not in pool and keep(c)]
         if nearest:
             pool.update((claim, column[claim]) for claim in nearest if claim in column)
     if not pool:
@@ -147,6 +185,9 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         score = BM25_SHARE * 100.0 * float(scores[c]) / top + (1 - BM25_SHARE) * _aligned(whole, claim, index)
         if cosines is not None:
             score = (1 - SEMANTIC_SHARE) * score + SEMANTIC_SHARE * 100.0 * max(0.0, cosines.of(claim))
+        if stated:  # a claim without a day gets no prior (as if stated long before)
+            prior = recency(days_before[claim]) if claim in days_before else 0.0
+            score = (1 - RECENCY_SHARE) * score + RECENCY_SHARE * 100.0 * prior
         ranked.append((claim, round(score, 4)))
     ranked.sort(key=lambda cs: (-cs[1], cs[0]))
     return ranked[:limit]

@@ -41,10 +41,11 @@ def match_page(data: JSONBody[MatchRequest], store: NamedDependency[ClaimStore],
       responses=error_responses(400, 401, 413))
 def similar_claims(data: JSONBody[SimilarRequest], store: NamedDependency[ClaimStore], live: NamedDependency[LiveIndex],
                    reader: NamedDependency[TokenInfo | None]) -> SimilarResponse:
-    """The published claims closest to a text, best first, with no threshold."""
+    """The published claims closest to a text, best first, with no threshold; with
+    `said_on`, only claims made by then (a week's grace), recent ones favoured."""
     return SimilarResponse(results=[
         SimilarResult(claim=card, score=round(score, 2))
-        for card, score in live.similar(store, data.text, data.limit)])
+        for card, score in live.similar(store, data.text, data.limit, data.said_on)])
 
 
 @post("/v1/feedback", status_code=202, tags=["readers"], sync_to_thread=True,
