@@ -29,7 +29,7 @@ CONTRACTED = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "are
               "hadnt": "had", "aint": "is", "mustnt": "must"}
 # Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
 # (that)", "can't deny", "no denying" are not negations of what follows.
-NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split()) | CONTRACTED.keys()
+NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot far".split()) | CONTRACTED.keys()
 NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
 realise forget deny denying""".split())
 # "can't believe X" / "couldn't believe X" is surprise at X, which the writer takes as true
@@ -41,8 +41,20 @@ SURPRISE_MODALS = frozenset("can could".split())
 QUESTION_SUBJECTS = frozenset("it you they we he she".split())
 
 
-def negates(prev: str, word: str, nxt: str) -> bool:
-    """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows."""
+# "far from X" denies X when X is a description, not a place: "far from a mild rash", "far
+# from causing autism", "far from harmless"; "far from the sun", "far from home" are
+# distances. "far" is also a term (the far side of the Moon), as "nobody" is.
+FAR = "far"
+FAR_FROM = "from"
+FAR_FROM_DESCRIPTIONS = frozenset("""a an harmless safe true clear certain proven settled perfect
+mild benign accurate obvious simple easy complete conclusive over done""".split())
+
+
+def negates(prev: str, word: str, nxt: str, after: str = "") -> bool:
+    """Whether the negation ``word`` (normal forms, with its neighbours and the word after
+    the next) negates what follows."""
+    if word == FAR:
+        return nxt == FAR_FROM and (after in FAR_FROM_DESCRIPTIONS or (after.endswith("ing") and len(after) > 4))
     if word in CONTRACTED:
         prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
@@ -58,6 +70,9 @@ SYNONYMS = {
     "immunization": "vaccinated", "immunisation": "vaccinated",
     "govt": "government", "gov't": "government", "gov": "government",
     "u.s": "usa", "u.s.a": "usa", "america": "usa", "american": "usa", "americans": "usa",
+    # "the Americas" too: stemmed to `america` it met neither "America" nor "American"
+    # ("Columbus was the first European to set foot in the Americas" against "... in America")
+    "americas": "usa",
     "covid-19": "covid", "covid19": "covid", "coronavirus": "covid", "sars-cov-2": "covid",
     "ww1": "wwi", "ww2": "wwii", "ww-ii": "wwii", "ww-i": "wwi",
     "meds": "medication", "med": "medication", "medicine": "medication", "medicines": "medication",
