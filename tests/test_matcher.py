@@ -187,6 +187,10 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("squeezed", "compressed"), ("masts", "towers"),
     ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
     ("Americas", "America"),
+    # the claims' verbs and predicates in the words readers use for them
+    ("triggers", "causes"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
+    ("lethal", "kill"), ("protects", "prevents"), ("laced", "contains"), ("unsafe", "dangerous"),
+    ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())
@@ -196,6 +200,7 @@ def test_word_forms_share_a_term(a: str, b: str) -> None:
     ("saw", "see"), ("left", "leave"), ("shot", "shoot"), ("found", "find"),   # also other words
     ("ill", "sick"),   # "Will the jab make me ill?" then met "the flu jab makes you sick with flu"
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
+    ("healing", "cure"), ("deadliest", "kill"), ("protection", "prevent"), ("treats", "cures"),
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
     assert term_of(a) != term_of(b)

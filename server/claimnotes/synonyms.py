@@ -134,10 +134,21 @@ SYNONYMS.update({w: base for base, forms in {
     "need": "require requires required", "help": "assist assists assisted",
     "natural": "nature", "soda": "coke cokes cola colas", "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
     "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
-    "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
+    "ban": "prohibit prohibits prohibited",
     "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
     "tower": "mast masts",
+    # the claims' own verbs and predicates, in the other words readers use for them: "X
+    # triggers Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/"lethal" "kills",
+    # "protects (against)" "prevents", "laced with" "contains", "unsafe"/"harmful"
+    # "dangerous", "toxic"/"poisonous" "poison". Not "healing" (a noun: "the body's
+    # healing"), "deadliest" ("the deadliest venom" is not "kills venom"), "protection"
+    # ("the vaccine gives good protection"), "reverse", "treat" (said of true treatments)
+    "cause": "trigger triggers triggered triggering induce induces induced inducing",
+    "cure": "heal heals healed", "kill": "fatal deadly lethal",
+    "prevent": "stop stops stopped stopping protect protects protected protecting",
+    "contain": "laced", "dangerous": "unsafe harmful hazardous", "poison": "poisonous toxic",
+    "invent": "inventor inventors",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
 }.items() for w in forms.split()})
