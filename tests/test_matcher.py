@@ -191,6 +191,8 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("triggers", "causes"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
     ("lethal", "kill"), ("protects", "prevents"), ("laced", "contains"), ("unsafe", "dangerous"),
     ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),
+    ("venomous", "poisonous"), ("ruins", "destroys"), ("wrecked", "destroy"),
+    ("infertility", "infertile"), ("fertility", "fertile"), ("magnetic", "magnets"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())

@@ -141,16 +141,19 @@ SYNONYMS.update({w: base for base, forms in {
     # the claims' own verbs and predicates, in the other words readers use for them: "X
     # triggers Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/"lethal" "kills",
     # "protects (against)" "prevents", "laced with" "contains", "unsafe"/"harmful"
-    # "dangerous", "toxic"/"poisonous" "poison". Not "healing" (a noun: "the body's
-    # healing"), "deadliest" ("the deadliest venom" is not "kills venom"), "protection"
-    # ("the vaccine gives good protection"), "reverse", "treat" (said of true treatments)
+    # "dangerous", "toxic"/"poisonous"/"venomous" "poison", "ruins" "destroys". Not
+    # "healing" (a noun: "the body's healing"), "deadliest" ("the deadliest venom" is not
+    # "kills venom"), "protection" ("the vaccine gives good protection"), "reverse",
+    # "treat" (said of true treatments)
     "cause": "trigger triggers triggered triggering induce induces induced inducing",
     "cure": "heal heals healed", "kill": "fatal deadly lethal",
     "prevent": "stop stops stopped stopping protect protects protected protecting",
-    "contain": "laced", "dangerous": "unsafe harmful hazardous", "poison": "poisonous toxic",
-    "invent": "inventor inventors",
+    "contain": "laced", "dangerous": "unsafe harmful hazardous",
+    "invent": "inventor inventors", "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
+    "poison": "poisonous toxic venom venomous",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
+    "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
 }.items() for w in forms.split()})
 
 
