@@ -193,6 +193,9 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),
     ("venomous", "poisonous"), ("ruins", "destroys"), ("wrecked", "destroy"),
     ("infertility", "infertile"), ("fertility", "fertile"), ("magnetic", "magnets"),
+    ("concealed", "hidden"), ("suppresses", "hides"), ("withheld", "hiding"), ("fuels", "feeds"),
+    ("monitored", "tracks"), ("damages", "harms"), ("combat", "fight"), ("strengthens", "boosts"),
+    ("reduces", "lowers"), ("decreased", "lower"), ("largest", "biggest"), ("larger", "bigger"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())

@@ -151,6 +151,13 @@ SYNONYMS.update({w: base for base, forms in {
     "contain": "laced", "dangerous": "unsafe harmful hazardous",
     "invent": "inventor inventors", "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
     "poison": "poisonous toxic venom venomous",
+    "hide": "conceal conceals concealed concealing suppress suppresses suppressed suppressing "
+            "withhold withholds withheld withholding",
+    "feed": "fuel fuels fueled fuelled fueling fuelling", "track": "monitor monitors monitored monitoring",
+    "harm": "damage damages damaged damaging", "fight": "combat combats combatted combated combating",
+    "boost": "strengthen strengthens strengthened strengthening",
+    "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
+    "biggest": "largest hugest", "bigger": "larger",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
     "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
