@@ -188,7 +188,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
     ("Americas", "America"),
     # the claims' verbs and predicates in the words readers use for them
-    ("triggers", "causes"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
+    ("triggers", "causes"), ("driving", "causes"), ("drove", "caused"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
     ("lethal", "kill"), ("protects", "prevents"), ("laced", "contains"), ("unsafe", "dangerous"),
     ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),
     ("venomous", "poisonous"), ("ruins", "destroys"), ("wrecked", "destroy"),

@@ -105,7 +105,7 @@ SYNONYMS.update({w: base for base, forms in {
     "eat": "ate eaten", "drink": "drank drunk", "write": "wrote written", "grow": "grew grown",
     "freeze": "froze frozen", "catch": "caught", "think": "thought", "bring": "brought",
     "fall": "fell fallen", "swim": "swam swum", "fly": "flew flown", "see": "seen",
-    "drive": "drove driven", "ride": "rode ridden", "speak": "spoke spoken",
+    "ride": "rode ridden", "speak": "spoke spoken",
     "steal": "stole stolen", "break": "broke broken", "choose": "chose chosen",
     "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
     "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
@@ -139,13 +139,14 @@ SYNONYMS.update({w: base for base, forms in {
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
     "tower": "mast masts",
     # the claims' own verbs and predicates, in the other words readers use for them: "X
-    # triggers Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/"lethal" "kills",
-    # "protects (against)" "prevents", "laced with" "contains", "unsafe"/"harmful"
-    # "dangerous", "toxic"/"poisonous"/"venomous" "poison", "ruins" "destroys". Not
+    # triggers Y" or "is driving Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/
+    # "lethal" "kills", "protects (against)" "prevents", "laced with" "contains", "unsafe"/
+    # "harmful" "dangerous", "toxic"/"poisonous"/"venomous" "poison", "ruins" "destroys". Not
     # "healing" (a noun: "the body's healing"), "deadliest" ("the deadliest venom" is not
     # "kills venom"), "protection" ("the vaccine gives good protection"), "reverse",
     # "treat" (said of true treatments)
-    "cause": "trigger triggers triggered triggering induce induces induced inducing",
+    "cause": "trigger triggers triggered triggering induce induces induced inducing "
+             "drive drives driving drove driven",
     "cure": "heal heals healed", "kill": "fatal deadly lethal",
     "prevent": "stop stops stopped stopping protect protects protected protecting",
     "contain": "laced", "dangerous": "unsafe harmful hazardous",
