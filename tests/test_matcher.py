@@ -197,6 +197,8 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("monitored", "tracks"), ("damages", "harms"), ("combat", "fight"), ("strengthens", "boosts"),
     ("reduces", "lowers"), ("decreased", "lower"), ("largest", "biggest"), ("larger", "bigger"),
     ("hid", "hide"), ("fought", "fight"), ("fed", "feeds"),   # one key per base word in the table
+    ("volcanic", "volcanoes"), ("fungal", "fungus"), ("acidity", "acidic"), ("alkalize", "alkaline"),
+    ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())
@@ -207,6 +209,7 @@ def test_word_forms_share_a_term(a: str, b: str) -> None:
     ("ill", "sick"),   # "Will the jab make me ill?" then met "the flu jab makes you sick with flu"
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
     ("healing", "cure"), ("deadliest", "kill"), ("protection", "prevent"), ("treats", "cures"),
+    ("mexican", "mexico"),   # "Mexican Independence Day is the fifth of May" vs "... is 16 September"
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
     assert term_of(a) != term_of(b)

@@ -121,7 +121,7 @@ SYNONYMS.update({w: base for base, forms in {
     # irregular plurals
     "goose": "geese", "louse": "lice", "wolf": "wolves", "knife": "knives", "half": "halves",
     "shelf": "shelves", "thief": "thieves", "hoof": "hooves", "loaf": "loaves", "wife": "wives",
-    "fungus": "fungi", "cactus": "cacti", "nucleus": "nuclei", "larva": "larvae",
+    "cactus": "cacti", "nucleus": "nuclei", "larva": "larvae",
     "bacteria": "bacterium", "phenomenon": "phenomena", "criterion": "criteria",
     # clippings and chat spelling
     "math": "maths mathematics", "person": "ppl", "second": "sec secs", "flu": "influenza",
@@ -162,6 +162,13 @@ SYNONYMS.update({w: base for base, forms in {
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
     "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
+    "volcano": "volcanic", "fungus": "fungi fungal", "acidic": "acidity",
+    "alkaline": "alkalinity alkalize alkalizes alkalized alkalise alkalises alkalised",
+    "gene": "genetic genetically",
+    # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of
+    # Egypt"; "America" / "American" are `usa` above). Not "Mexican": "Mexican Independence
+    # Day is the fifth of May" then met every "Mexico's Independence Day is 16 September"
+    "egypt": "egyptian egyptians", "china": "chinese",
 }.items() for w in forms.split()})
 
 
