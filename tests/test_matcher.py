@@ -198,7 +198,9 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("reduces", "lowers"), ("decreased", "lower"), ("largest", "biggest"), ("larger", "bigger"),
     ("hid", "hide"), ("fought", "fight"), ("fed", "feeds"),   # one key per base word in the table
     ("volcanic", "volcanoes"), ("fungal", "fungus"), ("acidity", "acidic"), ("alkalize", "alkaline"),
-    ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"),
+    ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"), ("autistic", "autism"),
+    ("allergic", "allergies"), ("blindness", "blind"), ("invention", "invented"),
+    ("discovery", "discovered"), ("predictions", "predicted"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())
@@ -210,6 +212,7 @@ def test_word_forms_share_a_term(a: str, b: str) -> None:
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
     ("healing", "cure"), ("deadliest", "kill"), ("protection", "prevent"), ("treats", "cures"),
     ("mexican", "mexico"),   # "Mexican Independence Day is the fifth of May" vs "... is 16 September"
+    ("carcinogenic", "cancer"),   # "IARC classed aspartame as possibly carcinogenic" (true) scored 57
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
     assert term_of(a) != term_of(b)

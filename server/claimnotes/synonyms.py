@@ -150,7 +150,7 @@ SYNONYMS.update({w: base for base, forms in {
     "cure": "heal heals healed", "kill": "fatal deadly lethal",
     "prevent": "stop stops stopped stopping protect protects protected protecting",
     "contain": "laced", "dangerous": "unsafe harmful hazardous",
-    "invent": "inventor inventors", "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
+    "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
     "poison": "poisonous toxic venom venomous",
     "hide": "hid hidden conceal conceals concealed concealing suppress suppresses suppressed "
             "suppressing withhold withholds withheld withholding",
@@ -164,7 +164,9 @@ SYNONYMS.update({w: base for base, forms in {
     "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
     "volcano": "volcanic", "fungus": "fungi fungal", "acidic": "acidity",
     "alkaline": "alkalinity alkalize alkalizes alkalized alkalise alkalises alkalised",
-    "gene": "genetic genetically",
+    "gene": "genetic genetically", "autism": "autistic", "allergy": "allergic", "blind": "blindness",
+    "invent": "invention inventions inventor inventors", "discover": "discovery discoveries",
+    "predict": "prediction predictions",
     # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of
     # Egypt"; "America" / "American" are `usa` above). Not "Mexican": "Mexican Independence
     # Day is the fifth of May" then met every "Mexico's Independence Day is 16 September"
