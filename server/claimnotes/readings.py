@@ -22,7 +22,7 @@ plain reading matches still matches.
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
   people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
-  cliffs").
+  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold").
 """
 
 from __future__ import annotations
