@@ -22,6 +22,7 @@ CLAIMS = [
     ("casablanca", ["Bogart says 'Play it again, Sam' in Casablanca."]),
     ("putin", ['Putin said Pope Francis "is not a man of God."']),
     ("antibiotics", ["Antibiotics cure colds and flu.", "antibiotics cure colds"]),
+    ("dna", ["mRNA COVID-19 vaccines change your DNA.", "the covid vaccine changes your DNA"]),
 ]
 
 
@@ -54,6 +55,8 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("Antibiotics get rid of colds, everyone knows that.", "antibiotics"),
     ("Vaccines lead to autism.", "autism"),
     ("Plenty of people think vitamin C wards off colds.", "vitamin-c"),
+    ("My aunt is sure the covid vaccine messes with your DNA.", "dna"),
+    ("The covid jab tampers with your DNA, he says.", "dna"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
     # "X not ..., it Y": the negation is the first clause's own

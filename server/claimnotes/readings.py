@@ -77,8 +77,9 @@ HEDGES = frozenset("""basically literally honestly totally definitely obviously 
 supposedly genuinely certainly absolutely truly surely""".split())
 # Phrasal verbs read as the claims' own verbs: "knock out any cold" / "cleared up the
 # infection" / "get rid of" as "cure", "leads to" / "results in" / "brings on" as "cause",
-# "ward off" / "guard against" as "prevent", "full of" as "contain". The verb must stand
-# right before its particle (a pronoun between, "clear it up", names no claim's object).
+# "ward off" / "guard against" as "prevent", "full of" as "contain", "messes with" /
+# "tampers with" as "change" ("... messes with your DNA"). The verb must stand right before
+# its particle (a pronoun between, "clear it up", names no claim's object).
 # The claim texts keep theirs: the plain reading of the page still meets them.
 PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("clear clears cleared clearing", "up", "cure"), ("knock knocks knocked knocking", "out", "cure"),
@@ -87,6 +88,8 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("bring brings brought bringing", "on", "cause"),
     ("ward wards warded warding", "off", "prevent"), ("guard guards guarded guarding", "against", "prevent"),
     ("full", "of", "contain"),
+    ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
+    ("meddle meddles meddled meddling", "with", "change"),
 ) for verb in forms.split()}
 # A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
 _PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | {"rid"} if w not in STOPWORDS)
