@@ -27,8 +27,9 @@ CONTRACTED = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "are
               "wasnt": "was", "werent": "were", "cant": "can", "couldnt": "could", "wont": "will",
               "wouldnt": "would", "shouldnt": "should", "havent": "have", "hasnt": "has",
               "hadnt": "had", "aint": "is", "mustnt": "must"}
-# Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
-# (that)", "can't deny", "no denying" are not negations of what follows.
+# Words that flip a claim ("far" only in "far from" a description, see negates). "nothing
+# but", "not just", "no doubt", "no wonder", "don't know (that)", "can't deny", "no denying"
+# are not negations of what follows.
 NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot far".split()) | CONTRACTED.keys()
 NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
 realise forget deny denying""".split())
@@ -54,7 +55,8 @@ def negates(prev: str, word: str, nxt: str, after: str = "") -> bool:
     """Whether the negation ``word`` (normal forms, with its neighbours and the word after
     the next) negates what follows."""
     if word == FAR:
-        return nxt == FAR_FROM and (after in FAR_FROM_DESCRIPTIONS or (after.endswith("ing") and len(after) > 4))
+        gerund = after.endswith("ing") and len(after) > 4
+        return nxt == FAR_FROM and (after in FAR_FROM_DESCRIPTIONS or gerund)
     if word in CONTRACTED:
         prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
