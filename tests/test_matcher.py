@@ -200,7 +200,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("volcanic", "volcanoes"), ("fungal", "fungus"), ("acidity", "acidic"), ("alkalize", "alkaline"),
     ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"), ("autistic", "autism"),
     ("allergic", "allergies"), ("blindness", "blind"), ("invention", "invented"),
-    ("discovery", "discovered"), ("predictions", "predicted"),
+    ("discovery", "discovered"), ("predictions", "predicted"), ("mobile", "cell"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())

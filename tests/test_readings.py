@@ -23,6 +23,9 @@ CLAIMS = [
     ("putin", ['Putin said Pope Francis "is not a man of God."']),
     ("antibiotics", ["Antibiotics cure colds and flu.", "antibiotics cure colds"]),
     ("dna", ["mRNA COVID-19 vaccines change your DNA.", "the covid vaccine changes your DNA"]),
+    ("mercury", ["Vaccines are full of toxic mercury.", "vaccines contain toxic mercury"]),
+    ("masks", ["Wearing a face mask lowers your oxygen and causes carbon dioxide poisoning.",
+               "masks cause CO2 poisoning"]),
 ]
 
 
@@ -57,6 +60,8 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("Plenty of people think vitamin C wards off colds.", "vitamin-c"),
     ("My aunt is sure the covid vaccine messes with your DNA.", "dna"),
     ("The covid jab tampers with your DNA, he says.", "dna"),
+    ("Those jabs are loaded with toxic mercury.", "mercury"),
+    ("Face masks cause carbon dioxide poisoning, my neighbour says.", "masks"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
     # "X not ..., it Y": the negation is the first clause's own

@@ -77,8 +77,9 @@ HEDGES = frozenset("""basically literally honestly totally definitely obviously 
 supposedly genuinely certainly absolutely truly surely""".split())
 # Phrasal verbs read as the claims' own verbs: "knock out any cold" / "cleared up the
 # infection" / "get rid of" as "cure", "leads to" / "results in" / "brings on" as "cause",
-# "ward off" / "guard against" as "prevent", "full of" as "contain", "messes with" /
-# "tampers with" as "change" ("... messes with your DNA"). The verb must stand right before
+# "ward off" / "guard against" as "prevent", "full of" / "loaded with" as "contain",
+# "messes with" / "tampers with" as "change" ("... messes with your DNA"); and "carbon
+# dioxide" as "CO2", which the claims write either way. The verb must stand right before
 # its particle (a pronoun between, "clear it up", names no claim's object).
 # The claim texts keep theirs: the plain reading of the page still meets them.
 PHRASAL = {verb: (particle, word) for forms, particle, word in (
@@ -87,7 +88,7 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("lead leads leading", "to", "cause"), ("result results resulted resulting", "in", "cause"),
     ("bring brings brought bringing", "on", "cause"),
     ("ward wards warded warding", "off", "prevent"), ("guard guards guarded guarding", "against", "prevent"),
-    ("full", "of", "contain"),
+    ("full", "of", "contain"), ("loaded", "with", "contain"), ("carbon", "dioxide", "co2"),
     ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
     ("meddle meddles meddled meddling", "with", "change"),
 ) for verb in forms.split()}
