@@ -26,6 +26,8 @@ CLAIMS = [
     ("mercury", ["Vaccines are full of toxic mercury.", "vaccines contain toxic mercury"]),
     ("masks", ["Wearing a face mask lowers your oxygen and causes carbon dioxide poisoning.",
                "masks cause CO2 poisoning"]),
+    ("microwave", ["Microwaving food makes it radioactive or destroys its nutrients.",
+                   "microwaved food is dangerous"]),
 ]
 
 
@@ -62,6 +64,7 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("The covid jab tampers with your DNA, he says.", "dna"),
     ("Those jabs are loaded with toxic mercury.", "mercury"),
     ("Face masks cause carbon dioxide poisoning, my neighbour says.", "masks"),
+    ("My mum still thinks microwaved food is bad for you.", "microwave"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
     # "X not ..., it Y": the negation is the first clause's own

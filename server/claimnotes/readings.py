@@ -78,8 +78,8 @@ supposedly genuinely certainly absolutely truly surely""".split())
 # Phrasal verbs read as the claims' own verbs: "knock out any cold" / "cleared up the
 # infection" / "get rid of" as "cure", "leads to" / "results in" / "brings on" as "cause",
 # "ward off" / "guard against" as "prevent", "full of" / "loaded with" as "contain",
-# "messes with" / "tampers with" as "change" ("... messes with your DNA"); and "carbon
-# dioxide" as "CO2", which the claims write either way. The verb must stand right before
+# "messes with" / "tampers with" as "change" ("... messes with your DNA"), "bad for (you)"
+# as "dangerous"; and "carbon dioxide" as "CO2", which the claims write either way. The verb must stand right before
 # its particle (a pronoun between, "clear it up", names no claim's object).
 # The claim texts keep theirs: the plain reading of the page still meets them.
 PHRASAL = {verb: (particle, word) for forms, particle, word in (
@@ -89,6 +89,7 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("bring brings brought bringing", "on", "cause"),
     ("ward wards warded warding", "off", "prevent"), ("guard guards guarded guarding", "against", "prevent"),
     ("full", "of", "contain"), ("loaded", "with", "contain"), ("carbon", "dioxide", "co2"),
+    ("bad", "for", "dangerous"),
     ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
     ("meddle meddles meddled meddling", "with", "change"),
 ) for verb in forms.split()}
