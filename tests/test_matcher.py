@@ -164,6 +164,10 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("Vaccines cause autism, not bad parenting.", "vaccines-autism"),
     ("It's the Earth that is flat, not the maps.", "earth-flat"),
     ("Vaccines cause autism not bad parenting.", None),
+    # "far from" before a description denies it; before a place it is a distance
+    ("Vaccines are far from causing autism.", None),
+    ("Bats are far from being blind.", None),
+    ("Far from the coast, the Earth is flat.", "earth-flat"),
 ])
 def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> None:
     assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
@@ -182,15 +186,33 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("vanished", "disappears"), ("extraterrestrials", "aliens"), ("squashed", "compressed"),
     ("squeezed", "compressed"), ("masts", "towers"),
     ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
+    ("Americas", "America"),
+    # the claims' verbs and predicates in the words readers use for them
+    ("triggers", "causes"), ("driving", "causes"), ("drove", "caused"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
+    ("lethal", "kill"), ("protects", "prevents"), ("laced", "contains"), ("unsafe", "dangerous"),
+    ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),
+    ("venomous", "poisonous"), ("ruins", "destroys"), ("wrecked", "destroy"),
+    ("infertility", "infertile"), ("fertility", "fertile"), ("magnetic", "magnets"),
+    ("concealed", "hidden"), ("suppresses", "hides"), ("withheld", "hiding"), ("fuels", "feeds"),
+    ("monitored", "tracks"), ("damages", "harms"), ("combat", "fight"), ("strengthens", "boosts"),
+    ("reduces", "lowers"), ("decreased", "lower"), ("largest", "biggest"), ("larger", "bigger"),
+    ("hid", "hide"), ("fought", "fight"), ("fed", "feeds"),   # one key per base word in the table
+    ("volcanic", "volcanoes"), ("fungal", "fungus"), ("acidity", "acidic"), ("alkalize", "alkaline"),
+    ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"), ("autistic", "autism"),
+    ("allergic", "allergies"), ("blindness", "blind"), ("invention", "invented"),
+    ("discovery", "discovered"), ("predictions", "predicted"), ("mobile", "cell"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
-    assert term_of(a) == term_of(b)
+    assert term_of(a.lower()) == term_of(b.lower())
 
 
 @pytest.mark.parametrize(("a", "b"), [
     ("saw", "see"), ("left", "leave"), ("shot", "shoot"), ("found", "find"),   # also other words
     ("ill", "sick"),   # "Will the jab make me ill?" then met "the flu jab makes you sick with flu"
     ("unpasteurised", "unpasteurized"),   # -ise/-ize: see synonyms.american
+    ("healing", "cure"), ("deadliest", "kill"), ("protection", "prevent"), ("treats", "cures"),
+    ("mexican", "mexico"),   # "Mexican Independence Day is the fifth of May" vs "... is 16 September"
+    ("carcinogenic", "cancer"),   # "IARC classed aspartame as possibly carcinogenic" (true) scored 57
 ])
 def test_ambiguous_forms_stay_apart(a: str, b: str) -> None:
     assert term_of(a) != term_of(b)

@@ -21,6 +21,13 @@ CLAIMS = [
     ("flu-shot", ["The flu shot gives you the flu."]),
     ("casablanca", ["Bogart says 'Play it again, Sam' in Casablanca."]),
     ("putin", ['Putin said Pope Francis "is not a man of God."']),
+    ("antibiotics", ["Antibiotics cure colds and flu.", "antibiotics cure colds"]),
+    ("dna", ["mRNA COVID-19 vaccines change your DNA.", "the covid vaccine changes your DNA"]),
+    ("mercury", ["Vaccines are full of toxic mercury.", "vaccines contain toxic mercury"]),
+    ("masks", ["Wearing a face mask lowers your oxygen and causes carbon dioxide poisoning.",
+               "masks cause CO2 poisoning"]),
+    ("microwave", ["Microwaving food makes it radioactive or destroys its nutrients.",
+                   "microwaved food is dangerous"]),
 ]
 
 
@@ -48,6 +55,16 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("In Columbus's day most people believed the earth was flat.", "medieval"),
     ("In Columbus\u2019 day most people believed the earth was flat.", "medieval"),
     ("Kids grew up believing that lemmings throw themselves off cliffs.", "lemmings"),
+    # phrasal verbs in the claims' own verbs
+    ("My neighbour thinks a course of antibiotics will knock out any cold in two days.", "antibiotics"),
+    ("Antibiotics get rid of colds, everyone knows that.", "antibiotics"),
+    ("Vaccines lead to autism.", "autism"),
+    ("Plenty of people think vitamin C wards off colds.", "vitamin-c"),
+    ("My aunt is sure the covid vaccine messes with your DNA.", "dna"),
+    ("The covid jab tampers with your DNA, he says.", "dna"),
+    ("Those jabs are loaded with toxic mercury.", "mercury"),
+    ("Face masks cause carbon dioxide poisoning, my neighbour says.", "masks"),
+    ("My mum still thinks microwaved food is bad for you.", "microwave"),
     # "no one" is "nobody", not the number 1
     ("Bill Gates said nobody would ever need more than 640K of memory.", "gates"),
     # "X not ..., it Y": the negation is the first clause's own
@@ -73,6 +90,7 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "That means nobody believed the earth was flat.",           # the claim lies in the scope
     "Sadly that means no one will admit vaccines cause autism.",   # of the dropped negation
     "Lemmings throw rocks off cliffs.",                         # not reflexive
+    "Antibiotics will clear it up, and any cold with it.",     # the verb apart from its particle
     "My family has a history of cancer.",                       # "no one" still carries weight
     "Vaccines don't cause autism, they save lives.",            # the match must span the pronoun
     "The flu shot doesn't give you the flu, it gives you antibodies.",

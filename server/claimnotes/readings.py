@@ -22,7 +22,7 @@ plain reading matches still matches.
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
   people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
-  cliffs").
+  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold").
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
-from claimnotes.synonyms import CONTRACTED
+from claimnotes.synonyms import CONTRACTED, STOPWORDS
 from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
@@ -75,7 +75,26 @@ JUMP = "jump"                         # "throw themselves off cliffs" = "jump of
 # against the war in Iraq" is two terms without "totally").
 HEDGES = frozenset("""basically literally honestly totally definitely obviously seriously apparently
 supposedly genuinely certainly absolutely truly surely""".split())
-_PHRASE_TERMS = frozenset(map(term_of, DAYS | THROWS))   # a unit without them has no such phrase
+# Phrasal verbs read as the claims' own verbs: "knock out any cold" / "cleared up the
+# infection" / "get rid of" as "cure", "leads to" / "results in" / "brings on" as "cause",
+# "ward off" / "guard against" as "prevent", "full of" / "loaded with" as "contain",
+# "messes with" / "tampers with" as "change" ("... messes with your DNA"), "bad for (you)"
+# as "dangerous"; and "carbon dioxide" as "CO2", which the claims write either way. The verb must stand right before
+# its particle (a pronoun between, "clear it up", names no claim's object).
+# The claim texts keep theirs: the plain reading of the page still meets them.
+PHRASAL = {verb: (particle, word) for forms, particle, word in (
+    ("clear clears cleared clearing", "up", "cure"), ("knock knocks knocked knocking", "out", "cure"),
+    ("get gets got getting gotten", "rid", "cure"),
+    ("lead leads leading", "to", "cause"), ("result results resulted resulting", "in", "cause"),
+    ("bring brings brought bringing", "on", "cause"),
+    ("ward wards warded warding", "off", "prevent"), ("guard guards guarded guarding", "against", "prevent"),
+    ("full", "of", "contain"), ("loaded", "with", "contain"), ("carbon", "dioxide", "co2"),
+    ("bad", "for", "dangerous"),
+    ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
+    ("meddle meddles meddled meddling", "with", "change"),
+) for verb in forms.split()}
+# A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
+_PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | {"rid"} if w not in STOPWORDS)
 _HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
 _ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
@@ -164,7 +183,7 @@ def _negating(u: Unit) -> list[int]:
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
-    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; hedges dropped."""
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; a phrasal verb as the claims' verb ("knock out" as "cure"); hedges dropped."""
     key, terms = u.key, u.termset   # key: the normal forms, joined: a substring test is one pass in C
     if not ("with 0 " in key or not terms.isdisjoint(_ANY_TERMS)):
         return None
@@ -184,6 +203,10 @@ def _phrases(text: str, u: Unit) -> Reading | None:
             t = Token(TIME, t.start, t.end, t.cap)
         elif t.norm in THROWS and nxt in REFLEXIVES:
             t = Token(JUMP, t.start, t.end, t.cap)
+        elif t.norm in PHRASAL and PHRASAL[t.norm][0] == nxt:
+            out.append(Token(PHRASAL[t.norm][1], t.start, toks[k + 1].end, t.cap))
+            k += 2
+            continue
         out.append(t)
         k += 1
     if not phrase:

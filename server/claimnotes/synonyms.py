@@ -27,9 +27,10 @@ CONTRACTED = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "are
               "wasnt": "was", "werent": "were", "cant": "can", "couldnt": "could", "wont": "will",
               "wouldnt": "would", "shouldnt": "should", "havent": "have", "hasnt": "has",
               "hadnt": "had", "aint": "is", "mustnt": "must"}
-# Words that flip a claim. "nothing but", "not just", "no doubt", "no wonder", "don't know
-# (that)", "can't deny", "no denying" are not negations of what follows.
-NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot".split()) | CONTRACTED.keys()
+# Words that flip a claim ("far" only in "far from" a description, see negates). "nothing
+# but", "not just", "no doubt", "no wonder", "don't know (that)", "can't deny", "no denying"
+# are not negations of what follows.
+NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot far".split()) | CONTRACTED.keys()
 NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
 realise forget deny denying""".split())
 # "can't believe X" / "couldn't believe X" is surprise at X, which the writer takes as true
@@ -41,8 +42,21 @@ SURPRISE_MODALS = frozenset("can could".split())
 QUESTION_SUBJECTS = frozenset("it you they we he she".split())
 
 
-def negates(prev: str, word: str, nxt: str) -> bool:
-    """Whether the negation ``word`` (normal forms, with its neighbours) negates what follows."""
+# "far from X" denies X when X is a description, not a place: "far from a mild rash", "far
+# from causing autism", "far from harmless"; "far from the sun", "far from home" are
+# distances. "far" is also a term (the far side of the Moon), as "nobody" is.
+FAR = "far"
+FAR_FROM = "from"
+FAR_FROM_DESCRIPTIONS = frozenset("""a an harmless safe true clear certain proven settled perfect
+mild benign accurate obvious simple easy complete conclusive over done""".split())
+
+
+def negates(prev: str, word: str, nxt: str, after: str = "") -> bool:
+    """Whether the negation ``word`` (normal forms, with its neighbours and the word after
+    the next) negates what follows."""
+    if word == FAR:
+        gerund = after.endswith("ing") and len(after) > 4
+        return nxt == FAR_FROM and (after in FAR_FROM_DESCRIPTIONS or gerund)
     if word in CONTRACTED:
         prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
@@ -58,6 +72,9 @@ SYNONYMS = {
     "immunization": "vaccinated", "immunisation": "vaccinated",
     "govt": "government", "gov't": "government", "gov": "government",
     "u.s": "usa", "u.s.a": "usa", "america": "usa", "american": "usa", "americans": "usa",
+    # "the Americas" too: stemmed to `america` it met neither "America" nor "American"
+    # ("Columbus was the first European to set foot in the Americas" against "... in America")
+    "americas": "usa",
     "covid-19": "covid", "covid19": "covid", "coronavirus": "covid", "sars-cov-2": "covid",
     "ww1": "wwi", "ww2": "wwii", "ww-ii": "wwii", "ww-i": "wwi",
     "meds": "medication", "med": "medication", "medicine": "medication", "medicines": "medication",
@@ -90,7 +107,7 @@ SYNONYMS.update({w: base for base, forms in {
     "eat": "ate eaten", "drink": "drank drunk", "write": "wrote written", "grow": "grew grown",
     "freeze": "froze frozen", "catch": "caught", "think": "thought", "bring": "brought",
     "fall": "fell fallen", "swim": "swam swum", "fly": "flew flown", "see": "seen",
-    "hide": "hid hidden", "drive": "drove driven", "ride": "rode ridden", "speak": "spoke spoken",
+    "ride": "rode ridden", "speak": "spoke spoken",
     "steal": "stole stolen", "break": "broke broken", "choose": "chose chosen",
     "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
     "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
@@ -98,7 +115,7 @@ SYNONYMS.update({w: base for base, forms in {
     "bite": "bitten", "sing": "sang sung", "sink": "sank sunk",
     "shrink": "shrank shrunk", "forget": "forgot forgotten", "come": "came", "become": "became",
     "stand": "stood", "understand": "understood", "dig": "dug", "stick": "stuck", "sting": "stung",
-    "spin": "spun", "fight": "fought", "teach": "taught", "seek": "sought", "feed": "fed",
+    "spin": "spun", "teach": "taught", "seek": "sought",
     "flee": "fled", "bleed": "bled", "mean": "meant", "send": "sent", "spend": "spent",
     "hear": "heard", "burn": "burnt", "learn": "learnt", "spell": "spelt", "spill": "spilt",
     "smell": "smelt", "dream": "dreamt", "leap": "leapt", "sweep": "swept", "run": "ran",
@@ -106,7 +123,7 @@ SYNONYMS.update({w: base for base, forms in {
     # irregular plurals
     "goose": "geese", "louse": "lice", "wolf": "wolves", "knife": "knives", "half": "halves",
     "shelf": "shelves", "thief": "thieves", "hoof": "hooves", "loaf": "loaves", "wife": "wives",
-    "fungus": "fungi", "cactus": "cacti", "nucleus": "nuclei", "larva": "larvae",
+    "cactus": "cacti", "nucleus": "nuclei", "larva": "larvae",
     "bacteria": "bacterium", "phenomenon": "phenomena", "criterion": "criteria",
     # clippings and chat spelling
     "math": "maths mathematics", "person": "ppl", "second": "sec secs", "flu": "influenza",
@@ -119,12 +136,43 @@ SYNONYMS.update({w: base for base, forms in {
     "need": "require requires required", "help": "assist assists assisted",
     "natural": "nature", "soda": "coke cokes cola colas", "rich": "wealthy", "smart": "intelligent clever", "fast": "quick rapid rapidly quickly",
     "afraid": "scared frightened", "closest": "nearest", "closer": "nearer",
-    "prevent": "stop stops stopped stopping", "ban": "prohibit prohibits prohibited",
+    "ban": "prohibit prohibits prohibited",
     "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
-    "tower": "mast masts",
+    "tower": "mast masts", "cell": "mobile mobiles",   # "mobile phone" is the British "cell phone"
+    # the claims' own verbs and predicates, in the other words readers use for them: "X
+    # triggers Y" or "is driving Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/
+    # "lethal" "kills", "protects (against)" "prevents", "laced with" "contains", "unsafe"/
+    # "harmful" "dangerous", "toxic"/"poisonous"/"venomous" "poison", "ruins" "destroys". Not
+    # "healing" (a noun: "the body's healing"), "deadliest" ("the deadliest venom" is not
+    # "kills venom"), "protection" ("the vaccine gives good protection"), "reverse",
+    # "treat" (said of true treatments)
+    "cause": "trigger triggers triggered triggering induce induces induced inducing "
+             "drive drives driving drove driven",
+    "cure": "heal heals healed", "kill": "fatal deadly lethal",
+    "prevent": "stop stops stopped stopping protect protects protected protecting",
+    "contain": "laced", "dangerous": "unsafe harmful hazardous",
+    "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
+    "poison": "poisonous toxic venom venomous",
+    "hide": "hid hidden conceal conceals concealed concealing suppress suppresses suppressed "
+            "suppressing withhold withholds withheld withholding",
+    "feed": "fed fuel fuels fueled fuelled fueling fuelling", "track": "monitor monitors monitored monitoring",
+    "harm": "damage damages damaged damaging", "fight": "fought combat combats combatted combated combating",
+    "boost": "strengthen strengthens strengthened strengthening",
+    "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
+    "biggest": "largest hugest", "bigger": "larger",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
+    "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
+    "volcano": "volcanic", "fungus": "fungi fungal", "acidic": "acidity",
+    "alkaline": "alkalinity alkalize alkalizes alkalized alkalise alkalises alkalised",
+    "gene": "genetic genetically", "autism": "autistic", "allergy": "allergic", "blind": "blindness",
+    "invent": "invention inventions inventor inventors", "discover": "discovery discoveries",
+    "predict": "prediction predictions",
+    # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of
+    # Egypt"; "America" / "American" are `usa` above). Not "Mexican": "Mexican Independence
+    # Day is the fifth of May" then met every "Mexico's Independence Day is 16 September"
+    "egypt": "egyptian egyptians", "china": "chinese",
 }.items() for w in forms.split()})
 
 

@@ -21,7 +21,7 @@ from operator import is_not, itemgetter
 import msgspec
 
 from claimnotes.sentences import split_sentences, windows
-from claimnotes.synonyms import NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
+from claimnotes.synonyms import FAR, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
 
 WINDOW_WORDS = 48      # longer sentences are matched in windows of this many words...
@@ -36,7 +36,7 @@ is_term = partial(is_not, None)  # terms_of() gives None for stopwords and negat
 # "one" was otherwise the number 1, which the numbers guard then required of the page).
 NOBODY = "nobody"
 ANSWER_NO = "no"
-_SKIP = (STOPWORDS | NEGATIONS) - {NOBODY}  # words that are never terms
+_SKIP = (STOPWORDS | NEGATIONS) - {NOBODY, FAR}  # words that are never terms
 
 
 def term_of(word: str) -> str:
@@ -62,7 +62,9 @@ def negated(tokens: Sequence[Token], i: int) -> bool:
     if (w == ANSWER_NO and i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end > 1
             and not tokens[i + 1].norm[:1].isdigit()):
         return False
-    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < len(tokens) else "")
+    n = len(tokens)
+    return negates(tokens[i - 1].norm if i else "", w, tokens[i + 1].norm if i + 1 < n else "",
+                   tokens[i + 2].norm if i + 2 < n else "")
 
 
 # Capitalised without naming anyone. As names they set off the names guard against
@@ -100,7 +102,8 @@ def analyse(text: str, claim_id: str = "") -> Entry:
     if not NEGATIONS.isdisjoint(norms):
         n = len(norms)
         for i, w in enumerate(norms):
-            if w in NEGATIONS and negates(norms[i - 1] if i else "", w, norms[i + 1] if i + 1 < n else ""):
+            if w in NEGATIONS and negates(norms[i - 1] if i else "", w, norms[i + 1] if i + 1 < n else "",
+                                          norms[i + 2] if i + 2 < n else ""):
                 neg = not neg
     all_terms = terms_of(norms)
     caps = name_caps(norms, caps)
