@@ -129,7 +129,8 @@ class EvalPage:
 # and "heldout3" have all been read while tuning, so "heldout4" (labelled before the matcher
 # first ran on it) is the clean one.
 PAGE_SPLITS = {"dev": "pages", "heldout": "heldout/pages", "heldout2": "heldout2/pages",
-               "heldout3": "heldout3/pages", "heldout4": "heldout4/pages"}
+               "heldout3": "heldout3/pages", "heldout4": "heldout4/pages",
+               "heldout5": "heldout5/pages"}
 
 
 def eval_pages(split: str = "dev", repo: Path = REPO) -> tuple[list[dict], list[EvalPage]]:
