@@ -43,6 +43,8 @@ def agree(a: str, b: str) -> bool:
     ("José Peña", "Jose Pena"),
     ("Donald Trump Jr.", "Donald Trump, Jr."),
     ("Trump Jr.", "Donald Trump Jr."),
+    ("Владимир Путин", "Путин"),
+    ("習近平", "習近平"),
 ])
 def test_names_of_one_person_agree(a: str, b: str) -> None:
     assert agree(a, b) and agree(b, a)
@@ -61,6 +63,7 @@ def test_names_of_one_person_agree(a: str, b: str) -> None:
     ("Trump", "Vets for Trump"),            # an organisation's name is compared whole
     ("Donald Trump", "President Trump's lawyers"),
     ("Obama", "Obama Girl"),
+    ("Владимир Путин", "Vladimir Putin"),   # names are not transliterated
 ])
 def test_names_of_others_disagree(a: str, b: str) -> None:
     assert not agree(a, b) and not agree(b, a)

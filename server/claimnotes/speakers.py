@@ -37,7 +37,7 @@ _PARTICLES = frozenset("de del della der den di da du la le van von st".split())
 # Words that make a name an organisation's or a group's.
 _CONNECTORS = frozenset("for of the and against".split())
 _JOINERS = re.compile(r"[\u0027\u2019\u02bc\u2010\u2011-]")  # apostrophes, hyphens
-_NOT_WORD = re.compile(r"[^a-z0-9,]+")
+_NOT_WORD = re.compile(r"[^\w,]+|_+")  # any script's letters are kept: "Владимир Путин"
 
 
 class PersonName(NamedTuple):
