@@ -4,8 +4,10 @@ match counted) on the labelled pages in fixtures/eval/.
 
     .venv/bin/python bench/quality.py                  # everything
     .venv/bin/python bench/quality.py --tasks 2021a --splits dev
-        # 2021b gets two rows: "date=none" (the text alone) and "date=said_on" (find_similar also
-        # given the debate's day, from the sentence id, and each claim's "stated on" day)
+        # 2021b gets four rows: "with=none" (the text alone), "with=said_on" (find_similar also
+        # given the debate's day, from the sentence id, and each claim's "stated on" day),
+        # "with=said_by" (who said the sentence, where its event is one person's, and each
+        # claim's speaker) and "with=both"
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages dev -v   # one page split, its errors (FP, FN, span, FH: a
         # false highlight of a labelled claim, on a sentence that is not its label)
@@ -45,10 +47,12 @@ def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> floa
     return total / len(relevant) if relevant else 0.0
 
 
-def run_task(task, threshold: float, recall: bool, embedder=None, dated: bool = False) -> dict[str, float]:
+def run_task(task, threshold: float, recall: bool, embedder=None, dated: bool = False,
+             spoken: bool = False) -> dict[str, float]:
     """MAP@5 and P@1 through find_similar (and, with an embedder, through its semantic
     stage as sem_*, with the milliseconds it adds per query and to the build); ``dated``:
-    find_similar is given the day each query was said and the day each claim was stated."""
+    find_similar is given the day each query was said and the day each claim was stated;
+    ``spoken``: who said each query (where known) and each claim's author."""
     t0 = time.perf_counter()
     index = ClaimIndex.build(task.claims.items())
     build = time.perf_counter() - t0
@@ -63,6 +67,8 @@ def run_task(task, threshold: float, recall: bool, embedder=None, dated: bool = 
     for qid, text in task.queries.items():
         rel = task.gold[qid]
         said = {"said_on": task.query_days.get(qid), "stated": task.claim_days} if dated else {}
+        if spoken:
+            said.update(said_by=task.query_speakers.get(qid), authors=task.authors)
         t0 = time.perf_counter()
         ranked = [cid for cid, _ in find_similar(text, index, limit=5, **said)]
         lexical_s += time.perf_counter() - t0
@@ -108,6 +114,9 @@ class CachedEmbedder:
             self.path.write_bytes(pickle.dumps(self.vectors))
         return np.asarray([self.vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), DIMS)
 
+
+# (said_on, said_by) of each CheckThat! row: the text alone, then with the day, the speaker, both.
+ROWS = ((False, False), (True, False), (False, True), (True, True))
 
 # Page figures are also shown at these thresholds, to see how the trade-off moves either way.
 PAGE_THRESHOLDS = (55.0, 70.0)
@@ -262,11 +271,14 @@ def main(argv: list[str] | None = None) -> None:
         for name in args.tasks.split(","):
             for split in args.splits.split(","):
                 task = TASKS[name](root, split)
-                # A second row with the dates where the task has them (2B); recall@thr is
-                # match_blocks', which takes no date, so it is in the first row only.
-                for dated in (False, True) if task.query_days else (False,):
-                    r = run_task(task, args.threshold, not (args.no_recall or dated), embedder, dated)
-                    print(f"{name:6} {split:5} date={'said_on' if dated else 'none':7} " + "  ".join(
+                # More rows with the days and speakers where the task has them (2B); recall@thr is
+                # match_blocks', which takes neither, so it is in the first row only.
+                for dated, spoken in ROWS if task.query_days else ROWS[:1]:
+                    r = run_task(task, args.threshold, not (args.no_recall or dated or spoken), embedder,
+                                 dated, spoken)
+                    given = {(False, False): "none", (True, False): "said_on", (False, True): "said_by",
+                             (True, True): "both"}[dated, spoken]
+                    print(f"{name:6} {split:5} with={given:7} " + "  ".join(
                         f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()), flush=True)
     thresholds = list(dict.fromkeys([args.threshold, *PAGE_THRESHOLDS]))
     if args.semantic_pages:

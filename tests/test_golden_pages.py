@@ -31,6 +31,7 @@ SLUGS = sorted(p.name.removesuffix(".expected.json") for p in PAGES.glob("*.expe
 MIN_OVERLAP = 0.5
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NOTE = 400  # fixtures stay well under the API's 1000
+MAX_VARIANTS = 12  # the API's limit is 50
 
 
 class Expected(msgspec.Struct, forbid_unknown_fields=True):
@@ -106,7 +107,9 @@ def test_default_store_is_well_formed(claims: list[ClaimIn]) -> None:
     for c in claims:
         assert c.id and SLUG_RE.match(c.id), c.id
         assert c.status == "published" and c.lang == "en", c.id
-        assert 2 <= len(c.variants) <= 5, c.id
+        # Curators write as many common wordings as a myth has (the API allows 50); 12 keeps
+        # the default store a curated list, not a dump of every paraphrase.
+        assert 2 <= len(c.variants) <= MAX_VARIANTS, c.id
         assert len(c.note) <= MAX_NOTE, (c.id, len(c.note))
         assert c.tags, c.id
         assert all(s.url.startswith("https://") and s.title for s in c.sources), c.id

@@ -11,10 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from _datasets import EvalPage  # noqa: E402
+from _datasets import EVENT_SPEAKERS, EvalPage, _event_speaker  # noqa: E402
 from quality import score_page  # noqa: E402
 
 from claimnotes.matcher import Match  # noqa: E402
+from claimnotes.speakers import person_name  # noqa: E402
 
 BLOCKS = [("p-0", "Bats are blind. They eat insects."),
           ("p-1", "🦇🦇 No. Bats are blind, my gran says."),
@@ -45,3 +46,12 @@ def test_a_highlight_counts_only_on_a_labelled_quote_of_its_claim() -> None:
 def test_a_highlight_beside_the_label_in_its_paragraph_is_false() -> None:
     got = score_page(PAGE, [highlight(0, "They eat insects.")])
     assert (got["TP"], got["spans_ok"], got["highlights"], got["highlights_ok"]) == (1, 0, 1, 0)
+
+
+def test_a_2b_sentence_gets_its_events_speaker_or_none() -> None:
+    assert _event_speaker("20170822_Trump_phoenix_0204") == "Donald Trump"
+    assert _event_speaker("20160331_Cruz_Miluakee_0173") == "Ted Cruz"
+    assert _event_speaker("20161019_3pres_0918") is None            # a debate: several speakers
+    assert _event_speaker("20181015_60_min_0012") is None           # the id names nobody
+    # Every named speaker is a person's name that find_similar can read.
+    assert all(person_name(who) for who in EVENT_SPEAKERS.values() if who)

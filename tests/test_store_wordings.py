@@ -37,6 +37,12 @@ def claims_in(text: str, index: ClaimIndex) -> set[str]:
     ("theres mercury in vaccines and nobody talks about it", "vaccines-mercury"),
     ("Did you know porcupines fire their quills?", "ev-porcupines-shoot-quills"),
     ("Everest is the tallest mountain from bottom to top.", "ev-everest-tallest-base-to-peak"),
+    # everyday wordings of the variants written blind on 27 Nov (night)
+    ("my nan swears weed oil kills cancer", "cannabis-oil-cures-cancer"),
+    ("horse paste cures covid, look it up", "ivermectin-covid"),
+    ("wake up, 5G spreads covid", "covid-5g"),
+    ("Evolution has been debunked ages ago.", "evolution-is-false"),
+    ("It's freezing out, so global warming is fake.", "cold-weather-disproves-warming"),
 ])
 def test_a_common_wording_matches_its_claim(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims_in(text, index)
@@ -53,6 +59,20 @@ def test_a_common_wording_matches_its_claim(text: str, claim: str, index: ClaimI
     ("Can the jab make me ill for a day or two?", "flu-shot-gives-flu"),
     # private browsing does hide history from others using the same computer
     ("Private browsing hides my history from my flatmates.", "ev-incognito-anonymous"),
+    # the blind variants dropped for false matches on the seen page splits (docs/matching.md,
+    # "Variants"): a true part of the claim ("sharks have to keep swimming or they die")
+    ("Great white sharks have to keep swimming to breathe, but nurse sharks can rest on the bottom.",
+     "ev-sharks-must-keep-swimming"),
+    # the point words weigh little in their store: "toxic", "poison", "cancer"
+    ("The vaccine's ingredients are listed on the leaflet.", "vaccine-ingredients-toxic"),
+    ("Our town put fluoride in the water in the sixties.", "fluoride-is-poison"),
+    ("I start every morning with a mug of hot lemon water.", "lemon-stronger-than-chemo"),
+    # a name or a title, not the claim
+    ("Dark Side of the Moon is still the best album ever made.", "ev-far-side-moon-dark"),
+    ("We sang ring a ring o roses and the wheels on the bus.", "ev-ring-around-rosie-plague"),
+    # "brain" must stay this claim's own word: other claims' variants that said "brain"
+    # made it too common (_own_terms), and "use 10%" alone then matched
+    ("If you use 10% of your battery every hour, how long does a full charge last?", "ev-ten-percent-brain"),
 ])
 def test_a_true_statement_on_the_subject_does_not_match(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim not in claims_in(text, index)

@@ -10,6 +10,7 @@ soon as the write's response is sent.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Sequence
 from datetime import date
@@ -37,6 +38,11 @@ def _stated(claim: Claim) -> date | None:
     return stated_day(claim.review.claim_date) if claim.review else None
 
 
+def _author(claim: Claim) -> str:
+    """Who made the claim, if its fact-check says; interned: a few names make most claims."""
+    return sys.intern(claim.review.claim_author) if claim.review and claim.review.claim_author else ""
+
+
 def claim_card(claim: Claim) -> ClaimCard:
     return ClaimCard(id=claim.id, text=claim.text, rating=claim.rating, rating_text=claim.rating_text,
                      note=claim.note, sources=claim.sources, updated_at=claim.updated_at)
@@ -60,6 +66,7 @@ class LiveIndex:
         self._semantic: SemanticIndex | None = None
         self._cards: dict[str, ClaimCard] = {}
         self._stated: dict[str, date] = {}  # claim id -> the day it was made, for similar(said_on=)
+        self._authors: dict[str, str] = {}  # claim id -> who made it, for similar(said_by=)
         self.version = -1
 
     def load(self, store: ClaimStore) -> None:
@@ -73,6 +80,7 @@ class LiveIndex:
                                                      self._embedder)
             self._cards = {c.id: claim_card(c) for c in claims}
             self._stated = {c.id: day for c in claims if (day := _stated(c))}
+            self._authors = {c.id: author for c in claims if (author := _author(c))}
             self.version = version
             _settle_gc()
 
@@ -92,11 +100,14 @@ class LiveIndex:
             removals: list[str] = []
             for claim in store.changed_since(self.version):
                 self._stated.pop(claim.id, None)
+                self._authors.pop(claim.id, None)
                 if claim.status == "published":
                     upserts.append((claim.id, [claim.text, *claim.variants]))
                     self._cards[claim.id] = claim_card(claim)
                     if day := _stated(claim):
                         self._stated[claim.id] = day
+                    if author := _author(claim):
+                        self._authors[claim.id] = author
                 elif claim.id in self._cards:
                     removals.append(claim.id)
                     del self._cards[claim.id]
@@ -136,14 +147,16 @@ class LiveIndex:
                     self._index.upsert(restore.id, [restore.text, *restore.variants])
             return [m for m in found if m.claim_id == PREVIEW_ID]
 
-    def similar(self, store: ClaimStore, text: str, limit: int,
-                said_on: date | None = None) -> list[tuple[ClaimCard, float]]:
+    def similar(self, store: ClaimStore, text: str, limit: int, said_on: date | None = None,
+                said_by: str | None = None) -> list[tuple[ClaimCard, float]]:
         """find_similar over the published claims; with ``said_on``, claims made later are
-        left out and recent ones favoured (their days from review.claim_date)."""
+        left out and recent ones favoured (their days from review.claim_date); with
+        ``said_by``, claims made by that person (review.claim_author) are favoured."""
         with self._lock:
             self._catch_up(store)
             found = find_similar(text, self._index, limit=limit, semantic=self._semantic,
-                                 said_on=said_on, stated=self._stated)
+                                 said_on=said_on, stated=self._stated, said_by=said_by,
+                                 authors=self._authors)
             return [(self._cards[cid], score) for cid, score in found]
 
     def __len__(self) -> int:

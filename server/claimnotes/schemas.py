@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from claimnotes.speakers import MAX_NAME
+
 
 class Wire(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Base for JSON types: immutable, strict; field names stay snake_case on the wire."""
@@ -216,6 +218,10 @@ class SimilarRequest(Wire, kw_only=True):
     said_on: date | None = None
     """The day the text was said or written (YYYY-MM-DD): claims made more than a week later
     (review.claim_date) are left out and recent ones favoured; claims without a date are kept."""
+    said_by: Annotated[str, Meta(min_length=1, max_length=MAX_NAME)] | None = None
+    """Who said the text, a person's name ("Donald Trump", "Trump"): claims whose
+    review.claim_author names the same person are favoured; a surname alone names everyone
+    with that surname."""
 
 
 class SimilarResult(Wire, kw_only=True):

@@ -13,6 +13,7 @@ from scipy import sparse
 
 from claimnotes.aligner import align
 from claimnotes.claim_index import BUCKETS, ClaimIndex, bucket
+from claimnotes.speakers import person_name, same_person
 from claimnotes.synonyms import STOPWORDS
 from claimnotes.terms import Unit, analyse, make_unit, term_of
 from claimnotes.textnorm import tokenize
@@ -35,6 +36,9 @@ SEMANTIC_SHARE = 0.8  # with the semantic stage: score = this * 100 * cosine + r
 GRACE_DAYS = 7
 RECENCY_SHARE = 0.3
 RECENCY_HALF_LIFE = 180.0
+# With who said the text (said_by) and each claim's author (authors): a claim by the same
+# person (speakers.same_person) gets SPEAKER_SHARE of its score as a bonus, others none.
+SPEAKER_SHARE = 0.15
 
 _URL_RE = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*")
 _TRAILER_RE = re.compile(r"\s[\u2014-]\s[^\u2014\n]{0,80}\(@\w+\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$")
@@ -139,7 +143,8 @@ def recency(days: int) -> float:
 
 def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
                  semantic: SemanticIndex | None = None, said_on: date | None = None,
-                 stated: Mapping[str, date] | None = None) -> list[tuple[str, float]]:
+                 stated: Mapping[str, date] | None = None, said_by: str | None = None,
+                 authors: Mapping[str, str] | None = None) -> list[tuple[str, float]]:
     """Claims most like ``text``, best first, as ``(claim_id, score 0..100)``; no threshold.
 
     BM25 over each claim's texts picks ``RERANK`` claims; the word aligner
@@ -150,6 +155,8 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
     and ``stated`` (claim id -> the day the claim was stated), claims stated more
     than ``GRACE_DAYS`` later are left out and the rest get a recency prior
     (``RECENCY_SHARE``, ``recency``); claims missing from ``stated`` are kept, with no prior.
+    With ``said_by``, who said ``text``, and ``authors`` (claim id -> who made the claim),
+    claims by the same person (``speakers.same_person``) get ``SPEAKER_SHARE`` of the score.
     """
     if limit <= 0 or not index._by_claim:
         return []
@@ -168,6 +175,7 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         days_before[claim] = (said_on - day).days
         return days_before[claim] >= -GRACE_DAYS
 
+    asked = person_name(said_by) if said_by and authors else None
     nz = _top_columns(scores, max(limit, RERANK), lambda c: keep(claims[c]))
     pool = {claims[c]: c for c in nz.tolist()}  # claim -> its BM25 column
     cosines = None
@@ -188,6 +196,10 @@ def find_similar(text: str, index: ClaimIndex, *, limit: int = 10,
         if stated:  # a claim without a day gets no prior (as if stated long before)
             prior = recency(days_before[claim]) if claim in days_before else 0.0
             score = (1 - RECENCY_SHARE) * score + RECENCY_SHARE * 100.0 * prior
+        if asked is not None and authors:  # a claim without an author, or by another, gets nothing
+            author = person_name(authors.get(claim, ""))
+            same = author is not None and same_person(asked, author)
+            score = (1 - SPEAKER_SHARE) * score + SPEAKER_SHARE * 100.0 * same
         ranked.append((claim, round(score, 4)))
     ranked.sort(key=lambda cs: (-cs[1], cs[0]))
     return ranked[:limit]

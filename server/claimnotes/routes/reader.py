@@ -42,10 +42,11 @@ def match_page(data: JSONBody[MatchRequest], store: NamedDependency[ClaimStore],
 def similar_claims(data: JSONBody[SimilarRequest], store: NamedDependency[ClaimStore], live: NamedDependency[LiveIndex],
                    reader: NamedDependency[TokenInfo | None]) -> SimilarResponse:
     """The published claims closest to a text, best first, with no threshold; with
-    `said_on`, only claims made by then (a week's grace), recent ones favoured."""
+    `said_on`, only claims made by then (a week's grace), recent ones favoured; with
+    `said_by`, claims made by that person favoured."""
     return SimilarResponse(results=[
         SimilarResult(claim=card, score=round(score, 2))
-        for card, score in live.similar(store, data.text, data.limit, data.said_on)])
+        for card, score in live.similar(store, data.text, data.limit, data.said_on, data.said_by)])
 
 
 @post("/v1/feedback", status_code=202, tags=["readers"], sync_to_thread=True,
