@@ -22,7 +22,8 @@ plain reading matches still matches.
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
   people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
-  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold").
+  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold"),
+  a topic's newer name as the older one ("the climate crisis" as "climate change").
 """
 
 from __future__ import annotations
@@ -93,8 +94,15 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
     ("meddle meddles meddled meddling", "with", "change"),
 ) for verb in forms.split()}
+# Newer names of a topic the claims name the older way: "the climate crisis" / "climate
+# emergency" / "climate breakdown" is "climate change", "global heating" "global warming"
+# (the second word read as the claims'; the first must come right before it).
+RENAMED = {("climate", "crisis"): "change", ("climate", "emergency"): "change",
+           ("climate", "breakdown"): "change", ("global", "heating"): "warming"}
+_RENAMED_LAST = frozenset(last for _, last in RENAMED)
 # A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
-_PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | {"rid"} if w not in STOPWORDS)
+_PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | _RENAMED_LAST | {"rid"}
+                          if w not in STOPWORDS)
 _HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
 _ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
@@ -183,7 +191,7 @@ def _negating(u: Unit) -> list[int]:
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
-    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; a phrasal verb as the claims' verb ("knock out" as "cure"); hedges dropped."""
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; a phrasal verb as the claims' verb ("knock out" as "cure"); "climate crisis" as "climate change"; hedges dropped."""
     key, terms = u.key, u.termset   # key: the normal forms, joined: a substring test is one pass in C
     if not ("with 0 " in key or not terms.isdisjoint(_ANY_TERMS)):
         return None
@@ -203,6 +211,8 @@ def _phrases(text: str, u: Unit) -> Reading | None:
             t = Token(TIME, t.start, t.end, t.cap)
         elif t.norm in THROWS and nxt in REFLEXIVES:
             t = Token(JUMP, t.start, t.end, t.cap)
+        elif t.norm in _RENAMED_LAST and k and (toks[k - 1].norm, t.norm) in RENAMED:
+            t = Token(RENAMED[toks[k - 1].norm, t.norm], t.start, t.end, t.cap)
         elif t.norm in PHRASAL and PHRASAL[t.norm][0] == nxt:
             out.append(Token(PHRASAL[t.norm][1], t.start, toks[k + 1].end, t.cap))
             k += 2

@@ -18,7 +18,7 @@ other our ours ourselves out over own same she should so some such than that the
 their theirs them themselves then there these they this those through to too under
 until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves can may might must shall us via per s t
-new says said say one ever even still really actually also well yet get got
+new says said say one ones ever even still really actually also well yet get got
 r u ur cuz coz im ive youre theyre thats whats theres heres wheres
 """.split())
 
@@ -110,7 +110,8 @@ SYNONYMS.update({w: base for base, forms in {
     "ride": "rode ridden", "speak": "spoke spoken",
     "steal": "stole stolen", "break": "broke broken", "choose": "chose chosen",
     "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
-    "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
+    "build": "built construct constructs constructed constructing",   # and its plain synonym
+    "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
     "draw": "drew drawn", "wear": "wore worn", "swear": "swore sworn", "tear": "tore torn",
     "bite": "bitten", "sing": "sang sung", "sink": "sank sunk",
     "shrink": "shrank shrunk", "forget": "forgot forgotten", "come": "came", "become": "became",
@@ -129,6 +130,7 @@ SYNONYMS.update({w: base for base, forms in {
     "math": "maths mathematics", "person": "ppl", "second": "sec secs", "flu": "influenza",
     "television": "tv telly", "photograph": "photo photos", "picture": "pic pics",
     "refrigerator": "fridge fridges", "laboratory": "lab labs", "information": "info",
+    "chimpanzee": "chimp chimps", "hippopotamus": "hippo hippos hippopotami",
     "gray": "grey", "mold": "mould",
     # plain words for the same meaning (claims are paraphrased with them)
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
@@ -161,6 +163,8 @@ SYNONYMS.update({w: base for base, forms in {
     "boost": "strengthen strengthens strengthened strengthening",
     "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
     "biggest": "largest hugest", "bigger": "larger",
+    "angry": "anger angered enrage enrages enraged enraging infuriate infuriates infuriated "
+             "infuriating furious",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
     "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
