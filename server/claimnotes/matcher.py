@@ -193,12 +193,17 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     lost = []
     for f in ranked:
         (chosen if _apart(f, chosen) else lost).append(f)
-    # A claim whose first mention lost its words to another claim is not lost with it
-    # when it is made again on other words: a pair of sentences ("... humans are causing
-    # global warming. The whole climate crisis is a hoax ...") gave its first words to
-    # the claim of its first sentence, and the second sentence alone makes this one.
+    # A claim whose first mention, in two sentences read together, lost its words to
+    # another claim is not lost with it when one of the two makes it alone: the pair
+    # "... humans are causing global warming. The whole climate crisis is a hoax ..." gave
+    # its first words to the claim of its first sentence, and the second makes this one.
+    # Only inside that first mention: a claim dropped for an overlap is not looked for
+    # elsewhere in the block (on fact-check paragraphs that let topic claims such as
+    # "On abortion" or "American" back in at every later mention).
     for f in lost:
-        again = _unhidden([g for g in mentions[f[0]][1:] if _apart(g, chosen)], found, floor)
+        (sa, sb) = f[5]
+        again = _unhidden([g for g in mentions[f[0]][1:] if sa <= g[5][0] and g[5][1] <= sb
+                           and g[5] != f[5] and _apart(g, chosen)], found, floor)
         if again:
             chosen.append(again[0])
     chosen.sort(key=lambda c: (c[1], c[0]))

@@ -182,36 +182,27 @@ def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
 # sentence names the claim after it ("there's no convincing evidence linking antiperspirants
 # or deodorants to breast cancer", "no trial has shown that it treats cancer"), and the
 # aligner's best window could start past NEGATION_REACH and read X as said. The frame's
-# negation is counted at its last word (the unit's parity is the same), so it reaches X.
+# negation is counted at its noun (the unit's parity is the same), so it reaches X; the
+# words that link the noun to X ("linking", "has shown that") do not count for the reach.
 EVIDENCE = frozenset("""evidence proof link links connection sign signs trial trials study studies
 research data basis""".split())
 EVIDENCE_GAP = 2        # words between the negation and the noun ("no convincing scientific evidence")
-EVIDENCE_LINKS = frozenset("""that linking link links connecting tying between of for to suggest suggests
-suggesting show shows showed shown showing prove proves proved proven find found finds has have had
-ever yet been supporting support supports which""".split())
 
 
 def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
-    """The running count of negations of a unit, from the negation words alone (a
-    negation of an evidence frame counted at the frame's end)."""
+    """The running count of negations of a unit, from the negation words alone (the
+    negation of an evidence frame counted at its noun)."""
     flags = [0] * len(tokens)
     for k in compress(count(), map(NEGATIONS.__contains__, norms)):
         if negated(tokens, k):
-            flags[_frame_end(norms, k)] ^= 1
+            flags[_evidence_noun(norms, k)] ^= 1
     return list(accumulate(flags, initial=0))
 
 
-def _frame_end(norms: list[str], k: int) -> int:
-    """The last word of an evidence frame opened by the negation ``k`` ("no ... evidence
-    linking"), or ``k`` itself when none follows it."""
-    n = len(norms)
-    noun = next((j for j in range(k + 1, min(n, k + 2 + EVIDENCE_GAP)) if norms[j] in EVIDENCE), None)
-    if noun is None:
-        return k
-    end = noun
-    while end + 1 < n and norms[end + 1] in EVIDENCE_LINKS:
-        end += 1
-    return end
+def _evidence_noun(norms: list[str], k: int) -> int:
+    """The noun of an evidence frame opened by the negation ``k`` ("no convincing
+    evidence"), or ``k`` itself when none follows it."""
+    return next((j for j in range(k + 1, min(len(norms), k + 2 + EVIDENCE_GAP)) if norms[j] in EVIDENCE), k)
 
 
 def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: list[bool],

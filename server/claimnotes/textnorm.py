@@ -195,7 +195,8 @@ def _number_firsts(norms: list[str]) -> Iterable[int]:
 # "the ones", and is not the number 1 (as a number the numbers guard required a "1" of
 # the page: "it's not the strongest species that survive but the ones most adaptable").
 # Still a number before another number word ("the one hundred days").
-PRONOUN_ONE_AFTER = frozenset("the this that which each every any".split())
+# Not after "every"/"each"/"any": "for every one new rule" counts.
+PRONOUN_ONE_AFTER = frozenset("the this that which".split())
 
 
 def _pronoun_one(norms: list[str], i: int) -> bool:
