@@ -6,7 +6,7 @@ import pytest
 
 from claimnotes.matcher import (DEFAULT_THRESHOLD, ClaimIndex, Match, find_similar, match_blocks,
                                 reference_match_blocks)
-from claimnotes.terms import term_of
+from claimnotes.terms import analyse, term_of
 
 CLAIMS = [
     ("chemo-spreads", ["Chemotherapy causes cancer to spread.", "chemo spreads cancer through the body"]),
@@ -201,6 +201,8 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("genetically", "genes"), ("Egyptian", "Egypt"), ("Chinese", "China"), ("autistic", "autism"),
     ("allergic", "allergies"), ("blindness", "blind"), ("invention", "invented"),
     ("discovery", "discovered"), ("predictions", "predicted"), ("mobile", "cell"),
+    ("chimps", "chimpanzees"), ("hippos", "hippopotamus"), ("constructed", "built"),
+    ("enraged", "angry"), ("furious", "angry"), ("infuriates", "angry"),
 ])
 def test_word_forms_share_a_term(a: str, b: str) -> None:
     assert term_of(a.lower()) == term_of(b.lower())
@@ -405,3 +407,46 @@ def test_no_before_a_number_is_the_abbreviation() -> None:
     index = ClaimIndex.build([("bankruptcy", ['Health care is the "No. 1 reason for bankruptcy."']), *CLAIMS])
     (m,) = match_blocks([("b", "Health care is the No. 1 reason for bankruptcy, he said.")], index)
     assert m.claim_id == "bankruptcy" and m.score > 90
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # "no ... evidence / study / trial" denies what follows however far it is
+    ("There's no convincing evidence linking the MMR shot or vaccines to autism.", None),
+    ("No trial has ever shown that chemo spreads cancer through the body.", None),
+    ("No good scientific evidence shows that the Earth is flat.", None),
+    ("There is evidence that vaccines cause autism, my neighbour says.", "vaccines-autism"),
+    # "no" far from such a noun is counted where it stands
+    ("I have no idea why, but my aunt insists vaccines cause autism.", "vaccines-autism"),
+])
+def test_an_evidence_frame_negates_what_it_links(text: str, claim: str | None, index: ClaimIndex) -> None:
+    assert [c for c, _ in found(text, index)] == ([claim] if claim else [])
+
+
+def test_one_after_a_determiner_is_a_pronoun_not_a_number() -> None:
+    # As the number 1 the claim's "the one" made the numbers guard require a "1" of the
+    # page, which says "the ones" (93 with the pronoun, 38 with the number).
+    index = ClaimIndex.build([("darwin", ["Darwin said it is not the strongest species that survives "
+                                          "but the one most adaptable to change."]), *CLAIMS])
+    (m,) = match_blocks([("b", "As Darwin put it, it's not the strongest species that survive "
+                                "but the ones most adaptable to change.")], index)
+    assert m.claim_id == "darwin" and m.score > 90
+    # still a number where it counts: "the one hundred days", "every one new rule"
+    assert "100" in analyse("the one hundred days").terms
+    assert "1" in analyse("cut 22 rules for every one new rule").terms
+    assert "1" not in analyse("the one most adaptable").terms
+
+
+def test_a_claim_losing_its_pair_to_another_claim_keeps_its_own_sentence() -> None:
+    # Read together, the two sentences are the hoax claim's first mention ("global warming.
+    # The whole climate crisis is a hoax", 66.7: the plain pair does not read "climate
+    # crisis" as "climate change"), whose first words the first sentence's claim holds.
+    # That span is dropped, and the second sentence, which makes the claim alone (100), is
+    # its mention instead of none.
+    index = ClaimIndex.build([("disagree", ["scientists reject global warming"]),
+                              ("hoax", ["global warming is a hoax", "climate change is a hoax"])])
+    text = ("Thousands of scientists reject the idea that humans are causing global warming. "
+            "The whole climate crisis is a hoax designed to raise taxes.")
+    got = {m.claim_id: m.quote for m in match_blocks([("b", text)], index)}
+    assert got == {"disagree": "Thousands of scientists reject the idea that humans are causing global warming.",
+                   "hoax": "The whole climate crisis is a hoax designed to raise taxes."}
+    assert got == {m.claim_id: m.quote for m in reference_match_blocks([("b", text)], index)}
