@@ -450,3 +450,29 @@ def test_a_claim_losing_its_pair_to_another_claim_keeps_its_own_sentence() -> No
     assert got == {"disagree": "Thousands of scientists reject the idea that humans are causing global warming.",
                    "hoax": "The whole climate crisis is a hoax designed to raise taxes."}
     assert got == {m.claim_id: m.quote for m in reference_match_blocks([("b", text)], index)}
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The Sahara is the largest desert in the world.", "sahara"),
+    ("Everyone knows the Sahara is the biggest desert on Earth.", "sahara"),
+    # a narrower kind, an ordinal or "one of the" is another, true, statement
+    ("The Sahara is the largest hot desert in the world.", None),
+    ("The Sahara is the largest non-polar desert.", None),
+    ("The Sahara is the third largest desert.", None),
+    ("The Sahara is one of the largest deserts in the world.", None),
+    ("Mercury is one of the hottest planets.", None),
+    ("Mercury is the hottest planet, my teacher said.", "mercury"),
+])
+def test_a_narrowed_superlative_is_not_the_claim(text: str, claim: str | None) -> None:
+    index = ClaimIndex.build([("sahara", ["The Sahara is the largest desert."]),
+                              ("mercury", ["Mercury is the hottest planet."]), *CLAIMS])
+    assert [m.claim_id for m in match_blocks([("b", text)], index)] == ([claim] if claim else [])
+    assert [m.claim_id for m in reference_match_blocks([("b", text)], index)] == ([claim] if claim else [])
+
+
+def test_a_claim_that_ranks_so_itself_still_matches() -> None:
+    index = ClaimIndex.build([("wv", ["Last year we had the eighth fastest-growing economy in the country."]),
+                              ("evans", ["I helped win one of the biggest lawsuits against Medicare fraud."])])
+    text = ("Last year we had the eighth fastest-growing economy in the country, he said. "
+            "I helped win one of the biggest lawsuits against Medicare fraud, she said.")
+    assert {m.claim_id for m in match_blocks([("b", text)], index)} == {"wv", "evans"}

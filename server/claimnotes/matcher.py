@@ -39,6 +39,7 @@ import msgspec
 
 from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
+from claimnotes.narrowing import narrowed, superlative
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
 from claimnotes.similar import find_similar
@@ -94,9 +95,23 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
     (aligner.align_units, the same loop in one call), or the Python loop."""
     own = index._owncache   # _own_terms per claim: one call until the index changes
     if align_units is not None:
-        return align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
-                           partial(_own_terms, index), _names_only_both, threshold)
-    return [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
+        out = align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
+                          partial(_own_terms, index), _names_only_both, threshold)
+    else:
+        out = [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
+    return [_unnarrowed(u, res, index) if res and _has_superlative(u) else res for u, res in zip(units, out)]
+
+
+def _has_superlative(unit: Unit) -> bool:
+    return any(t is not None and t.endswith("est") and superlative(t) for t in unit.termset)
+
+
+def _unnarrowed(unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
+    """``results`` less those whose window narrows a superlative of their claim
+    (narrowing.py: "the largest hot desert" is not "the largest desert")."""
+    entries = index._entries
+    return [r for r in results
+            if not narrowed(unit, r[1], r[2], [entries[e].terms for e in index._by_claim.get(r[0], ()) if entries[e] is not None])]
 
 
 def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float,
