@@ -141,7 +141,8 @@ SYNONYMS.update({w: base for base, forms in {
     "ban": "prohibit prohibits prohibited",
     "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
-    "tower": "mast masts", "cell": "mobile mobiles",   # "mobile phone" is the British "cell phone"
+    "tower": "mast masts", "cell": "mobile mobiles",
+    "earth": "world worlds",   # "the world is flat", "the largest desert on Earth / in the world"   # "mobile phone" is the British "cell phone"
     # the claims' own verbs and predicates, in the other words readers use for them: "X
     # triggers Y" or "is driving Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/
     # "lethal" "kills", "protects (against)" "prevents", "laced with" "contains", "unsafe"/
