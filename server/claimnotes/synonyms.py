@@ -131,6 +131,7 @@ SYNONYMS.update({w: base for base, forms in {
     "television": "tv telly", "photograph": "photo photos", "picture": "pic pics",
     "refrigerator": "fridge fridges", "laboratory": "lab labs", "information": "info",
     "chimpanzee": "chimp chimps", "hippopotamus": "hippo hippos hippopotami",
+    "baby": "infant infants", "pill": "tablet tablets", "phone": "smartphone smartphones cellphone cellphones",
     "gray": "grey", "mold": "mould",
     # plain words for the same meaning (claims are paraphrased with them)
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
@@ -160,7 +161,7 @@ SYNONYMS.update({w: base for base, forms in {
     "hide": "hid hidden conceal conceals concealed concealing suppress suppresses suppressed "
             "suppressing withhold withholds withheld withholding",
     "feed": "fed fuel fuels fueled fuelled fueling fuelling", "track": "monitor monitors monitored monitoring",
-    "harm": "damage damages damaged damaging", "fight": "fought combat combats combatted combated combating",
+    "harm": "damage damages damaged damaging hurt hurts hurting", "fight": "fought combat combats combatted combated combating",
     "boost": "strengthen strengthens strengthened strengthening",
     "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
     "biggest": "largest hugest", "bigger": "larger",
@@ -172,6 +173,7 @@ SYNONYMS.update({w: base for base, forms in {
     "volcano": "volcanic", "fungus": "fungi fungal", "acidic": "acidity",
     "alkaline": "alkalinity alkalize alkalizes alkalized alkalise alkalises alkalised",
     "gene": "genetic genetically", "autism": "autistic", "allergy": "allergic", "blind": "blindness",
+    "immune": "immunity", "infect": "infection infections", "contagious": "infectious",
     "invent": "invention inventions inventor inventors", "discover": "discovery discoveries",
     "predict": "prediction predictions",
     # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of
