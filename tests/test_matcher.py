@@ -467,6 +467,9 @@ def test_a_claim_losing_its_pair_to_another_claim_keeps_its_own_sentence() -> No
     ("The Sahara is one of the largest deserts in the world.", None),
     ("Mercury is one of the hottest planets.", None),
     ("Mercury is the hottest planet, my teacher said.", "mercury"),
+    # a list of superlatives still ranks among all deserts
+    ("The Sahara is the biggest, hottest desert in the world.", "sahara"),
+    ("The Sahara is the largest and hottest desert.", "sahara"),
 ])
 def test_a_narrowed_superlative_is_not_the_claim(text: str, claim: str | None) -> None:
     index = ClaimIndex.build([("sahara", ["The Sahara is the largest desert."]),

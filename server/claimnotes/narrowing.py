@@ -50,6 +50,8 @@ def narrowed(unit: Unit, first: int, last: int, texts: Sequence[Sequence[str]]) 
         if before == ONE_OF_THE and "1" not in claim_terms:
             return True
         for m in range(k + 2, min(len(terms), k + 2 + INSERTED_MAX)):
-            if terms[m] in nexts and all(b is not None and b not in claim_terms for b in terms[k + 1:m]):
+            between = range(k + 1, m)   # content words only: "largest and hottest desert" is a list
+            if terms[m] in nexts and all(terms[b] is not None and terms[b] not in claim_terms
+                                         and not superlative(toks[b].norm) for b in between):
                 return True
     return False
