@@ -419,6 +419,11 @@ def test_no_before_a_number_is_the_abbreviation() -> None:
     ("There's no convincing evidence linking the MMR shot or vaccines to autism.", None),
     ("No trial has ever shown that chemo spreads cancer through the body.", None),
     ("No good scientific evidence shows that the Earth is flat.", None),
+    ("There is no scientific basis for the claim that vaccines cause autism.", None),
+    ("No study has ever found a link between the MMR vaccine and autism.", None),
+    ("There's no proof whatsoever that chemo spreads cancer through the body.", None),
+    # the frame denies its own clause only: the claim made again later still counts
+    ("There is no sign that vaccines cause autism, but my aunt insists vaccines cause autism.", "vaccines-autism"),
     ("There is evidence that vaccines cause autism, my neighbour says.", "vaccines-autism"),
     # "no" far from such a noun is counted where it stands
     ("I have no idea why, but my aunt insists vaccines cause autism.", "vaccines-autism"),

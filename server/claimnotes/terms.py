@@ -20,6 +20,7 @@ from operator import is_not, itemgetter
 
 import msgspec
 
+from claimnotes.evidence import frame_end
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import FAR, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
@@ -178,41 +179,14 @@ def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
     return _unit(tokens, norms, terms_of(norms), list(map(cap_of, tokens)), sent)
 
 
-# "No evidence / proof / study ... that X" denies X however long the frame: a debunking
-# sentence names the claim after it ("there's no convincing evidence linking antiperspirants
-# or deodorants to breast cancer", "no trial has shown that it treats cancer"), and the
-# aligner's best window could start past NEGATION_REACH and read X as said. The frame's
-# negation is counted at its last word (the unit's parity is the same), so it reaches X:
-# the noun and the words that tie it to X ("linking", "has ever shown that"). Not "of",
-# "for", "to": "no sign of" then left a window ending at "sign" un-negated (the topic
-# claim "Signing an" matched "There's no sign of Republican Sen. Ted Cruz ..."), and a
-# frame that short is within NEGATION_REACH anyway.
-EVIDENCE = frozenset("""evidence proof link links connection sign signs trial trials study studies
-research data basis""".split())
-EVIDENCE_GAP = 2        # words between the negation and the noun ("no convincing scientific evidence")
-EVIDENCE_LINKS = frozenset("""that linking links linked connecting tying between suggest suggests
-suggesting show shows showed shown showing prove proves proved proven found finds has have had ever
-yet been supporting supports""".split())
-
-
 def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
     """The running count of negations of a unit, from the negation words alone (the
-    negation of an evidence frame counted at the frame's last word)."""
+    negation of an evidence frame counted where the frame ends: evidence.py)."""
     flags = [0] * len(tokens)
     for k in compress(count(), map(NEGATIONS.__contains__, norms)):
         if negated(tokens, k):
-            flags[_frame_end(norms, k)] ^= 1
+            flags[frame_end(norms, k)] ^= 1
     return list(accumulate(flags, initial=0))
-
-
-def _frame_end(norms: list[str], k: int) -> int:
-    """The last word of an evidence frame opened by the negation ``k`` ("no convincing
-    evidence linking"), or ``k`` itself when none follows it."""
-    n = len(norms)
-    end = next((j for j in range(k + 1, min(n, k + 2 + EVIDENCE_GAP)) if norms[j] in EVIDENCE), k)
-    while end > k and end + 1 < n and norms[end + 1] in EVIDENCE_LINKS:
-        end += 1
-    return end
 
 
 def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: list[bool],
