@@ -105,15 +105,17 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
 def _has_superlative(unit: Unit) -> bool:
     # the key (the unit's normal forms, joined) first: one substring test in C, and most
     # units have no word with "est" in it
-    return "est" in unit.key and any(t is not None and t.endswith("est") and superlative(t) for t in unit.termset)
+    return "est" in unit.key and any(t is not None and t.endswith("est") and superlative(t)
+                                     for t in unit.termset)
 
 
 def _unnarrowed(unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
     """``results`` less those whose window narrows a superlative of their claim
     (narrowing.py: "the largest hot desert" is not "the largest desert")."""
     entries = index._entries
-    return [r for r in results
-            if not narrowed(unit, r[1], r[2], [entries[e].terms for e in index._by_claim.get(r[0], ()) if entries[e] is not None])]
+    texts = {claim: [entries[e].terms for e in index._by_claim.get(claim, ()) if entries[e] is not None]
+             for claim in {r[0] for r in results}}
+    return [r for r in results if not narrowed(unit, r[1], r[2], texts[r[0]])]
 
 
 def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float,
@@ -218,7 +220,7 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     # elsewhere in the block (on fact-check paragraphs that let topic claims such as
     # "On abortion" or "American" back in at every later mention).
     for f in lost:
-        (sa, sb) = f[5]
+        sa, sb = f[5]
         again = _unhidden([g for g in mentions[f[0]][1:] if sa <= g[5][0] and g[5][1] <= sb
                            and g[5] != f[5] and _apart(g, chosen)], found, floor)
         if again:
