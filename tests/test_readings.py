@@ -28,6 +28,8 @@ CLAIMS = [
                "masks cause CO2 poisoning"]),
     ("microwave", ["Microwaving food makes it radioactive or destroys its nutrients.",
                    "microwaved food is dangerous"]),
+    ("contagious", ["Cancer is contagious.", "you can catch cancer from someone"]),
+    ("climate", ["Climate change is a hoax."]),
 ]
 
 
@@ -74,6 +76,13 @@ def claims_in(text: str, index: ClaimIndex) -> list[str]:
     ("Top question, every time: doesn't the flu shot give you the flu?", "flu-shot"),
     # after a quotation mark it is a statement, negated as in the claim
     ('Posts claim Putin said Pope Francis "is not a man of God."', "putin"),
+    # the person a claim calls "someone", named on the page
+    ("Grandma wouldn't let us hug him, she thought we could catch cancer off him.", "contagious"),
+    ("My youngest asked if she could catch cancer from Grandma.", "contagious"),
+    ("He swears he caught cancer from his brother.", "contagious"),
+    # a topic's newer name
+    ("The whole climate crisis is a hoax.", "climate"),
+    ("The climate emergency is a hoax, wake up.", "climate"),
 ])
 def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == [claim]
@@ -96,6 +105,9 @@ def test_read_as_a_claim_says_it(text: str, claim: str, index: ClaimIndex) -> No
     "The flu shot doesn't give you the flu, it gives you antibodies.",
     "The flu shot doesn't give you the flu, it never does.",     # the second clause negated too
     "Bogart never says that in Casablanca, it's 'Play it, Sam'.",   # a copula names what is right
+    "You can't catch cancer from your grandma.",                # the reading keeps the negation
+    "He caught a cold from California tourists.",               # a place is not a person
+    "The climate is in crisis, but it's a hoax to say so.",     # "climate crisis" only as a phrase
 ])
 def test_other_sentences_are_not_read_so(text: str, index: ClaimIndex) -> None:
     assert claims_in(text, index) == []

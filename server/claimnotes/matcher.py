@@ -39,6 +39,7 @@ import msgspec
 
 from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
+from claimnotes.narrowing import narrowed, superlative
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
 from claimnotes.similar import find_similar
@@ -94,9 +95,27 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
     (aligner.align_units, the same loop in one call), or the Python loop."""
     own = index._owncache   # _own_terms per claim: one call until the index changes
     if align_units is not None:
-        return align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
-                           partial(_own_terms, index), _names_only_both, threshold)
-    return [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
+        out = align_units(units, candidates, index._entries, index._wcache, index._entry_weights, own,
+                          partial(_own_terms, index), _names_only_both, threshold)
+    else:
+        out = [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
+    return [_unnarrowed(u, res, index) if res and _has_superlative(u) else res for u, res in zip(units, out)]
+
+
+def _has_superlative(unit: Unit) -> bool:
+    # the key (the unit's normal forms, joined) first: one substring test in C, and most
+    # units have no word with "est" in it
+    return "est" in unit.key and any(t is not None and t.endswith("est") and superlative(t)
+                                     for t in unit.termset)
+
+
+def _unnarrowed(unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
+    """``results`` less those whose window narrows a superlative of their claim
+    (narrowing.py: "the largest hot desert" is not "the largest desert")."""
+    entries = index._entries
+    texts = {claim: [entries[e].terms for e in index._by_claim.get(claim, ()) if entries[e] is not None]
+             for claim in {r[0] for r in results}}
+    return [r for r in results if not narrowed(unit, r[1], r[2], texts[r[0]])]
 
 
 def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, threshold: float,
@@ -171,30 +190,41 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     """First span per claim, overlaps resolved, each span widened to its sentence."""
     if not found:
         return []
-    per_claim: dict[str, Found] = {}
-    for f in found:
-        if f[3] < threshold:
-            continue
-        prev = per_claim.get(f[0])
-        # The first mention (a reader meets the note where the claim is first made); on
-        # a tie the best score, then the shorter sentence (a pair loses to its own half).
-        if prev is None or (f[1], -f[3], f[5][1] - f[5][0]) < (prev[1], -prev[3], prev[5][1] - prev[5][0]):
-            per_claim[f[0]] = f
-    if not per_claim:
+    # Each claim's spans in the order a reader meets them: the first mention first (the
+    # note goes where the claim is first made); on a tie the best score, then the shorter
+    # sentence (a pair loses to its own half).
+    mentions: dict[str, list[Found]] = {}
+    for f in sorted((f for f in found if f[3] >= threshold), key=lambda f: (f[1], -f[3], f[5][1] - f[5][0])):
+        mentions.setdefault(f[0], []).append(f)
+    if not mentions:
         return []
     # A claim whose aligned words lie inside the span of another claim that matches more
     # terms is the general part of a more specific claim ("The Earth is flat" inside
     # "in Columbus's day most people believed the earth was flat"): the specific wins,
     # and hides it even when it scores under the threshold itself (SPECIFIC_FLOOR).
-    kept = _unhidden(per_claim.values(), found, min(threshold, SPECIFIC_FLOOR))
+    floor = min(threshold, SPECIFIC_FLOOR)
+    kept = _unhidden([spans[0] for spans in mentions.values()], found, floor)
     # Other overlaps are judged on the aligned words: best score first, and a claim
     # that matches more terms (the more specific one) gets a head start.
     ranked = sorted(kept, key=lambda f: (
         -(f[3] + SPECIFICITY_BONUS * f[4].get("terms", 0.0)), f[1], f[0]))
     chosen: list[Found] = []
+    lost = []
     for f in ranked:
-        if all(f[2] <= c[1] or f[1] >= c[2] for c in chosen):
-            chosen.append(f)
+        (chosen if _apart(f, chosen) else lost).append(f)
+    # A claim whose first mention, in two sentences read together, lost its words to
+    # another claim is not lost with it when one of the two makes it alone: the pair
+    # "... humans are causing global warming. The whole climate crisis is a hoax ..." gave
+    # its first words to the claim of its first sentence, and the second makes this one.
+    # Only inside that first mention: a claim dropped for an overlap is not looked for
+    # elsewhere in the block (on fact-check paragraphs that let topic claims such as
+    # "On abortion" or "American" back in at every later mention).
+    for f in lost:
+        sa, sb = f[5]
+        again = _unhidden([g for g in mentions[f[0]][1:] if sa <= g[5][0] and g[5][1] <= sb
+                           and g[5] != f[5] and _apart(g, chosen)], found, floor)
+        if again:
+            chosen.append(again[0])
     chosen.sort(key=lambda c: (c[1], c[0]))
     # The quote is the sentence that makes the claim, unless that would run into
     # another match's words; very long sentences keep the aligned words.
@@ -212,6 +242,11 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
 
 
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
+
+
+def _apart(f: Found, chosen: Iterable[Found]) -> bool:
+    """Whether the aligned words of ``f`` overlap none of ``chosen``'s."""
+    return all(f[2] <= c[1] or f[1] >= c[2] for c in chosen)
 
 
 def _unhidden(results: Iterable[Found], found: Iterable[Found], floor: float) -> list[Found]:

@@ -22,7 +22,10 @@ plain reading matches still matches.
   ("organic veg is grown with zero pesticides" for "Organic food is grown
   without any pesticides"), "in X's day" as "in X's time" ("in Columbus's day most
   people believed ..."), "throw themselves" as "jump" ("lemmings throw themselves off
-  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold").
+  cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold"),
+  a topic's newer name as the older one ("the climate crisis" as "climate change");
+- the person a claim calls "someone", named on the page ("catch cancer off him", "from my
+  uncle"), as "someone" (a match must span it).
 """
 
 from __future__ import annotations
@@ -93,11 +96,35 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
     ("meddle meddles meddled meddling", "with", "change"),
 ) for verb in forms.split()}
+# Newer names of a topic the claims name the older way: "the climate crisis" / "climate
+# emergency" / "climate breakdown" is "climate change", "global heating" "global warming"
+# (the second word read as the claims'; the first must come right before it).
+RENAMED = {("climate", "crisis"): "change", ("climate", "emergency"): "change",
+           ("climate", "breakdown"): "change", ("global", "heating"): "warming"}
+_RENAMED_LAST = frozenset(last for _, last in RENAMED)
 # A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
-_PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | {"rid"} if w not in STOPWORDS)
+_PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | _RENAMED_LAST | {"rid"}
+                          if w not in STOPWORDS)
 _HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
 _ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
+
+# A claim says "someone" where a page names the person: "you can catch cancer from someone"
+# against "we could catch cancer off him", "... from Grandma", "... from my uncle". After
+# "from"/"off", a person pronoun or a word for a person (after a possessive too) is also
+# read as "someone". Not any capitalised name: "from California", "from Hurricane Harvey",
+# "from God" on the bench page are places and things.
+SOMEONE = "someone"
+SOURCES = frozenset("from off".split())
+PERSON_PRONOUNS = frozenset("him her them me you us".split())
+PEOPLE = frozenset("""mum mom mother dad father parent parents brother sister son daughter uncle aunt
+auntie grandma gran granny nan grandmother grandpa grandad granddad grandfather cousin nephew niece
+husband wife partner boyfriend girlfriend friend friends neighbour neighbor colleague kid child baby
+teacher classmate""".split())
+
+# The unit's key (its normal forms, joined) says whether it can have one (after a cheaper
+# substring test: most units have no "from"/"off").
+_SOMEONE_KEY = re.compile(r" (?:from|off) (?:%s)\b" % "|".join(sorted(PERSON_PRONOUNS | PEOPLE | POSSESSIVES)))
 
 Reading = tuple[Unit, int | None]
 # a unit read otherwise, and the token a match of it must span (None: any match counts)
@@ -108,7 +135,7 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     per unit."""
     out = []
     for u in units:
-        for read in (_contrast, _consequence, _question, _new_clause, _phrases) if u.negs else (_phrases,):
+        for read in (_contrast, _consequence, _question, _new_clause, _phrases, _someone) if u.negs else (_phrases, _someone):
             other = read(text, u)
             if other is not None:
                 out.append(other)
@@ -183,7 +210,7 @@ def _negating(u: Unit) -> list[int]:
 
 
 def _phrases(text: str, u: Unit) -> Reading | None:
-    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; a phrasal verb as the claims' verb ("knock out" as "cure"); hedges dropped."""
+    """The unit with each set phrase in the claims' words: "with zero X" as "without X"; "in X's day" as "in X's time"; "throw themselves" as "jump themselves"; a phrasal verb as the claims' verb ("knock out" as "cure"); "climate crisis" as "climate change"; hedges dropped."""
     key, terms = u.key, u.termset   # key: the normal forms, joined: a substring test is one pass in C
     if not ("with 0 " in key or not terms.isdisjoint(_ANY_TERMS)):
         return None
@@ -203,6 +230,8 @@ def _phrases(text: str, u: Unit) -> Reading | None:
             t = Token(TIME, t.start, t.end, t.cap)
         elif t.norm in THROWS and nxt in REFLEXIVES:
             t = Token(JUMP, t.start, t.end, t.cap)
+        elif t.norm in _RENAMED_LAST and k and (toks[k - 1].norm, t.norm) in RENAMED:
+            t = Token(RENAMED[toks[k - 1].norm, t.norm], t.start, t.end, t.cap)
         elif t.norm in PHRASAL and PHRASAL[t.norm][0] == nxt:
             out.append(Token(PHRASAL[t.norm][1], t.start, toks[k + 1].end, t.cap))
             k += 2
@@ -212,6 +241,27 @@ def _phrases(text: str, u: Unit) -> Reading | None:
     if not phrase:
         out = toks
     return (make_unit(out, u.sent), None) if out != u.tokens else None
+
+
+def _someone(text: str, u: Unit) -> Reading | None:
+    """The unit with the person after "from"/"off" read as "someone" (the first such)."""
+    key = u.key
+    if not ((" from " in key or " off " in key) and _SOMEONE_KEY.search(key)):
+        return None
+    toks = u.tokens
+    for k in range(len(toks) - 1):
+        if toks[k].norm not in SOURCES:
+            continue
+        nxt = toks[k + 1]
+        if nxt.norm in PERSON_PRONOUNS or nxt.norm in PEOPLE:
+            end = k + 2
+        elif k + 2 < len(toks) and nxt.norm in POSSESSIVES and toks[k + 2].norm in PEOPLE:
+            end = k + 3
+        else:
+            continue
+        person = Token(SOMEONE, nxt.start, toks[end - 1].end, nxt.cap)
+        return make_unit(toks[:k + 1] + [person] + toks[end:], u.sent), k + 1
+    return None
 
 
 def _possessive(text: str, tok: Token) -> bool:

@@ -18,7 +18,7 @@ other our ours ourselves out over own same she should so some such than that the
 their theirs them themselves then there these they this those through to too under
 until up very was we were what when where which while who whom why will with would
 you your yours yourself yourselves can may might must shall us via per s t
-new says said say one ever even still really actually also well yet get got
+new says said say one ones ever even still really actually also well yet get got
 r u ur cuz coz im ive youre theyre thats whats theres heres wheres
 """.split())
 
@@ -110,7 +110,8 @@ SYNONYMS.update({w: base for base, forms in {
     "ride": "rode ridden", "speak": "spoke spoken",
     "steal": "stole stolen", "break": "broke broken", "choose": "chose chosen",
     "strike": "struck stricken", "keep": "kept", "sleep": "slept", "tell": "told", "hold": "held",
-    "build": "built", "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
+    "build": "built construct constructs constructed constructing",   # and its plain synonym
+    "know": "knew known", "throw": "threw thrown", "blow": "blew blown",
     "draw": "drew drawn", "wear": "wore worn", "swear": "swore sworn", "tear": "tore torn",
     "bite": "bitten", "sing": "sang sung", "sink": "sank sunk",
     "shrink": "shrank shrunk", "forget": "forgot forgotten", "come": "came", "become": "became",
@@ -129,6 +130,8 @@ SYNONYMS.update({w: base for base, forms in {
     "math": "maths mathematics", "person": "ppl", "second": "sec secs", "flu": "influenza",
     "television": "tv telly", "photograph": "photo photos", "picture": "pic pics",
     "refrigerator": "fridge fridges", "laboratory": "lab labs", "information": "info",
+    "chimpanzee": "chimp chimps", "hippopotamus": "hippo hippos hippopotami",
+    "baby": "infant infants", "pill": "tablet tablets", "phone": "smartphone smartphones cellphone cellphones",
     "gray": "grey", "mold": "mould",
     # plain words for the same meaning (claims are paraphrased with them)
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
@@ -139,7 +142,8 @@ SYNONYMS.update({w: base for base, forms in {
     "ban": "prohibit prohibits prohibited",
     "disappear": "vanish vanishes vanished vanishing", "alien": "extraterrestrial extraterrestrials",
     "compress": "squash squashes squashed squashing squeeze squeezes squeezed squeezing",
-    "tower": "mast masts", "cell": "mobile mobiles",   # "mobile phone" is the British "cell phone"
+    "tower": "mast masts", "cell": "mobile mobiles",
+    "earth": "world worlds",   # "the world is flat", "the largest desert on Earth / in the world"   # "mobile phone" is the British "cell phone"
     # the claims' own verbs and predicates, in the other words readers use for them: "X
     # triggers Y" or "is driving Y" is "X causes Y", "heals" "cures", "fatal"/"deadly"/
     # "lethal" "kills", "protects (against)" "prevents", "laced with" "contains", "unsafe"/
@@ -157,16 +161,19 @@ SYNONYMS.update({w: base for base, forms in {
     "hide": "hid hidden conceal conceals concealed concealing suppress suppresses suppressed "
             "suppressing withhold withholds withheld withholding",
     "feed": "fed fuel fuels fueled fuelled fueling fuelling", "track": "monitor monitors monitored monitoring",
-    "harm": "damage damages damaged damaging", "fight": "fought combat combats combatted combated combating",
+    "harm": "damage damages damaged damaging hurt hurts hurting", "fight": "fought combat combats combatted combated combating",
     "boost": "strengthen strengthens strengthened strengthening",
     "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
     "biggest": "largest hugest", "bigger": "larger",
+    "angry": "anger angered enrage enrages enraged enraging infuriate infuriates infuriated "
+             "infuriating furious",
     # word families the suffix stemmer cannot join
     "human": "humanity humankind mankind", "inflammation": "inflammatory",
     "infertile": "infertility", "fertile": "fertility", "magnet": "magnetic magnetism",
     "volcano": "volcanic", "fungus": "fungi fungal", "acidic": "acidity",
     "alkaline": "alkalinity alkalize alkalizes alkalized alkalise alkalises alkalised",
     "gene": "genetic genetically", "autism": "autistic", "allergy": "allergic", "blind": "blindness",
+    "immune": "immunity", "infect": "infection infections", "contagious": "infectious",
     "invent": "invention inventions inventor inventors", "discover": "discovery discoveries",
     "predict": "prediction predictions",
     # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of

@@ -20,6 +20,7 @@ from operator import is_not, itemgetter
 
 import msgspec
 
+from claimnotes.evidence import frame_end
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import FAR, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
@@ -179,10 +180,12 @@ def make_unit(tokens: list[Token], sent: tuple[int, int]) -> Unit:
 
 
 def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
-    """The running count of negations of a unit, from the negation words alone."""
+    """The running count of negations of a unit, from the negation words alone (the
+    negation of an evidence frame counted where the frame ends: evidence.py)."""
     flags = [0] * len(tokens)
     for k in compress(count(), map(NEGATIONS.__contains__, norms)):
-        flags[k] = negated(tokens, k)
+        if negated(tokens, k):
+            flags[frame_end(norms, k)] ^= 1
     return list(accumulate(flags, initial=0))
 
 

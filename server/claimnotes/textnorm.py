@@ -191,6 +191,20 @@ def _number_firsts(norms: list[str]) -> Iterable[int]:
                                  map(_NUMBER_WORDS.__contains__, norms)))
 
 
+# "the one most adaptable", "which one": after a determiner "one" stands for a noun, like
+# "the ones", and is not the number 1 (as a number the numbers guard required a "1" of
+# the page: "it's not the strongest species that survive but the ones most adaptable").
+# Still a number before another number word ("the one hundred days").
+# Not after "every"/"each"/"any": "for every one new rule" counts.
+PRONOUN_ONE_AFTER = frozenset("the this that which".split())
+
+
+def _pronoun_one(norms: list[str], i: int) -> bool:
+    """Whether ``norms[i]`` is the pronoun "one" after a determiner, not the number."""
+    return (norms[i] == "one" and i > 0 and norms[i - 1] in PRONOUN_ONE_AFTER
+            and (i + 1 == len(norms) or norms[i + 1] not in _NUMBER_NEXT))
+
+
 def _merge_numbers(words: Words, firsts: Iterable[int]) -> None:
     """Number words and scales -> one digit token ("twenty five million" -> 25000000), in
     place. ``firsts``: in order, the indices of at least every word that can start a
@@ -205,7 +219,7 @@ def _merge_numbers(words: Words, firsts: Iterable[int]) -> None:
         if (i + 1 == n or norms[i + 1] not in _NUMBER_NEXT) and _is_plain_number(norms[i]):
             continue  # "2020" followed by no number word: already in its final form
         value = _as_number(norms[i])
-        if value is None:
+        if value is None or _pronoun_one(norms, i):
             continue
         j = i + 1
         total, current = 0.0, value
