@@ -11,7 +11,7 @@ match counted) on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages dev -v   # one page split, its errors (FP, FN, span, FH: a
         # false highlight of a labelled claim, on a sentence that is not its label)
-    .venv/bin/python bench/quality.py --pages-only --pages heldout3   # the clean test split (no -v)
+    .venv/bin/python bench/quality.py --pages-only --pages heldout5   # the clean test split (no -v)
     .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
         # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
     .venv/bin/python bench/quality.py --pages-only --semantic-pages 0.75,0.8,0.85
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="also score the pages with the semantic sentence stage at these cosines")
     ap.add_argument("--pages-only", action="store_true")
     ap.add_argument("--no-pages", action="store_true",
-                    help="CheckThat! only: score no labelled page (a tuning run must not score heldout3 by accident)")
+                    help="CheckThat! only: score no labelled page (a tuning run must not score the clean split by accident)")
     ap.add_argument("--pages", choices=[*PAGE_SPLITS, "all"],
                     help="only this labelled page split (all: every split as one set); "
                          "default: every split, one table each")
