@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -167,3 +168,24 @@ def test_a_tie_keeps_the_first_text(order: list[int]) -> None:
     assert both([unit], [order], index, 50.0) == 1
     ((found,),) = matcher._results([unit], [order], index, 50.0)
     assert found[:4] == ("pets", *expected_span, 100.0)
+
+
+@needs_compiled
+@pytest.mark.parametrize("first", ["entry", "other", "none"])
+def test_entries_of_another_type_give_the_same(first: str) -> None:
+    # align_units fetches an Entry's claim, terms and names ahead through the slots of
+    # the first entry's type; entries of another type (here every other one, plain
+    # objects with the same attributes), a first entry of another type or a removed
+    # one (None) are read as they come, with the same results.
+    claims = read_claims()[:300]
+    index = ClaimIndex.build(claims)
+    units = sentence_units("Vaccines cause autism, and chemo spreads cancer in 12 weeks. Bats are blind.")
+    ids = sharing(index, units)
+    if first == "none":
+        index.remove(claims[0][0])
+    mixed = [SimpleNamespace(**{f: getattr(e, f) for f in e.__struct_fields__}) if e is not None and k % 2 else e
+             for k, e in enumerate(index._entries)]
+    if first == "other":
+        mixed[0] = SimpleNamespace(**{f: getattr(mixed[0], f) for f in mixed[0].__struct_fields__})
+    index._entries = mixed
+    assert both(units, ids, index, 40.0) > 5

@@ -567,10 +567,11 @@ def test_bad_block_gate_input_raises_and_leaks_no_reference(bad) -> None:
 
 
 @needs_compiled
-@pytest.mark.parametrize("entry", [2**31 - 1, 0])
+@pytest.mark.parametrize("entry", [2**31 - 1, 1, 0])
 def test_present_weights_refuses_rows_out_of_range(entry: int) -> None:
-    # An entry whose e + 1 overflows int32, and empty row pointers (the prefetch reads
-    # fp[0] ahead of the checks): both raise instead of reading out of bounds.
+    # An entry whose e + 1 overflows int32, the entry one past the last row (the prefetch
+    # reads fp[e] and fp[e + 1] ahead of the checks), and empty row pointers (it reads
+    # fp[0]): all raise instead of reading out of bounds (run under ASan to see it).
     i32 = np.int32
     n = 20
     fp = np.array([0, 1], i32) if entry else np.zeros(0, i32)

@@ -27,6 +27,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -954,6 +955,8 @@ typedef struct {
 typedef struct {
     PyObject *entries, *weights, *weights_of, *own, *own_of, *names_only_both, *threshold_obj;
     double threshold;
+    PyTypeObject *entry_type;   /* the entries' type, when its fields are slots: */
+    Py_ssize_t field_at[3];     /* where claim, terms and names sit in an entry */
 } Batch;
 
 enum { UNIT_UNREAD = 2 };
@@ -1079,6 +1082,21 @@ prefetch_candidates(const Batch *bt, PyObject *entry_ids)
         }
         PREFETCH(PyList_GET_ITEM(bt->entries, e));
     }
+    /* Then what the loop reads of each entry next, objects of their own: its claim
+     * (hashed into dicts), terms and names (tuples, a line or two each): 1M claims,
+     * the bench page's batch with the caches flushed, alternated, median 4.10 -> 3.44
+     * ms. The entries are read here, so their misses overlap too. */
+    if (bt->entry_type != NULL)
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *entry = PyList_GET_ITEM(bt->entries, PyLong_AsSsize_t(ids[k]));
+            for (int f = 0; f < 3 && Py_TYPE(entry) == bt->entry_type; f++) {
+                const char *field = *(const char **)((char *)entry + bt->field_at[f]);
+                if (field != NULL) {   /* an unset slot */
+                    PREFETCH(field);
+                    PREFETCH(field + 64);
+                }
+            }
+        }
     for (int pass = 0; pass < 2; pass++)
         for (Py_ssize_t k = 0; k < n; k++) {
             PyObject *w = PyDict_GetItemWithError(bt->weights, ids[k]);   /* exact ints: no Python code */
@@ -1093,6 +1111,27 @@ prefetch_candidates(const Batch *bt, PyObject *entry_ids)
                 PREFETCH(keys + 128);
             }
         }
+}
+
+/* bt->entry_type and field_at: the offsets of an entry's claim, terms and names, if
+ * the first entry's type keeps them in slots (member descriptors), as Entry does. */
+static void
+entry_fields(Batch *bt)
+{
+    if (!PyList_CheckExact(bt->entries) || PyList_GET_SIZE(bt->entries) == 0)
+        return;
+    PyTypeObject *type = Py_TYPE(PyList_GET_ITEM(bt->entries, 0));
+    PyObject *names[3] = {s_claim, s_terms, s_names};
+    for (int f = 0; f < 3; f++) {
+        PyObject *d = _PyType_Lookup(type, names[f]);   /* borrowed; no Python code */
+        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type))
+            return;
+        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+        if (m->type != T_OBJECT_EX && m->type != T_OBJECT)
+            return;
+        bt->field_at[f] = m->offset;
+    }
+    bt->entry_type = type;
 }
 
 /* matcher._unit_results(unit, entry_ids, ...): a new list, NULL on error. */
@@ -1217,7 +1256,8 @@ align_units(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "align_units() takes 9 arguments");
         return NULL;
     }
-    Batch bt = {args[2], args[3], args[4], args[5], args[6], args[7], args[8], 0.0};
+    Batch bt = {args[2], args[3], args[4], args[5], args[6], args[7], args[8], 0.0, NULL, {0}};
+    entry_fields(&bt);
     if (!PyDict_CheckExact(bt.weights) || !PyDict_CheckExact(bt.own) || !PyCallable_Check(bt.weights_of)
             || !PyCallable_Check(bt.own_of) || !PyCallable_Check(bt.names_only_both)) {
         PyErr_SetString(PyExc_TypeError, "align_units() needs weights and own as dicts, and three callables");
