@@ -1,0 +1,99 @@
+"""Spans whose sentence holds a claim's words without asserting the claim (pure).
+
+The aligner scores words; these are sentence forms that use a claim's words to ask for
+it, deny it or rule it out. The matcher drops such a span of a page sentence after the
+aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
+
+- a **wh-question** that lacks a word of the claim asks for that word: "Which star is the
+  brightest in the night sky?" (a quiz question, without "North") and "What is causing
+  today's climate change?" (an essay title, without "sun") do not say which. A
+  wh-question that holds every claim word still puts it forward ("Why do vaccines cause
+  autism?") and stays;
+- a **denial** before or inside the span: "Gates has denied saying that 640K ...
+  would be enough" reports that he did not say it. "can't deny X" / "nobody denies X"
+  affirms X and stays;
+- a **"never" just after** the span, alone or after an auxiliary: 'The exact words "Beam
+  me up, Scotty" are never spoken'. The aligner counts only a plain "not" after a span
+  (``aligner.NEGATION_AFTER``), since "no"/"nobody" there often opens a new clause;
+- a **pronoun subject** right before a span that lacks every name of the claim's own
+  text: "Venus is blazing low in the west. It's the hottest planet in the solar system"
+  is about Venus. The sentence read with the pronoun's names (pronouns.py) is matched
+  instead, and makes the claim where the page named Mercury;
+- **two negations** in or just before the span with a comma between, in a claim no text
+  of which is negated: "The flu vaccine contains no live virus, so it can't infect you"
+  denies twice, and the aligner's parity read it as no negation at all. A negated claim
+  may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
+  warrant, no charges"', quoted whole on a page).
+
+A span the aligner passed has as many negations as its claim text, or the negation guard
+would have halved its score; the last three rules add a negation that the parity missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
+from claimnotes.pronouns import pronoun_at
+from claimnotes.synonyms import NEGATIONS
+from claimnotes.terms import Unit, negated, term_of
+
+WH_WORDS = frozenset("what which".split())
+DENIALS = frozenset("deny denies denied denying".split())
+DENIAL_TERMS = frozenset(map(term_of, DENIALS))   # a claim about a denial keeps its spans
+NEVER = "never"
+AUXILIARIES = frozenset("is are was were be been has have had do does did will would".split())
+SENTENCE_ENDS = ".!?\n"
+CLAUSE_OPENERS = SENTENCE_ENDS + ":"   # 'Year 10 Geography: "What is causing ...?"'
+OPENING = " \t\"'“‘([*-"
+Claim = tuple[bool, set[str], set[str]]
+# (a text of the claim is negated, the terms of all its texts, the names of all its texts)
+
+
+def wh_question(text: str, start: int, end: int) -> bool:
+    """Whether the sentence (or the clause after a colon) of ``text`` around
+    ``start:end`` opens with a wh-word and ends with a question mark."""
+    a = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1
+    ends = [k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0]
+    b = min(ends, default=len(text))
+    if b >= len(text) or text[b] != "?":
+        return False
+    words = text[a:b].lstrip(OPENING).split(None, 1)
+    return bool(words) and words[0].lower() in WH_WORDS
+
+
+def _denied(tokens: Sequence, lo: int, j: int) -> bool:
+    for k in range(lo, j + 1):
+        if tokens[k].norm in DENIALS:
+            before = {t.norm for t in tokens[max(0, k - 2):k]}
+            if NEGATIONS.isdisjoint(before):
+                return True
+    return False
+
+
+def _never_after(tokens: Sequence, j: int) -> bool:
+    after = [t.norm for t in tokens[j + 1:j + 1 + NEGATION_AFTER]]
+    return bool(after) and (after[0] == NEVER or (after[0] in AUXILIARIES and after[1:2] == [NEVER]))
+
+
+def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
+    """Two negations in ``lo..j`` with a comma between them: each denies its own clause."""
+    negs = [k for k in range(lo, j + 1) if tokens[k].norm in NEGATIONS and negated(tokens, k)]
+    return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
+
+
+def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float, claim: Claim) -> bool:
+    """Whether the span ``i..j`` of ``unit`` (a unit of ``text``) holds its claim's words
+    without asserting the claim (``coverage``: the share of the claim's weight it holds)."""
+    toks = unit.tokens
+    if coverage < 1.0 and wh_question(text, toks[i].start, toks[j].end):
+        return True
+    negated_claim, claim_terms, claim_names = claim
+    if claim_names and claim_names.isdisjoint(unit.terms[i:j + 1]):
+        k = pronoun_at(unit)
+        if k is not None and k < i and not any(unit.terms[k + 1:i]):
+            return True
+    lo = max(0, i - NEGATION_REACH)
+    if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
+        return True
+    return _never_after(toks, j) or (not negated_claim and _two_clauses_negated(text, toks, lo, j))
