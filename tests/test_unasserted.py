@@ -45,6 +45,7 @@ def claims(text: str, index: ClaimIndex) -> set[str]:
     ('Captain Kirk said "Beam me up, Scotty" never.', "kirk-beam"),
     # two clauses, each negated
     ("The flu vaccine contains no live virus, so it can't infect you.", "flu-shot"),
+    ("Bats aren't blind, not at all.", "bats-blind"),
     # a two-word claim's words in two conjuncts
     ("Book your covid booster and your annual flu jab today.", "covid-flu"),
     # a pronoun subject that stands for another name than the claim's

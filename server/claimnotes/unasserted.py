@@ -32,6 +32,7 @@ would have halved its score; the last three rules add a negation that the parity
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
 from claimnotes.pronouns import pronoun_at
@@ -77,8 +78,11 @@ def _never_after(tokens: Sequence, j: int) -> bool:
 
 
 def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
-    """Two negations in ``lo..j`` with a comma between them: each denies its own clause."""
-    negs = [k for k in range(lo, j + 1) if tokens[k].norm in NEGATIONS and negated(tokens, k)]
+    """Two negations in ``lo..j`` (or a "not" just after it, as the aligner counts) with a
+    comma between them: each denies its own clause."""
+    after = range(j + 1, min(len(tokens), j + 1 + NEGATION_AFTER))
+    negs = [k for k in chain(range(lo, j + 1), (k for k in after if tokens[k].norm == "not"))
+            if tokens[k].norm in NEGATIONS and negated(tokens, k)]
     return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
 
 
