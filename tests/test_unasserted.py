@@ -17,11 +17,6 @@ CLAIMS = [
     ("gun-headline", ['"Police begin gun confiscations: no laws broken, no warrant, no charges"']),
     ("covid-flu", ["Covid is just the flu."]),
     ("bats-blind", ["Bats are blind."]),
-    ("mercury-hottest", ["Mercury is the hottest planet in the solar system.", "the hottest planet is Mercury"]),
-    # other claims on Mercury, so that the name weighs what it does in a real store
-    ("mercury-fillings", ["Mercury fillings poison you."]),
-    ("mercury-retrograde", ["Mercury in retrograde ruins your plans."]),
-    ("mercury-tuna", ["Mercury in tuna makes it unsafe."]),
 ]
 
 
@@ -48,9 +43,6 @@ def claims(text: str, index: ClaimIndex) -> set[str]:
     ("Bats aren't blind, not at all.", "bats-blind"),
     # a two-word claim's words in two conjuncts
     ("Book your covid booster and your annual flu jab today.", "covid-flu"),
-    # a pronoun subject that stands for another name than the claim's
-    ("We looked for Venus tonight. It's the hottest planet in the solar system, thanks to its thick air.",
-     "mercury-hottest"),
 ])
 def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim not in claims(text, index)
@@ -68,9 +60,6 @@ def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) 
     # a copula between the conjuncts joins the words
     ("Bats and owls are blind, my nan says.", "bats-blind"),
     ("Covid is just the flu and masks do nothing.", "covid-flu"),
-    # ... or for the claim's own name (the pronoun reading, pronouns.py)
-    ("We looked for Mercury tonight. It's the hottest planet in the solar system, my son says.",
-     "mercury-hottest"),
 ])
 def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims(text, index)

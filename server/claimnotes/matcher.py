@@ -184,11 +184,9 @@ def _own_terms(index: ClaimIndex, claim: str) -> set[str]:
 
 
 def _claim_of(index: ClaimIndex, claim: str) -> Claim:
-    """Whether a text of the claim is negated, the terms and the names of all its texts
-    (unasserted.py)."""
+    """Whether a text of the claim is negated, and the terms of all its texts (unasserted.py)."""
     entries = [e for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
-    return (any(e.neg for e in entries), {t for e in entries for t in e.terms},
-            set(entries[0].names) if entries else set())
+    return any(e.neg for e in entries), {t for e in entries for t in e.terms}
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]

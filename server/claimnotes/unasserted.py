@@ -15,10 +15,6 @@ aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
 - a **"never" just after** the span, alone or after an auxiliary: 'The exact words "Beam
   me up, Scotty" are never spoken'. The aligner counts only a plain "not" after a span
   (``aligner.NEGATION_AFTER``), since "no"/"nobody" there often opens a new clause;
-- a **pronoun subject** right before a span that lacks every name of the claim's own
-  text: "Venus is blazing low in the west. It's the hottest planet in the solar system"
-  is about Venus. The sentence read with the pronoun's names (pronouns.py) is matched
-  instead, and makes the claim where the page named Mercury;
 - **two negations** in or just before the span with a comma between, in a claim no text
   of which is negated: "The flu vaccine contains no live virus, so it can't infect you"
   denies twice, and the aligner's parity read it as no negation at all. A negated claim
@@ -35,7 +31,6 @@ from collections.abc import Sequence
 from itertools import chain
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
-from claimnotes.pronouns import pronoun_at
 from claimnotes.synonyms import NEGATIONS
 from claimnotes.terms import Unit, negated, term_of
 
@@ -47,8 +42,7 @@ AUXILIARIES = frozenset("is are was were be been has have had do does did will w
 SENTENCE_ENDS = ".!?\n"
 CLAUSE_OPENERS = SENTENCE_ENDS + ":"   # 'Year 10 Geography: "What is causing ...?"'
 OPENING = " \t\"'“‘([*-"
-Claim = tuple[bool, set[str], set[str]]
-# (a text of the claim is negated, the terms of all its texts, the names of all its texts)
+Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of all its texts)
 
 
 def wh_question(text: str, start: int, end: int) -> bool:
@@ -92,11 +86,7 @@ def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float, claim: Cl
     toks = unit.tokens
     if coverage < 1.0 and wh_question(text, toks[i].start, toks[j].end):
         return True
-    negated_claim, claim_terms, claim_names = claim
-    if claim_names and claim_names.isdisjoint(unit.terms[i:j + 1]):
-        k = pronoun_at(unit)
-        if k is not None and k < i and not any(unit.terms[k + 1:i]):
-            return True
+    negated_claim, claim_terms = claim
     lo = max(0, i - NEGATION_REACH)
     if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
         return True
