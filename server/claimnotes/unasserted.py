@@ -15,8 +15,8 @@ aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
 - a **"never" just after** the span, alone or after an auxiliary: 'The exact words "Beam
   me up, Scotty" are never spoken'. The aligner counts only a plain "not" after a span
   (``aligner.NEGATION_AFTER``), since "no"/"nobody" there often opens a new clause;
-- **two negations** in or just before the span with a comma between, in a claim no text
-  of which is negated: "The flu vaccine contains no live virus, so it can't infect you"
+- **two negations** in or just before the span (or a "not" just after it) with a comma
+  between, in a claim no text of which is negated: "The flu vaccine contains no live virus, so it can't infect you"
   denies twice, and the aligner's parity read it as no negation at all. A negated claim
   may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
   warrant, no charges"', quoted whole on a page).
@@ -58,6 +58,7 @@ def wh_question(text: str, start: int, end: int) -> bool:
 
 
 def _denied(tokens: Sequence, lo: int, j: int) -> bool:
+    """A denial verb in ``lo..j`` that no negation just before turns round ("can't deny")."""
     for k in range(lo, j + 1):
         if tokens[k].norm in DENIALS:
             before = {t.norm for t in tokens[max(0, k - 2):k]}
@@ -67,6 +68,7 @@ def _denied(tokens: Sequence, lo: int, j: int) -> bool:
 
 
 def _never_after(tokens: Sequence, j: int) -> bool:
+    """"never" right after token ``j``, or after an auxiliary there ("are never spoken")."""
     after = [t.norm for t in tokens[j + 1:j + 1 + NEGATION_AFTER]]
     return bool(after) and (after[0] == NEVER or (after[0] in AUXILIARIES and after[1:2] == [NEVER]))
 
