@@ -45,7 +45,7 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import Claim, unasserted
+from claimnotes.unasserted import Claim, may_unassert, unasserted
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]
@@ -390,7 +390,8 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     pos = 0
     for text, units in fresh.items():
         res = [[f for f in r if (k is None or f[1] <= k <= f[2])
-                and not unasserted(text, u, f[1], f[2], f[4]["coverage"], _claim_of(index, f[0]))]
+                and not (may_unassert(text, u)
+                         and unasserted(text, u, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)

@@ -27,7 +27,7 @@ would have halved its score; the last three rules add a negation that the parity
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
@@ -82,13 +82,27 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
     return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
 
 
-def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float, claim: Claim) -> bool:
+def may_unassert(text: str, unit: Unit) -> bool:
+    """Whether any rule can apply to a span of ``unit``: a question mark in the text, or a
+    negation or a denial in the unit (most units have none: one test each)."""
+    return "?" in text or bool(unit.negs) or _denial_in(unit)
+
+
+def _denial_in(unit: Unit) -> bool:
+    return "deni" in unit.key or "deny" in unit.key   # the normal forms of DENIALS, joined
+
+
+def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float,
+               claim_of: Callable[[], Claim]) -> bool:
     """Whether the span ``i..j`` of ``unit`` (a unit of ``text``) holds its claim's words
-    without asserting the claim (``coverage``: the share of the claim's weight it holds)."""
+    without asserting the claim (``coverage``: the share of the claim's weight it holds;
+    ``claim_of``: the claim's facts, asked only when a rule needs them)."""
     toks = unit.tokens
-    if coverage < 1.0 and wh_question(text, toks[i].start, toks[j].end):
+    if coverage < 1.0 and "?" in text and wh_question(text, toks[i].start, toks[j].end):
         return True
-    negated_claim, claim_terms = claim
+    if not unit.negs and not _denial_in(unit):
+        return False
+    negated_claim, claim_terms = claim_of()
     lo = max(0, i - NEGATION_REACH)
     if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
         return True
