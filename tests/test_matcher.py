@@ -155,6 +155,12 @@ def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:
     ("doesnt the MMR vaccine cause autism", "vaccines-autism"),
     ("The MMR vaccine doesn't cause autism.", None),           # not at a clause's start
     ("Don't let the MMR vaccine cause autism fears.", None),   # the imperative: a verb follows
+    # ... or before a name, in a sentence that ends with a question mark
+    ("Didn't Einstein fail math at school?", "einstein-math"),
+    ("Didn't Einstein fail math at school.", None),
+    ("DIDN'T EINSTEIN FAIL MATH?", None),                      # capitals: no name to read
+    # "nothing more than" / "no more than" says "only"
+    ("Cancer is nothing more than a fungus, my aunt says.", "cancer-fungus"),
     # chat spelling without the apostrophe
     ("vaccines dont cause autism", None),
     ("bats arent blind lol", None),

@@ -45,6 +45,7 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
+from claimnotes.unasserted import Claim, may_unassert, unasserted
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]
@@ -154,11 +155,16 @@ def _unit_results(unit: Unit, entry_ids: Iterable[int], index: ClaimIndex, thres
 def _names_only_both(unit: Unit, i: int, j: int) -> bool:
     """A span of a two-word claim text that does not say the second word of the first:
     the two side by side or joined by a coordinator ("koala bear plushies", "covid and flu
-    cases"), or the first placed somewhere before the verb that joins them ("the earth in
+    cases"), each in its own conjunct with no copula between ("covid vaccine and your flu
+    vaccine"), or the first placed somewhere before the verb that joins them ("the earth in
     our backyard is finally flat" is soil, not the planet; "no gravity in outer space"
     has no such verb and stays)."""
     between = unit.tokens[i + 1:j]
     if all(t.norm in COORDINATORS for t in between):
+        return True
+    # Each word in its own conjunct, with no verb that joins them: "your COVID-19 vaccine
+    # and your annual flu vaccine" names two jabs ("bats and owls are blind" has its "are").
+    if any(t.norm in COORDINATORS for t in between) and not any(t.norm in COPULAS for t in between):
         return True
     return (between[0].norm in PLACES and any(t is not None for t in unit.terms[i + 2:j])
             and any(t.norm in COPULAS for t in between))
@@ -175,6 +181,12 @@ def _own_terms(index: ClaimIndex, claim: str) -> set[str]:
         return set()
     terms = set.intersection(*(set(index._entries[e].terms) for e in ids))  # type: ignore[union-attr]
     return {t for t in terms if index._df[bucket(t)] <= OWN_SHARE * len(ids)}
+
+
+def _claim_of(index: ClaimIndex, claim: str) -> Claim:
+    """Whether a text of the claim is negated, and the terms of all its texts (unasserted.py)."""
+    entries = [e for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
+    return any(e.neg for e in entries), {t for e in entries for t in e.terms}
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
@@ -286,7 +298,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     if threshold < _FLOOR:
         def fresh(units: Sequence[Unit]) -> list[list[Result]]:
             return _results(units, index._candidates(units, threshold), index, threshold)
-        return _match_page(blocks, {}, fresh, threshold, explain)[0]
+        return _match_page(blocks, {}, fresh, index, threshold, explain)[0]
     block_cache = index._block_cache
     known: dict[str, Block] = {}
     for _, text in blocks:
@@ -294,7 +306,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
         if hit is not None:
             block_cache.move_to_end(text)
             known[text] = hit
-    out, new = _match_page(blocks, known, lambda units: _cached_results(units, index), threshold, explain)
+    out, new = _match_page(blocks, known, lambda units: _cached_results(units, index), index, threshold, explain)
     for text, block in new.items():
         block_cache[text] = block
         if len(block_cache) > BLOCK_CACHE_SIZE:
@@ -341,7 +353,7 @@ def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
 
 
 def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
-                results_for: Callable[[Sequence[Unit]], list[list[Result]]],
+                results_for: Callable[[Sequence[Unit]], list[list[Result]]], index: ClaimIndex,
                 threshold: float, explain: bool) -> tuple[list[Match], dict[str, Block]]:
     """The matches of a page, and its blocks not in ``known``, analysed.
 
@@ -377,8 +389,10 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        res = [r if k is None else [f for f in r if f[1] <= k <= f[2]]
-               for r, k in zip(results[pos:pos + len(units)], covers[text])]
+        res = [[f for f in r if (k is None or f[1] <= k <= f[2])
+                and not (may_unassert(text, u)
+                         and unasserted(text, u, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
+               for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)
     extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])]])
@@ -404,4 +418,4 @@ def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex,
     everything = range(len(index._entries))
     floor = min(threshold, SPECIFIC_FLOOR)
     return _match_page(blocks, {}, lambda units: _results(units, [everything] * len(units), index, floor),
-                       threshold, False)[0]
+                       index, threshold, False)[0]

@@ -180,10 +180,19 @@ def _question(text: str, u: Unit) -> Reading | None:
         aux = k if w in CONTRACTED else k - 1   # chat spelling: "doesnt" is its own auxiliary
         if (aux >= 0 and k + 1 < len(toks) and (w == "not" or w in CONTRACTED)
                 and (CONTRACTED.get(w) or toks[aux].norm) in AUXILIARIES
-                and toks[k + 1].norm in QUESTION_DETERMINERS
+                and (toks[k + 1].norm in QUESTION_DETERMINERS or _named_question(text, u, aux, k))
                 and (aux == 0 or _CLAUSE_BREAK.search(text, toks[aux - 1].end, toks[aux].start))):
             return make_unit(toks[:k] + toks[k + 1:], u.sent), None
     return None
+
+
+def _named_question(text: str, u: Unit, aux: int, k: int) -> bool:
+    """"Didn't Einstein flunk maths at school?": a name after the negated auxiliary, in a
+    sentence that ends with a question mark and is not written in capitals ("DON'T
+    BELIEVE ..." is an order)."""
+    toks = u.tokens
+    return (toks[k + 1].cap and not text[toks[aux].start:toks[k].end].isupper()
+            and text[u.sent[0]:u.sent[1]].rstrip().endswith("?"))
 
 
 def _new_clause(text: str, u: Unit) -> Reading | None:

@@ -61,6 +61,8 @@ def negates(prev: str, word: str, nxt: str, after: str = "") -> bool:
         prev, word = CONTRACTED[word], "not"
     if nxt in NOT_NEGATING_NEXT or (word == "not" and nxt in QUESTION_SUBJECTS):
         return False
+    if nxt == "more" and after == "than":   # "nothing more than a fungal infection": only
+        return False
     return not (nxt in SURPRISE_VERBS and prev in SURPRISE_MODALS)
 
 

@@ -1,0 +1,109 @@
+"""Spans whose sentence holds a claim's words without asserting the claim (pure).
+
+The aligner scores words; these are sentence forms that use a claim's words to ask for
+it, deny it or rule it out. The matcher drops such a span of a page sentence after the
+aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
+
+- a **wh-question** that lacks a word of the claim asks for that word: "Which star is the
+  brightest in the night sky?" (a quiz question, without "North") and "What is causing
+  today's climate change?" (an essay title, without "sun") do not say which. A
+  wh-question that holds every claim word still puts it forward ("Why do vaccines cause
+  autism?") and stays;
+- a **denial** before or inside the span: "Gates has denied saying that 640K ...
+  would be enough" reports that he did not say it. "can't deny X" / "nobody denies X"
+  affirms X and stays;
+- a **"never" just after** the span, alone or after an auxiliary: 'The exact words "Beam
+  me up, Scotty" are never spoken'. The aligner counts only a plain "not" after a span
+  (``aligner.NEGATION_AFTER``), since "no"/"nobody" there often opens a new clause;
+- **two negations** in or just before the span (or a "not" just after it) with a comma
+  between, in a claim no text of which is negated: "The flu vaccine contains no live virus, so it can't infect you"
+  denies twice, and the aligner's parity read it as no negation at all. A negated claim
+  may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
+  warrant, no charges"', quoted whole on a page).
+
+A span the aligner passed has as many negations as its claim text, or the negation guard
+would have halved its score; the last three rules add a negation that the parity missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import chain
+
+from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
+from claimnotes.synonyms import NEGATIONS
+from claimnotes.terms import Unit, negated, term_of
+
+WH_WORDS = frozenset("what which".split())
+DENIALS = frozenset("deny denies denied denying".split())
+DENIAL_TERMS = frozenset(map(term_of, DENIALS))   # a claim about a denial keeps its spans
+NEVER = "never"
+AUXILIARIES = frozenset("is are was were be been has have had do does did will would".split())
+SENTENCE_ENDS = ".!?\n"
+CLAUSE_OPENERS = SENTENCE_ENDS + ":"   # 'Year 10 Geography: "What is causing ...?"'
+OPENING = " \t\"'“‘([*-"
+Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of all its texts)
+
+
+def wh_question(text: str, start: int, end: int) -> bool:
+    """Whether the sentence (or the clause after a colon) of ``text`` around
+    ``start:end`` opens with a wh-word and ends with a question mark."""
+    a = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1
+    ends = [k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0]
+    b = min(ends, default=len(text))
+    if b >= len(text) or text[b] != "?":
+        return False
+    words = text[a:b].lstrip(OPENING).split(None, 1)
+    return bool(words) and words[0].lower() in WH_WORDS
+
+
+def _denied(tokens: Sequence, lo: int, j: int) -> bool:
+    """A denial verb in ``lo..j`` that no negation just before turns round ("can't deny")."""
+    for k in range(lo, j + 1):
+        if tokens[k].norm in DENIALS:
+            before = {t.norm for t in tokens[max(0, k - 2):k]}
+            if NEGATIONS.isdisjoint(before):
+                return True
+    return False
+
+
+def _never_after(tokens: Sequence, j: int) -> bool:
+    """"never" right after token ``j``, or after an auxiliary there ("are never spoken")."""
+    after = [t.norm for t in tokens[j + 1:j + 1 + NEGATION_AFTER]]
+    return bool(after) and (after[0] == NEVER or (after[0] in AUXILIARIES and after[1:2] == [NEVER]))
+
+
+def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
+    """Two negations in ``lo..j`` (or a "not" just after it, as the aligner counts) with a
+    comma between them: each denies its own clause."""
+    after = range(j + 1, min(len(tokens), j + 1 + NEGATION_AFTER))
+    negs = [k for k in chain(range(lo, j + 1), (k for k in after if tokens[k].norm == "not"))
+            if tokens[k].norm in NEGATIONS and negated(tokens, k)]
+    return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
+
+
+def may_unassert(text: str, unit: Unit) -> bool:
+    """Whether any rule can apply to a span of ``unit``: a question mark in the text, or a
+    negation or a denial in the unit (most units have none: one test each)."""
+    return "?" in text or bool(unit.negs) or _denial_in(unit)
+
+
+def _denial_in(unit: Unit) -> bool:
+    return "deni" in unit.key or "deny" in unit.key   # the normal forms of DENIALS, joined
+
+
+def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float,
+               claim_of: Callable[[], Claim]) -> bool:
+    """Whether the span ``i..j`` of ``unit`` (a unit of ``text``) holds its claim's words
+    without asserting the claim (``coverage``: the share of the claim's weight it holds;
+    ``claim_of``: the claim's facts, asked only when a rule needs them)."""
+    toks = unit.tokens
+    if coverage < 1.0 and "?" in text and wh_question(text, toks[i].start, toks[j].end):
+        return True
+    if not unit.negs and not _denial_in(unit):
+        return False
+    negated_claim, claim_terms = claim_of()
+    lo = max(0, i - NEGATION_REACH)
+    if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
+        return True
+    return _never_after(toks, j) or (not negated_claim and _two_clauses_negated(text, toks, lo, j))

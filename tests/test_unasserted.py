@@ -1,0 +1,76 @@
+"""Spans that hold a claim's words without asserting it (unasserted.py), and a two-word
+claim whose words stand in two conjuncts (matcher._names_only_both)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimnotes.matcher import ClaimIndex, match_blocks
+from claimnotes.unasserted import wh_question
+
+CLAIMS = [
+    ("north-star", ["The North Star is the brightest star in the night sky.", "Polaris is the brightest star."]),
+    ("sun-warming", ["The sun is causing climate change.", "solar activity is heating the planet"]),
+    ("gates-640k", ["Bill Gates said 640K of memory ought to be enough for anybody."]),
+    ("kirk-beam", ['Captain Kirk said "Beam me up, Scotty".']),
+    ("flu-shot", ["The flu vaccine contains live virus that infects you."]),
+    ("gun-headline", ['"Police begin gun confiscations: no laws broken, no warrant, no charges"']),
+    ("covid-flu", ["Covid is just the flu."]),
+    ("bats-blind", ["Bats are blind."]),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    return ClaimIndex.build(CLAIMS)
+
+
+def claims(text: str, index: ClaimIndex) -> set[str]:
+    return {m.claim_id for m in match_blocks([("b", text)], index)}
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # a wh-question lacking a claim word asks for it
+    ("Quiz round 3. Which star is the brightest in the night sky?", "north-star"),
+    ('Year 9 Science: "What is causing climate change?" by Sam K.', "sun-warming"),
+    # a denial of the words
+    ("Gates has always denied saying that 640K of memory ought to be enough for anybody.", "gates-640k"),
+    # a "never" just after the span
+    ('Captain Kirk\'s words "Beam me up, Scotty" were never spoken on screen.', "kirk-beam"),
+    ('Captain Kirk said "Beam me up, Scotty" never.', "kirk-beam"),
+    # two clauses, each negated
+    ("The flu vaccine contains no live virus, so it can't infect you.", "flu-shot"),
+    ("Bats aren't blind, not at all.", "bats-blind"),
+    # a two-word claim's words in two conjuncts
+    ("Book your covid booster and your annual flu jab today.", "covid-flu"),
+])
+def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claim not in claims(text, index)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # a wh-question holding every claim word puts the claim forward
+    ("What makes the North Star the brightest star in the night sky?", "north-star"),
+    ("The North Star is the brightest star in the night sky. What else is up there?", "north-star"),
+    # "can't deny" affirms
+    ("You can't deny that Bill Gates said 640K of memory ought to be enough for anybody.", "gates-640k"),
+    ('Captain Kirk said "Beam me up, Scotty" in every episode.', "kirk-beam"),
+    # a negated claim may have its negations in two clauses itself
+    ('"Police begin gun confiscations: no laws broken, no warrant, no charges," said the headline.', "gun-headline"),
+    # a copula between the conjuncts joins the words
+    ("Bats and owls are blind, my nan says.", "bats-blind"),
+    ("Covid is just the flu and masks do nothing.", "covid-flu"),
+])
+def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
+    assert claim in claims(text, index)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Which star is brightest?", True),
+    ('Title: "What is causing it?" by Ann', True),
+    ("Which star is brightest. Or not?", False),
+    ("Why is it so bright?", False),
+    ("The star that is brightest?", False),
+])
+def test_wh_question(text: str, expected: bool) -> None:
+    assert wh_question(text, 6, 10) is expected
