@@ -218,11 +218,16 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     # Each claim's spans in the order a reader meets them: the first mention first (the
     # note goes where the claim is first made); on a tie the best score, then the shorter
     # sentence (a pair loses to its own half).
+    # (Sorted only where a claim has more than one span: most have one.)
     mentions: dict[str, list[Found]] = {}
-    for f in sorted((f for f in found if f[3] >= threshold), key=lambda f: (f[1], -f[3], f[5][1] - f[5][0])):
-        mentions.setdefault(f[0], []).append(f)
+    for f in found:
+        if f[3] >= threshold:
+            mentions.setdefault(f[0], []).append(f)
     if not mentions:
         return []
+    for ms in mentions.values():
+        if len(ms) > 1:
+            ms.sort(key=_reading_order)
     # A claim whose aligned words lie inside the span of another claim that matches more
     # terms is the general part of a more specific claim ("The Earth is flat" inside
     # "in Columbus's day most people believed the earth was flat"): the specific wins,
@@ -268,6 +273,10 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
 
 
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
+
+
+def _reading_order(f: Found) -> tuple[int, float, int]:
+    return f[1], -f[3], f[5][1] - f[5][0]
 
 
 def _apart(f: Found, chosen: Iterable[Found]) -> bool:

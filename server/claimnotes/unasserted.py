@@ -77,6 +77,8 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
     """Two negations in ``lo..j`` (or a "not" just after it, as the aligner counts) with a
     comma between them: each denies its own clause."""
     after = range(j + 1, min(len(tokens), j + 1 + NEGATION_AFTER))
+    if "," not in text[tokens[lo].end:tokens[after[-1] if after else j].start]:
+        return False   # no comma to put between two of them
     negs = [k for k in chain(range(lo, j + 1), (k for k in after if tokens[k].norm == "not"))
             if tokens[k].norm in NEGATIONS and negated(tokens, k)]
     return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
@@ -104,6 +106,8 @@ def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float,
         return False
     negated_claim, claim_terms = claim_of()
     lo = max(0, i - NEGATION_REACH)
-    if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
+    # each rule asks the key first (one substring test in C): most units have none of its words
+    if _denial_in(unit) and DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
         return True
-    return _never_after(toks, j) or (not negated_claim and _two_clauses_negated(text, toks, lo, j))
+    return ((NEVER in unit.key and _never_after(toks, j))
+            or (not negated_claim and _two_clauses_negated(text, toks, lo, j)))
