@@ -27,6 +27,7 @@ would have halved its score; the last three rules add a negation that the parity
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import chain
 
@@ -40,6 +41,7 @@ DENIAL_TERMS = frozenset(map(term_of, DENIALS))   # a claim about a denial keeps
 NEVER = "never"
 AUXILIARIES = frozenset("is are was were be been has have had do does did will would".split())
 SENTENCE_ENDS = ".!?\n"
+_SENTENCE_END = re.compile("[%s]" % re.escape(SENTENCE_ENDS))
 CLAUSE_OPENERS = SENTENCE_ENDS + ":"   # 'Year 10 Geography: "What is causing ...?"'
 OPENING = " \t\"'“‘([*-"
 Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of all its texts)
@@ -48,11 +50,11 @@ Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of 
 def wh_question(text: str, start: int, end: int) -> bool:
     """Whether the sentence (or the clause after a colon) of ``text`` around
     ``start:end`` opens with a wh-word and ends with a question mark."""
-    a = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1
-    ends = [k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0]
-    b = min(ends, default=len(text))
-    if b >= len(text) or text[b] != "?":
+    # the sentence's end first (one scan that stops there): most sentences are no questions
+    stop = _SENTENCE_END.search(text, end)
+    if stop is None or stop.group() != "?":
         return False
+    a, b = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1, stop.start()
     words = text[a:b].lstrip(OPENING).split(None, 1)
     return bool(words) and words[0].lower() in WH_WORDS
 
