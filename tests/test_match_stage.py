@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from claimnotes import aligner
 from claimnotes.aligner import align_py
-from claimnotes.matcher import ClaimIndex, _results, _unhidden, match_blocks, reference_match_blocks
+from claimnotes.matcher import ClaimIndex, _results, _spans, _unhidden, match_blocks, reference_match_blocks
 from claimnotes.terms import sentence_units
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def test_unhidden_is_the_pairwise_definition(found, floor) -> None:
     def hidden(f) -> bool:
         return any(g[0] != f[0] and g[1] <= f[1] and f[2] <= g[2] and g[4]["terms"] > f[4]["terms"]
                    for g in found if g[3] >= floor)
-    assert _unhidden(found, found, floor) == [f for f in found if not hidden(f)]
+    assert _unhidden(found, _spans(found, floor)) == [f for f in found if not hidden(f)]
 
 
 def test_entry_weights_hold_each_distinct_term_once() -> None:
@@ -109,3 +109,15 @@ def test_a_claims_own_words_follow_its_new_texts() -> None:
     found = match_blocks([("b", "Mercury is the smallest planet.")], index)
     assert [m.claim_id for m in found] == ["mercury"]
     assert "smallest" in index._owncache["mercury"] and "hottest" not in index._owncache["mercury"]
+
+
+def test_a_claims_facts_follow_its_new_texts() -> None:
+    # The facts unasserted.py asks of a claim (matcher._claim_of) are kept by the index
+    # too: a claim that now says the denial must keep a page's span that reports it.
+    index = ClaimIndex.build([("gates", ["Bill Gates said 640K of memory ought to be enough for anybody."]),
+                              ("other", ["Vaccines cause autism."])])
+    page = [("b", "Gates has always denied saying that 640K of memory ought to be enough for anybody.")]
+    assert match_blocks(page, index) == []
+    assert "deni" not in index._claimcache["gates"][1]
+    index.upsert("gates", ["Bill Gates denied saying 640K of memory ought to be enough for anybody."])
+    assert [m.claim_id for m in match_blocks(page, index)] == ["gates"]

@@ -4,9 +4,11 @@ claim whose words stand in two conjuncts (matcher._names_only_both)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex, match_blocks
-from claimnotes.unasserted import wh_question
+from claimnotes.unasserted import CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, wh_question
 
 CLAIMS = [
     ("north-star", ["The North Star is the brightest star in the night sky.", "Polaris is the brightest star."]),
@@ -74,3 +76,18 @@ def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
 ])
 def test_wh_question(text: str, expected: bool) -> None:
     assert wh_question(text, 6, 10) is expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["What ", "which ", "x ", "is ", ".", "?", "!", "\n", ":", " ", '"']), max_size=12),
+       st.integers(0, 40), st.integers(0, 40))
+def test_wh_question_is_its_definition(parts: list[str], a: int, b: int) -> None:
+    # The sentence is cut at the last clause opener before the span and the first end
+    # after it (wh_question finds the end first, and stops there).
+    text = "".join(parts)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    first = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1
+    last = min([k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0], default=len(text))
+    words = text[first:last].lstrip(OPENING).split(None, 1)
+    expected = last < len(text) and text[last] == "?" and bool(words) and words[0].lower() in WH_WORDS
+    assert wh_question(text, start, end) is expected

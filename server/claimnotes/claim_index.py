@@ -104,6 +104,7 @@ class ClaimIndex:
         self._block_cache: OrderedDict[str, Block] = OrderedDict()
         self._wcache: dict[int, dict[str, float]] = {}
         self._owncache: dict[str, set[str]] = {}     # matcher._own_terms per claim (it reads only the index)
+        self._claimcache: dict[str, tuple[bool, set[str]]] = {}   # matcher._claim_of per claim (the same)
         self._tw: dict[str, float] = {}  # term -> current IDF weight (for _wcache)
 
     # ---- building
@@ -259,6 +260,7 @@ class ClaimIndex:
     def _changed(self) -> None:
         self._wcache.clear()
         self._owncache.clear()
+        self._claimcache.clear()
         self._tw.clear()
         self._cache.clear()
         self._block_cache.clear()

@@ -184,9 +184,22 @@ def _own_terms(index: ClaimIndex, claim: str) -> set[str]:
 
 
 def _claim_of(index: ClaimIndex, claim: str) -> Claim:
-    """Whether a text of the claim is negated, and the terms of all its texts (unasserted.py)."""
-    entries = [e for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
-    return any(e.neg for e in entries), {t for e in entries for t in e.terms}
+    """Whether a text of the claim is negated, and the terms of all its texts (unasserted.py);
+    kept per claim until the index changes."""
+    facts = index._claimcache.get(claim)
+    if facts is None:
+        entries = [e for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
+        facts = index._claimcache[claim] = any(e.neg for e in entries), {t for e in entries for t in e.terms}
+    return facts
+
+
+def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
+    """``results`` less the spans that do not assert their claim (unasserted.py); the
+    unit's gate is asked once, and most units pass it."""
+    if not results or not may_unassert(text, unit):
+        return results
+    return [f for f in results
+            if not unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0]))]
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
@@ -205,17 +218,22 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     # Each claim's spans in the order a reader meets them: the first mention first (the
     # note goes where the claim is first made); on a tie the best score, then the shorter
     # sentence (a pair loses to its own half).
+    # (Sorted only where a claim has more than one span: most have one.)
     mentions: dict[str, list[Found]] = {}
-    for f in sorted((f for f in found if f[3] >= threshold), key=lambda f: (f[1], -f[3], f[5][1] - f[5][0])):
-        mentions.setdefault(f[0], []).append(f)
+    for f in found:
+        if f[3] >= threshold:
+            mentions.setdefault(f[0], []).append(f)
     if not mentions:
         return []
+    for ms in mentions.values():
+        if len(ms) > 1:
+            ms.sort(key=_reading_order)
     # A claim whose aligned words lie inside the span of another claim that matches more
     # terms is the general part of a more specific claim ("The Earth is flat" inside
     # "in Columbus's day most people believed the earth was flat"): the specific wins,
     # and hides it even when it scores under the threshold itself (SPECIFIC_FLOOR).
-    floor = min(threshold, SPECIFIC_FLOOR)
-    kept = _unhidden([spans[0] for spans in mentions.values()], found, floor)
+    spans = _spans(found, min(threshold, SPECIFIC_FLOOR))
+    kept = _unhidden([ms[0] for ms in mentions.values()], spans)
     # Other overlaps are judged on the aligned words: best score first, and a claim
     # that matches more terms (the more specific one) gets a head start.
     ranked = sorted(kept, key=lambda f: (
@@ -233,8 +251,9 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     # "On abortion" or "American" back in at every later mention).
     for f in lost:
         sa, sb = f[5]
-        again = _unhidden([g for g in mentions[f[0]][1:] if sa <= g[5][0] and g[5][1] <= sb
-                           and g[5] != f[5] and _apart(g, chosen)], found, floor)
+        inside = [g for g in mentions[f[0]][1:] if sa <= g[5][0] and g[5][1] <= sb
+                  and g[5] != f[5] and _apart(g, chosen)]
+        again = _unhidden(inside, spans) if inside else inside
         if again:
             chosen.append(again[0])
     chosen.sort(key=lambda c: (c[1], c[0]))
@@ -256,18 +275,29 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
 MAX_QUOTE_CHARS = 400  # a sentence longer than this is not quoted whole
 
 
+def _reading_order(f: Found) -> tuple[int, float, int]:
+    return f[1], -f[3], f[5][1] - f[5][0]
+
+
 def _apart(f: Found, chosen: Iterable[Found]) -> bool:
     """Whether the aligned words of ``f`` overlap none of ``chosen``'s."""
     return all(f[2] <= c[1] or f[1] >= c[2] for c in chosen)
 
 
-def _unhidden(results: Iterable[Found], found: Iterable[Found], floor: float) -> list[Found]:
+Span = tuple[float, int, int, str]   # (terms matched, start, end, claim id) of a Found
+
+
+def _spans(found: Iterable[Found], floor: float) -> list[Span]:
+    """The spans of ``found`` scoring ``floor`` or more, by terms matched, most first: a
+    result is checked against the spans with more terms than its own only (at 1M claims a
+    block can hold 70 spans); sorted once per block (``_unhidden`` runs more than once)."""
+    return sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
+                  key=itemgetter(0), reverse=True)
+
+
+def _unhidden(results: Iterable[Found], spans: Sequence[Span]) -> list[Found]:
     """``results`` less those whose aligned words lie inside the span of another claim
-    that matches more terms and scores ``floor`` or more (one of ``found``)."""
-    # By terms matched, most first: a result is checked against the spans with more
-    # terms than its own only (at 1M claims a block can hold 70 spans).
-    spans = sorted([(g[4].get("terms", 0.0), g[1], g[2], g[0]) for g in found if g[3] >= floor],
-                   key=itemgetter(0), reverse=True)
+    that matches more terms (one of ``spans``, from ``_spans``)."""
     kept = []
     for f in results:
         terms, start, end, claim = f[4].get("terms", 0.0), f[1], f[2], f[0]
@@ -389,9 +419,7 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        res = [[f for f in r if (k is None or f[1] <= k <= f[2])
-                and not (may_unassert(text, u)
-                         and unasserted(text, u, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
+        res = [_asserted(text, u, r if k is None else [f for f in r if f[1] <= k <= f[2]], index)
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)

@@ -20,7 +20,7 @@ from operator import is_not, itemgetter
 
 import msgspec
 
-from claimnotes.evidence import frame_end
+from claimnotes.evidence import EVIDENCE, frame_end
 from claimnotes.sentences import split_sentences, windows
 from claimnotes.synonyms import FAR, NEGATIONS, STOPWORDS, SYNONYMS, negates, stem
 from claimnotes.textnorm import PURE_PYTHON, Token, _units, scan, simple_words
@@ -183,9 +183,10 @@ def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
     """The running count of negations of a unit, from the negation words alone (the
     negation of an evidence frame counted where the frame ends: evidence.py)."""
     flags = [0] * len(tokens)
+    framed = not EVIDENCE.isdisjoint(norms)   # most units name no evidence: no frame to look for
     for k in compress(count(), map(NEGATIONS.__contains__, norms)):
         if negated(tokens, k):
-            flags[frame_end(norms, k)] ^= 1
+            flags[frame_end(norms, k) if framed else k] ^= 1
     return list(accumulate(flags, initial=0))
 
 

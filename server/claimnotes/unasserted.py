@@ -27,6 +27,7 @@ would have halved its score; the last three rules add a negation that the parity
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import chain
 
@@ -40,6 +41,7 @@ DENIAL_TERMS = frozenset(map(term_of, DENIALS))   # a claim about a denial keeps
 NEVER = "never"
 AUXILIARIES = frozenset("is are was were be been has have had do does did will would".split())
 SENTENCE_ENDS = ".!?\n"
+_SENTENCE_END = re.compile("[%s]" % re.escape(SENTENCE_ENDS))
 CLAUSE_OPENERS = SENTENCE_ENDS + ":"   # 'Year 10 Geography: "What is causing ...?"'
 OPENING = " \t\"'“‘([*-"
 Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of all its texts)
@@ -48,11 +50,11 @@ Claim = tuple[bool, set[str]]   # (a text of the claim is negated, the terms of 
 def wh_question(text: str, start: int, end: int) -> bool:
     """Whether the sentence (or the clause after a colon) of ``text`` around
     ``start:end`` opens with a wh-word and ends with a question mark."""
-    a = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1
-    ends = [k for k in (text.find(c, end) for c in SENTENCE_ENDS) if k >= 0]
-    b = min(ends, default=len(text))
-    if b >= len(text) or text[b] != "?":
+    # the sentence's end first (one scan that stops there): most sentences are no questions
+    stop = _SENTENCE_END.search(text, end)
+    if stop is None or stop.group() != "?":
         return False
+    a, b = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1, stop.start()
     words = text[a:b].lstrip(OPENING).split(None, 1)
     return bool(words) and words[0].lower() in WH_WORDS
 
@@ -77,6 +79,8 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
     """Two negations in ``lo..j`` (or a "not" just after it, as the aligner counts) with a
     comma between them: each denies its own clause."""
     after = range(j + 1, min(len(tokens), j + 1 + NEGATION_AFTER))
+    if "," not in text[tokens[lo].end:tokens[after[-1] if after else j].start]:
+        return False   # no comma to put between two of them
     negs = [k for k in chain(range(lo, j + 1), (k for k in after if tokens[k].norm == "not"))
             if tokens[k].norm in NEGATIONS and negated(tokens, k)]
     return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
@@ -104,6 +108,8 @@ def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float,
         return False
     negated_claim, claim_terms = claim_of()
     lo = max(0, i - NEGATION_REACH)
-    if DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
+    # each rule asks the key first (one substring test in C): most units have none of its words
+    if _denial_in(unit) and DENIAL_TERMS.isdisjoint(claim_terms) and _denied(toks, lo, j):
         return True
-    return _never_after(toks, j) or (not negated_claim and _two_clauses_negated(text, toks, lo, j))
+    return ((NEVER in unit.key and _never_after(toks, j))
+            or (not negated_claim and _two_clauses_negated(text, toks, lo, j)))
