@@ -126,3 +126,10 @@ class LiveServer:
         finally:
             store.close()
         return secret
+
+
+def similar_ids(api: httpx.Client, text: str, **extra: object) -> list[str]:
+    """The claim ids ``POST /v1/claims/similar`` ranks for ``text`` (up to 10), given ``extra`` fields."""
+    response = api.post("/v1/claims/similar", json={"text": text, "limit": 10, **extra})
+    assert response.status_code == 200, response.text
+    return [r["claim"]["id"] for r in response.json()["results"]]

@@ -11,6 +11,8 @@ from claimnotes import similar
 from claimnotes.matcher import ClaimIndex, find_similar
 from claimnotes.speakers import MAX_NAME, PersonName, person_name, same_person
 
+from support import similar_ids
+
 TEXT = "We gave them 1.7 billion dollars in cash for nothing."
 
 
@@ -147,26 +149,20 @@ def add_claim(api, curator, cid: str, author: str | None) -> None:
     assert response.status_code == 201, response.text
 
 
-def similar_ids(api, **extra: object) -> list[str]:
-    response = api.post("/v1/claims/similar", json={"text": TEXT, "limit": 10, **extra})
-    assert response.status_code == 200, response.text
-    return [r["claim"]["id"] for r in response.json()["results"]]
-
-
 def test_similar_with_said_by_over_http(api, curator) -> None:
     for cid, author in (("cash-a", None), ("cash-b", "Barack Obama"), ("cash-c", "Donald Trump"),
                         ("cash-d", "Ivanka Trump")):
         add_claim(api, curator, cid, author)
     ours = {"cash-a", "cash-b", "cash-c", "cash-d"}
     # The same text everywhere: without a speaker, ties go by id.
-    assert [c for c in similar_ids(api) if c in ours] == ["cash-a", "cash-b", "cash-c", "cash-d"]
-    assert [c for c in similar_ids(api, said_by="Donald J. Trump") if c in ours][0] == "cash-c"
-    assert [c for c in similar_ids(api, said_by="trump") if c in ours][:2] == ["cash-c", "cash-d"]
-    assert [c for c in similar_ids(api, said_by="Obama") if c in ours][0] == "cash-b"
+    assert [c for c in similar_ids(api, TEXT) if c in ours] == ["cash-a", "cash-b", "cash-c", "cash-d"]
+    assert [c for c in similar_ids(api, TEXT, said_by="Donald J. Trump") if c in ours][0] == "cash-c"
+    assert [c for c in similar_ids(api, TEXT, said_by="trump") if c in ours][:2] == ["cash-c", "cash-d"]
+    assert [c for c in similar_ids(api, TEXT, said_by="Obama") if c in ours][0] == "cash-b"
     # An edited author is used on the next request.
     review = {"url": "https://factcheck.example.org/cash-a", "claim_author": "Barack Obama"}
     assert api.patch("/v1/claims/cash-a", headers=curator, json={"review": review, "version": 1}).status_code == 200
-    assert [c for c in similar_ids(api, said_by="Barack Obama") if c in ours][:2] == ["cash-a", "cash-b"]
+    assert [c for c in similar_ids(api, TEXT, said_by="Barack Obama") if c in ours][:2] == ["cash-a", "cash-b"]
 
 
 @pytest.mark.parametrize("said_by", ["", "x" * (MAX_NAME + 1), 42, ["Donald Trump"], {"name": "Trump"}])

@@ -13,6 +13,8 @@ from claimnotes import similar
 from claimnotes.claim_dates import stated_day
 from claimnotes.matcher import ClaimIndex, find_similar
 
+from support import similar_ids
+
 TEXT = "The governor cut school funding by ten percent last year."
 SAID = date(2019, 1, 20)
 
@@ -98,26 +100,20 @@ def add_claim(api, curator, cid: str, claim_date: str | None) -> None:
     assert response.status_code == 201, response.text
 
 
-def similar_ids(api, **extra: object) -> list[str]:
-    response = api.post("/v1/claims/similar", json={"text": TEXT, "limit": 10, **extra})
-    assert response.status_code == 200, response.text
-    return [r["claim"]["id"] for r in response.json()["results"]]
-
-
 def test_similar_with_said_on_over_http(api, curator) -> None:
     add_claim(api, curator, "funding-old", "March 2, 2010")
     add_claim(api, curator, "funding-recent", "2019-01-02")
     add_claim(api, curator, "funding-later", "2019-03-01T00:00:00Z")
     add_claim(api, curator, "funding-undated", None)
     ours = {"funding-old", "funding-recent", "funding-later", "funding-undated"}
-    assert ours <= set(similar_ids(api))
-    dated = [c for c in similar_ids(api, said_on="2019-01-20") if c in ours]
+    assert ours <= set(similar_ids(api, TEXT))
+    dated = [c for c in similar_ids(api, TEXT, said_on="2019-01-20") if c in ours]
     assert dated == ["funding-recent", "funding-old", "funding-undated"]
     # An edited claim day is used on the next request.
     url = "/v1/claims/funding-later"
     review = {"url": "https://factcheck.example.org/funding-later", "claim_date": "2019-01-19"}
     assert api.patch(url, headers=curator, json={"review": review, "version": 1}).status_code == 200
-    assert similar_ids(api, said_on="2019-01-20")[0] == "funding-later"
+    assert similar_ids(api, TEXT, said_on="2019-01-20")[0] == "funding-later"
 
 
 @pytest.mark.parametrize("said_on", ["2019-13-01", "20/01/2019", "2019-01-20T10:00:00Z", "", 20190120, "yesterday"])
