@@ -19,6 +19,7 @@ import uvicorn
 
 from claimnotes import create_app
 from claimnotes.claim_index import ClaimIndex
+from claimnotes.matcher import match_blocks
 from claimnotes.settings import Settings
 from claimnotes.store import ClaimStore
 from claimnotes.tokens import create_token
@@ -133,3 +134,8 @@ def similar_ids(api: httpx.Client, text: str, **extra: object) -> list[str]:
     response = api.post("/v1/claims/similar", json={"text": text, "limit": 10, **extra})
     assert response.status_code == 200, response.text
     return [r["claim"]["id"] for r in response.json()["results"]]
+
+
+def claims_in(text: str, index: ClaimIndex) -> set[str]:
+    """The claims ``match_blocks`` finds in ``text``, one block, at the default threshold."""
+    return {m.claim_id for m in match_blocks([("b", text)], index)}

@@ -12,6 +12,7 @@ from claimnotes.matcher import ClaimIndex, find_similar
 from claimnotes.speakers import MAX_NAME, PersonName, person_name, same_person
 
 from support import similar_ids
+from test_api_errors import assert_error
 
 TEXT = "We gave them 1.7 billion dollars in cash for nothing."
 
@@ -168,8 +169,5 @@ def test_similar_with_said_by_over_http(api, curator) -> None:
 @pytest.mark.parametrize("said_by", ["", "x" * (MAX_NAME + 1), 42, ["Donald Trump"], {"name": "Trump"}])
 def test_similar_rejects_a_bad_speaker(api, said_by: object) -> None:
     response = api.post("/v1/claims/similar", json={"text": TEXT, "said_by": said_by})
-    assert response.status_code == 400, response.text
-    body = response.json()
-    assert body["status_code"] == 400 and body["detail"]
-    assert set(body) <= {"status_code", "detail", "extra"}
-    assert [e["key"] for e in body["extra"]] == ["said_by"]  # Litestar names the field
+    assert_error(response, 400)
+    assert [e["key"] for e in response.json()["extra"]] == ["said_by"]  # Litestar names the field

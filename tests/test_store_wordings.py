@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from claimnotes.matcher import ClaimIndex, match_blocks
+from claimnotes.matcher import ClaimIndex
+
+from support import claims_in
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -21,9 +23,6 @@ def index() -> ClaimIndex:
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return ClaimIndex.build((c["id"], [c["text"], *c["variants"]]) for c in claims if c["status"] == "published")
 
-
-def claims_in(text: str, index: ClaimIndex) -> set[str]:
-    return {m.claim_id for m in match_blocks([("b", text)], index)}
 
 
 @pytest.mark.parametrize(("text", "claim"), [

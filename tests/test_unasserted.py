@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimnotes.matcher import ClaimIndex, match_blocks
+from claimnotes.matcher import ClaimIndex
 from claimnotes.unasserted import CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, wh_question
+
+from support import claims_in
 
 CLAIMS = [
     ("north-star", ["The North Star is the brightest star in the night sky.", "Polaris is the brightest star."]),
@@ -27,9 +29,6 @@ def index() -> ClaimIndex:
     return ClaimIndex.build(CLAIMS)
 
 
-def claims(text: str, index: ClaimIndex) -> set[str]:
-    return {m.claim_id for m in match_blocks([("b", text)], index)}
-
 
 @pytest.mark.parametrize(("text", "claim"), [
     # a wh-question lacking a claim word asks for it
@@ -47,7 +46,7 @@ def claims(text: str, index: ClaimIndex) -> set[str]:
     ("Book your covid booster and your annual flu jab today.", "covid-flu"),
 ])
 def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) -> None:
-    assert claim not in claims(text, index)
+    assert claim not in claims_in(text, index)
 
 
 @pytest.mark.parametrize(("text", "claim"), [
@@ -64,7 +63,7 @@ def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) 
     ("Covid is just the flu and masks do nothing.", "covid-flu"),
 ])
 def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
-    assert claim in claims(text, index)
+    assert claim in claims_in(text, index)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
