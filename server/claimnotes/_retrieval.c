@@ -488,7 +488,7 @@ page_keys(const Gate *g, const uint8_t *key_on, int wide, int32_t b0, int32_t b1
         uint32_t v = wide ? (uint32_t)g->bv32[b] : g->bv16[b];
         int on = key_on[wide && v >> 1 > last ? last : v >> 1];
         bad |= on;
-        ids[n] = (int32_t)v;   /* written always, kept if on the page: no branch */
+        ids[n] = (int32_t)v;   /* written always, kept if marked: no branch */
         n += on & 1;
     }
     return bad & 2 ? -1 : n;
@@ -554,8 +554,8 @@ walk_rows(void *worker, Py_ssize_t task)
             }
             /* The record's keys that a unit holding its row holds (no unit evaluated
              * here holds any other), in row order: which ones, from a byte per key id
-             * (32 KB, the 20k ids of 1M claims' keys in 20 KB, in L1; a bitmap of them
-             * took 3-4 % more time, its bit picked out by shifts), then only their
+             * (32 KB; the 20k ids of 1M claims take 20 KB of it, in L1; a bitmap of
+             * them took 3-4 % more time, its bit picked out by shifts), then only their
              * page rows and weights from the key table (in L2). Marking the keys of
              * the whole page instead kept twice as many keys (1M claims, the bench
              * page: 1.0M for 459k records, against 510k) and let 286k records past
