@@ -486,6 +486,8 @@ def assert_refused_releasing_buffers(kernel, arrays: list, error) -> None:
     (5, np.array([0, 2, 3, 9], dtype=np.int32)),  # key_ptr past the keys
     (6, np.array([3, 8, 5, 0, 99], dtype=np.uint16)),  # a key id past the table
     (6, np.array([3, -4, 5, 0, 7], dtype=np.int32)),   # a negative key
+    (6, np.array([3, 65535, 5, 0, 7], dtype=np.uint16)),   # the last id a uint16 holds
+    (6, np.array([3, 1 << 20, 5, 0, 7], dtype=np.int32)),  # past every id a uint16 holds
     (6, np.array([3, 8, 5, 0, 7], dtype=np.int16)),    # signed 16-bit keys
     (6, np.array([3, 8, 5, 0, 7], dtype=np.float32)),  # float keys
     (7, np.array([0, 0, 1, 2, 3], dtype=np.int32)),    # a key's row past rp

@@ -442,7 +442,8 @@ typedef struct {
     Py_ssize_t n_units, n_col, n_rec, n_bv, n_kid, block, n_blocks, top;
     int block_shift;          /* block == 1 << block_shift, or -1 */
     const PageKey *keys;      /* per key id */
-    const uint8_t *key_on;    /* per key id, 1 if its row is a page row, else 0 */
+    Py_ssize_t n_on;          /* key ids a worker's key_on covers (see key_gate) */
+    const int32_t *id_ptr, *id_of;   /* page row -> the ids of its keys */
     const int32_t *prow;      /* row -> page row (n_prows where no unit holds it) */
     const int32_t *row_of;    /* page row -> row */
     const int32_t *unit_ptr, *unit_of;   /* page row -> the units holding it, ascending */
@@ -463,7 +464,9 @@ struct Part {
     Found *found;             /* the walk's pairs, as found */
     Py_ssize_t n_found, room;
     Py_ssize_t *at;           /* per unit: its pairs found here, then where the next goes */
-    PageKey *on_page;         /* a record's keys on the page */
+    uint8_t *key_on;          /* per key id (n_on): 1 if a unit holding the row walked holds
+                                 it, else 0; 2 past the table (bad input) */
+    PageKey *on_page;         /* a record's keys kept (see walk_rows) */
     int32_t *early;           /* ...and which are required and before its row */
     Py_ssize_t key_room;
     Pair *work, *tmp;         /* the order's scratch: a unit's pairs (`most`) */
@@ -472,22 +475,56 @@ struct Part {
     const char *error;        /* "" for no memory */
 };
 
+/* The record's keys [b0, b1) that key_on marks, in row order, into ids[0, n) (id << 1
+ * | required); returns n, or -1 if a key id is out of range. Inlined with `wide` a
+ * constant: each key width has its own loop, and a narrow id needs no range check
+ * (key_on covers every id a uint16 holds). */
+static inline __attribute__((always_inline)) int32_t
+page_keys(const Gate *g, const uint8_t *key_on, int wide, int32_t b0, int32_t b1, int32_t *ids)
+{
+    uint32_t last = (uint32_t)g->n_on - 1;
+    int32_t n = 0, bad = 0;
+    for (int32_t b = b0; b < b1; b++) {
+        uint32_t v = wide ? (uint32_t)g->bv32[b] : g->bv16[b];
+        int on = key_on[wide && v >> 1 > last ? last : v >> 1];
+        bad |= on;
+        ids[n] = (int32_t)v;   /* written always, kept if marked: no branch */
+        n += on & 1;
+    }
+    return bad & 2 ? -1 : n;
+}
+
+/* Sets the worker's key_on to `on` at the keys of every page row held by a unit that
+ * holds page row c: the only keys of a record of row c that any of the units it is
+ * evaluated against holds (at 1M claims ~30 rows of the page's 1,169). */
+static void
+mark_keys(Part *p, Py_ssize_t c, uint8_t on)
+{
+    const Gate *g = p->g;
+    for (int32_t k = g->unit_ptr[c]; k < g->unit_ptr[c + 1]; k++) {
+        int32_t u = g->unit_of[k];
+        for (int32_t jj = g->up[u]; jj < g->up[u + 1]; jj++) {
+            int32_t pr = g->prow[g->uj[jj]];
+            for (int32_t i = g->id_ptr[pr]; i < g->id_ptr[pr + 1]; i++)
+                p->key_on[g->id_of[i]] = on;
+        }
+    }
+}
+
 /* Walks the records of a task's page rows, each once, and evaluates each against
  * every unit that holds its row: the entry's keys the unit holds are summed in
  * row order (float32); the pair is counted at the first required row the unit
- * holds (skipped if an earlier one is there) and passes at sum >= gate. */
+ * holds (skipped if an earlier one is there) and passes at sum >= gate. While a
+ * row is walked, key_on marks the keys its units hold (mark_keys). */
 static void
 walk_rows(void *worker, Py_ssize_t task)
 {
     Part *p = worker;
     const Gate *g = p->g;
-    const int32_t *rp = g->rp, *re = g->re, *rb = g->rb, *bv32 = g->bv32;
-    const uint16_t *bv16 = g->bv16;
+    const int32_t *rp = g->rp, *re = g->re, *rb = g->rb;
     const PageKey *keys = g->keys;
-    const uint8_t *key_on = g->key_on;
     const uint64_t *bits = g->bits;
-    Py_ssize_t n_kid = g->n_kid, words = g->words;
-    int wide = g->wide;
+    Py_ssize_t words = g->words;
     for (Py_ssize_t c = g->walk_at[task]; c < g->walk_at[task + 1] && !p->error; c++) {
         int32_t r = g->row_of[c], x0 = rp[r], x1 = rp[r + 1];
         if (x0 < 0 || x1 < x0 || x1 > g->n_rec) {
@@ -496,6 +533,7 @@ walk_rows(void *worker, Py_ssize_t task)
         }
         const int32_t *units = g->unit_of + g->unit_ptr[c];
         int32_t n_held = g->unit_ptr[c + 1] - g->unit_ptr[c];
+        mark_keys(p, c, 1);
         for (int32_t x = x0; x < x1; x++) {
             int32_t e = re[x], b0 = rb[x], b1 = rb[x + 1];
             if (e < 0 || e >= g->n_col || b0 < 0 || b1 < b0 || b1 > g->n_bv) {
@@ -514,24 +552,23 @@ walk_rows(void *worker, Py_ssize_t task)
                 p->early = grown_early;
                 p->key_room = b1 - b0;
             }
-            /* The record's keys on the page (a unit holds no other), in row order:
-             * which ones, from a byte per key id (20 KB at 1M claims, in L1; a bitmap
-             * of them took 3-4 % more time, its bit picked out by shifts), then only
-             * their rows and weights from the key table (in L2). */
+            /* The record's keys that a unit holding its row holds (no unit evaluated
+             * here holds any other), in row order: which ones, from a byte per key id
+             * (32 KB; the 20k ids of 1M claims take 20 KB of it, in L1; a bitmap of
+             * them took 3-4 % more time, its bit picked out by shifts), then only their
+             * page rows and weights from the key table (in L2). Marking the keys of
+             * the whole page instead kept twice as many keys (1M claims, the bench
+             * page: 1.0M for 459k records, against 510k) and let 286k records past
+             * the gate below, against 157k. */
             PageKey *on_page = p->on_page;
-            int32_t *early = p->early, n = 0, bad = 0;
-            for (int32_t b = b0; b < b1; b++) {
-                int32_t v = wide ? bv32[b] : bv16[b];   /* the same way at every key */
-                bad |= v < 0 || v >> 1 >= n_kid;
-                v = bad ? 0 : v;
-                early[n] = v;   /* written always, kept if on the page: no branch */
-                n += key_on[v >> 1];
-            }
-            if (bad) {
+            int32_t *early = p->early;
+            int32_t n = g->wide ? page_keys(g, p->key_on, 1, b0, b1, early)
+                                : page_keys(g, p->key_on, 0, b0, b1, early);
+            if (n < 0) {
                 p->error = "key_gate: a key id out of range";
                 break;
             }
-            float all = 0.0f;   /* every key on the page, summed in the units' order */
+            float all = 0.0f;   /* every key kept, summed in the units' order */
             for (int32_t b = 0; b < n; b++) {
                 int32_t v = early[b];
                 on_page[b] = keys[v >> 1];
@@ -542,7 +579,7 @@ walk_rows(void *worker, Py_ssize_t task)
             /* A unit's sum adds some of these weights (+0.0f for the others) in the same
              * order, and float addition of non-negative terms is monotone, so no unit's
              * sum exceeds `all`: where it is under the gate, no unit passes (at 1M claims
-             * most records), and the units are not looked at. */
+             * two records in three), and the units are not looked at. */
             if (!(all >= gate))
                 continue;
             if (p->n_found + n_held > p->room) {   /* room for a pair per unit */
@@ -581,6 +618,7 @@ walk_rows(void *worker, Py_ssize_t task)
             if (p->error)
                 break;
         }
+        mark_keys(p, c, 0);
     }
 }
 
@@ -680,7 +718,7 @@ key_gate(PyObject *self, PyObject *args)
     PyObject *result = NULL;
     int32_t *prow = NULL, *row_of = NULL, *unit_ptr = NULL, *unit_of = NULL;
     uint64_t *on_page = NULL, *bits = NULL;
-    uint8_t *key_on = NULL;
+    int32_t *id_ptr = NULL, *id_of = NULL;
     Py_ssize_t *start = NULL, *kept = NULL, *weight = NULL;
     PageKey *keys = NULL;
     Pair *pairs = NULL;
@@ -752,11 +790,12 @@ key_gate(PyObject *self, PyObject *args)
     unit_of = PyMem_RawMalloc(sizeof(int32_t) * (n_uj ? n_uj : 1));
     bits = PyMem_RawCalloc(n_units * words + 1, sizeof(uint64_t));
     keys = PyMem_RawMalloc(sizeof(PageKey) * (n_kid ? n_kid : 1));
-    key_on = PyMem_RawCalloc(n_kid ? n_kid : 1, 1);
+    id_ptr = PyMem_RawCalloc(n_prows + 2, sizeof(int32_t));
+    id_of = PyMem_RawMalloc(sizeof(int32_t) * (n_kid ? n_kid : 1));
     weight = PyMem_RawMalloc(sizeof(Py_ssize_t) * ((n_prows > n_units ? n_prows : n_units) + 1));
     start = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
     kept = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units ? n_units : 1));
-    if (!row_of || !unit_ptr || !unit_of || !bits || !keys || !key_on || !weight || !start || !kept) {
+    if (!row_of || !unit_ptr || !unit_of || !bits || !keys || !id_ptr || !id_of || !weight || !start || !kept) {
         PyErr_NoMemory();
         goto done;
     }
@@ -772,8 +811,18 @@ key_gate(PyObject *self, PyObject *args)
             goto done;
         }
         keys[k] = (PageKey){prow[kr[k]], kw[k]};
-        key_on[k] = prow[kr[k]] < n_prows;
+        if (keys[k].prow < n_prows)
+            id_ptr[keys[k].prow + 2]++;
     }
+    /* Each page row's key ids (a counting sort, as the units below). */
+    for (Py_ssize_t c = 0; c < n_prows; c++)
+        id_ptr[c + 2] += id_ptr[c + 1];
+    for (Py_ssize_t k = 0; k < n_kid; k++)
+        if (keys[k].prow < n_prows)
+            id_of[id_ptr[keys[k].prow + 1]++] = (int32_t)k;
+    /* A worker's key_on: 2 for an id past the table (bad input), up to every id a
+     * uint16 holds and one more, the larger ones' (see page_keys). */
+    Py_ssize_t n_on = (n_kid > 1 << 15 ? n_kid : 1 << 15) + 1;
     /* Each page row's units (a counting sort: units ascending) and each unit's page
      * rows as a bitmap (244 units x 1,169 page rows at 1M claims: 37 KB, in L1). */
     for (int32_t jj = up[0]; jj < up[n_units]; jj++)
@@ -791,7 +840,7 @@ key_gate(PyObject *self, PyObject *args)
         block_shift = block == (Py_ssize_t)1 << k ? k : -1;
     gate = (Gate){up, uj, views[2].buf, views[3].buf, views[5].buf, views[KEYS].buf, views[KEYS].buf,
                   views[4].buf, wide, n_units, n_col, n_rec, views[KEYS].shape[0], n_kid, block, n_blocks,
-                  top, block_shift, keys, key_on, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
+                  top, block_shift, keys, n_on, id_ptr, id_of, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
 
     /* The walk: its tasks are page rows of about as many records each. */
     const int32_t *rp = views[2].buf;
@@ -810,10 +859,13 @@ key_gate(PyObject *self, PyObject *args)
         parts[k].room = 1024;
         parts[k].found = PyMem_RawMalloc(sizeof(Found) * parts[k].room);
         parts[k].at = PyMem_RawCalloc(n_units + 1, sizeof(Py_ssize_t));
-        if (!parts[k].found || !parts[k].at) {
+        parts[k].key_on = PyMem_RawMalloc(n_on);
+        if (!parts[k].found || !parts[k].at || !parts[k].key_on) {
             PyErr_NoMemory();
             goto done;
         }
+        memset(parts[k].key_on, 0, n_kid);
+        memset(parts[k].key_on + n_kid, 2, n_on - n_kid);
     }
     const char *error;
     Py_BEGIN_ALLOW_THREADS
@@ -899,6 +951,7 @@ done:
         PyMem_RawFree(parts[k].at);
         PyMem_RawFree(parts[k].on_page);
         PyMem_RawFree(parts[k].early);
+        PyMem_RawFree(parts[k].key_on);
         PyMem_RawFree(parts[k].work);
         PyMem_RawFree(parts[k].tmp);
         PyMem_RawFree(parts[k].scratch);
@@ -912,7 +965,8 @@ done:
     PyMem_RawFree(unit_of);
     PyMem_RawFree(bits);
     PyMem_RawFree(keys);
-    PyMem_RawFree(key_on);
+    PyMem_RawFree(id_ptr);
+    PyMem_RawFree(id_of);
     PyMem_RawFree(weight);
     PyMem_RawFree(start);
     PyMem_RawFree(kept);
