@@ -45,7 +45,7 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import Claim, may_unassert, unasserted
+from claimnotes.unasserted import Claim, may_unassert, runs_into_clause, unasserted
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]
@@ -193,13 +193,21 @@ def _claim_of(index: ClaimIndex, claim: str) -> Claim:
     return facts
 
 
+def _texts_of(index: ClaimIndex, claim: str) -> list[tuple[str, ...]]:
+    """The terms of each text of the claim (unasserted.runs_into_clause)."""
+    return [e.terms for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
+
+
 def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
     """``results`` less the spans that do not assert their claim (unasserted.py); the
-    unit's gate is asked once, and most units pass it."""
-    if not results or not may_unassert(text, unit):
+    unit's gate is asked once, and most units pass it (a span runs into a new clause only
+    where a stop, a semicolon or ", and" lies inside it: one scan of its gaps)."""
+    if not results:
         return results
+    gate = may_unassert(text, unit)
     return [f for f in results
-            if not unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0]))]
+            if not runs_into_clause(text, unit, f[1], f[2], partial(_texts_of, index, f[0]))
+            and not (gate and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
