@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex
 from claimnotes.terms import sentence_units
-from claimnotes.unasserted import CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, runs_into_clause, wh_question
+from claimnotes.unasserted import (CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, names_only, runs_into_clause,
+                                   wh_question)
 
 from support import claims_in
 
@@ -30,6 +31,11 @@ CLAIMS = [
     ("bogart-sam", ['Bogart says "Play it again, Sam" in Casablanca.', "Bogart's famous line Play it again, Sam",
                     "Bogart says play it again Sam"]),
     ("obama-dnc", ["Obama asked Ukraine to investigate Manafort, and the DNC solicited Ukraine's help."]),
+    ("antibiotics-colds", ["Antibiotics cure colds and flu.", "take antibiotics for a cold", "antibiotics cure colds",
+                           "antibiotics kill viruses", "antibiotics get rid of a cold"]),
+    ("bill-of-rights", ["The Bill of Rights"]),
+    ("homeopathy", ["Homeopathic remedies cure illness.", "homeopathic remedies treat infections",
+                    "homeopathy cures illness", "homeopathic remedies work"]),
 ]
 
 
@@ -55,6 +61,9 @@ def index() -> ClaimIndex:
     ("Look for Sirius in the south-east: the brightest star in the night sky. Polaris is much fainter.",
      "north-star"),
     ("Microwaves heat the outer layer of food, and the middle catches up as the heat spreads.", "microwave"),
+    # two of the claim's words in one noun phrase only name things
+    ("My GP refused to give me antibiotics for my cold last month.", "antibiotics-colds"),
+    ("So first up, these little blue tubes are my homeopathic remedies.", "homeopathy"),
     # a two-word claim's words in two conjuncts
     ("Book your covid booster and your annual flu jab today.", "covid-flu"),
 ])
@@ -76,12 +85,30 @@ def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) 
     ("The brightest star in the night sky? Polaris.", "north-star"),
     ('You forgot "Play it again, Sam"!! Bogart\'s best line by a mile.', "bogart-sam"),
     ("Obama asked Ukraine to investigate Manafort, and the DNC went further.", "obama-dnc"),
+    # a verb between two claim words, or a third claim word, says something of them
+    ("My husband says antibiotics get rid of a cold in two days.", "antibiotics-colds"),
+    # a claim that is itself one noun phrase, named whole
+    ("I read the Bill of Rights again last night.", "bill-of-rights"),
     # a copula between the conjuncts joins the words
     ("Bats and owls are blind, my nan says.", "bats-blind"),
     ("Covid is just the flu and masks do nothing.", "covid-flu"),
 ])
 def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims_in(text, index)
+
+
+@pytest.mark.parametrize(("text", "first", "last", "terms", "expected"), [
+    ("refused to give me antibiotics for my cold", "antibiotics", "cold", 2, True),
+    ("these tubes are my homeopathic remedies", "homeopathic", "remedies", 2, True),
+    ("we're all descended from monkeys", "descended", "monkeys", 2, False),   # "from": a verb's word
+    ("antibiotics get rid of a cold", "antibiotics", "cold", 2, False),      # a verb between
+    ("antibiotics kill colds", "antibiotics", "colds", 2, False),   # a content word that is no claim word
+    ("the Great Wall of China for tourists", "great", "china", 3, False),   # three claim words
+])
+def test_names_only(text: str, first: str, last: str, terms: int, expected: bool) -> None:
+    unit = sentence_units(text)[0]
+    norms = [t.norm for t in unit.tokens]
+    assert names_only(unit, norms.index(first), norms.index(last), terms) is expected
 
 
 @pytest.mark.parametrize(("after", "expected"), [

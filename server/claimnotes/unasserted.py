@@ -21,6 +21,10 @@ aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
   may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
   warrant, no charges"', quoted whole on a page).
 
+A span that **only names two claim words** in one noun phrase ("antibiotics for my cold",
+"my homeopathic remedies") and misses the rest of the claim says nothing of them that the
+claim says (``names_only``, as ``matcher._names_only_both`` for two-word claim texts).
+
 And a span that ends **one word into a new clause** (after a stop, a semicolon or ", and")
 that goes on with words of its own takes that clause's subject, of which the clause says
 its own thing: "... the brightest star in the night sky. Polaris is much fainter"
@@ -134,6 +138,29 @@ def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
         if any(c in gap for c in CLAUSE_BREAKS) or ("," in gap and toks[k].norm in CLAUSE_JOINERS):
             return k
     return None
+
+
+# The words that join one noun phrase; not "from"/"in"/"with", which as often tie a verb to
+# its object ("descended from monkeys").
+NOUN_PHRASE_GLUE = frozenset("of for the a an my your his her its our their this that these those".split())
+NAMED_WORDS = 2   # a noun phrase of this many claim words at most names things; with three
+                  # or more the verb is often outside the span ("put microchips in the covid vacine")
+
+
+def names_only(unit: Unit, i: int, j: int, terms: float) -> bool:
+    """Whether the span ``i..j`` (``terms`` claim words) is one noun phrase of at most
+    ``NAMED_WORDS`` claim words: no other content word ("antibiotics kill colds" has a verb
+    that is no claim word), and only words that join a noun phrase between them."""
+    if terms > NAMED_WORDS:
+        return False
+    words, toks = unit.terms, unit.tokens
+    content = 0
+    for k in range(i, j + 1):
+        if words[k] is not None:
+            content += 1
+        elif toks[k].norm not in NOUN_PHRASE_GLUE:
+            return False
+    return content <= terms
 
 
 def may_unassert(text: str, unit: Unit) -> bool:
