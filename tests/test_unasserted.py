@@ -103,6 +103,7 @@ def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
     ("we're all descended from monkeys", "descended", "monkeys", 2, False),   # "from": a verb's word
     ("antibiotics get rid of a cold", "antibiotics", "cold", 2, False),      # a verb between
     ("antibiotics kill colds", "antibiotics", "colds", 2, False),   # a content word that is no claim word
+    ("my antiperspirant that caused it", "antiperspirant", "caused", 2, False),   # "that" opens a clause
     ("the Great Wall of China for tourists", "great", "china", 3, False),   # three claim words
 ])
 def test_names_only(text: str, first: str, last: str, terms: int, expected: bool) -> None:

@@ -141,8 +141,9 @@ def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
 
 
 # The words that join one noun phrase; not "from"/"in"/"with", which as often tie a verb to
-# its object ("descended from monkeys").
-NOUN_PHRASE_GLUE = frozenset("of for the a an my your his her its our their this that these those".split())
+# its object ("descended from monkeys"), nor "that", which opens a clause ("my antiperspirant
+# that caused it").
+NOUN_PHRASE_GLUE = frozenset("of for the a an my your his her its our their this these those".split())
 NAMED_WORDS = 2   # a noun phrase of this many claim words at most names things; with three
                   # or more the verb is often outside the span ("put microchips in the covid vacine")
 
