@@ -45,7 +45,7 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import Claim, may_unassert, names_only, runs_into_clause, unasserted
+from claimnotes.unasserted import Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause, unasserted
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]
@@ -206,14 +206,13 @@ def _names_only(unit: Unit, f: Result) -> bool:
 
 def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
     """``results`` less the spans that do not assert their claim (unasserted.py); the
-    unit's gate is asked once, and most units pass it (a span runs into a new clause only
-    where a stop, a semicolon or ", and" lies inside it: one scan of its gaps)."""
+    unit's gates are asked once, and most units pass them."""
     if not results:
         return results
-    gate = may_unassert(text, unit)
+    gate, clause = may_unassert(text, unit), may_run_into_clause(text, unit)
     return [f for f in results
             if not _names_only(unit, f)
-            and not runs_into_clause(text, unit, f[1], f[2], partial(_texts_of, index, f[0]))
+            and not (clause and runs_into_clause(text, unit, f[1], f[2], partial(_texts_of, index, f[0])))
             and not (gate and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
 
 

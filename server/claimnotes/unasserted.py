@@ -97,7 +97,7 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
 
 CLAUSE_BREAKS = ".!?;"
 CLAUSE_JOINERS = frozenset("and but while whereas".split())   # after a comma: a new clause
-_MAY_BREAK = re.compile(r"[.!?;]|,\s*(?:and|but|while|whereas)\b", re.IGNORECASE)   # one C scan first
+_MAY_BREAK = re.compile(r"[.!?;]|,\s*(?:and|but|while|whereas)\b", re.IGNORECASE)
 CLAUSE_GOES_ON = 3   # words after a span in which its clause's own next word is looked for
 POSSESSIVE = ("'s", "’s")   # a token's text keeps its "'s" ("Bogart's"; its normal form does not)
 
@@ -113,8 +113,6 @@ def runs_into_clause(text: str, unit: Unit, i: int, j: int,
     it again, Sam"!! Bogart's best line'); and a claim text that runs on the same way across
     the break is quoted whole (``claim_texts``: the terms of each text, asked only here)."""
     toks, terms = unit.tokens, unit.terms
-    if _MAY_BREAK.search(text, toks[i].end, toks[j].start) is None:
-        return False   # most spans: no break inside
     k = _last_break(text, toks, i, j)
     if k is None:
         return False
@@ -129,6 +127,13 @@ def runs_into_clause(text: str, unit: Unit, i: int, j: int,
             pair = (head[-1], tail[0])
             return not any(pair in zip(ts, ts[1:]) for ts in claim_texts())
     return False
+
+
+def may_run_into_clause(text: str, unit: Unit) -> bool:
+    """Whether a stop, a semicolon or ", and" lies inside ``unit`` (one regex scan: most
+    sentences have none but their end)."""
+    toks = unit.tokens
+    return bool(toks) and _MAY_BREAK.search(text, toks[0].end, toks[-1].start) is not None
 
 
 def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
