@@ -45,7 +45,8 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause, unasserted
+from claimnotes.unasserted import (Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause,
+                                   unasserted)
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]

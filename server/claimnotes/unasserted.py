@@ -97,7 +97,8 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
 
 CLAUSE_BREAKS = ".!?;"
 CLAUSE_JOINERS = frozenset("and but while whereas".split())   # after a comma: a new clause
-_MAY_BREAK = re.compile(r"[.!?;]|,\s*(?:and|but|while|whereas)\b", re.IGNORECASE)
+_MAY_BREAK = re.compile(r"[%s]|,\s*(?:%s)\b" % (re.escape(CLAUSE_BREAKS), "|".join(sorted(CLAUSE_JOINERS))),
+                        re.IGNORECASE)
 CLAUSE_GOES_ON = 3   # words after a span in which its clause's own next word is looked for
 POSSESSIVE = ("'s", "’s")   # a token's text keeps its "'s" ("Bogart's"; its normal form does not)
 
