@@ -8,12 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex
-from claimnotes.unasserted import CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, wh_question
+from claimnotes.terms import sentence_units
+from claimnotes.unasserted import (CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, names_only, runs_into_clause,
+                                   wh_question)
 
 from support import claims_in
 
 CLAIMS = [
-    ("north-star", ["The North Star is the brightest star in the night sky.", "Polaris is the brightest star."]),
+    ("north-star", ["The North Star is the brightest star in the night sky.", "Polaris is the brightest star.",
+                    "the brightest star in the sky is the North Star", "Polaris is the brightest star in the sky"]),
     ("sun-warming", ["The sun is causing climate change.", "solar activity is heating the planet"]),
     ("gates-640k", ["Bill Gates said 640K of memory ought to be enough for anybody."]),
     ("kirk-beam", ['Captain Kirk said "Beam me up, Scotty".']),
@@ -21,6 +24,18 @@ CLAIMS = [
     ("gun-headline", ['"Police begin gun confiscations: no laws broken, no warrant, no charges"']),
     ("covid-flu", ["Covid is just the flu."]),
     ("bats-blind", ["Bats are blind."]),
+    ("microwave", ["Microwave ovens cook food from the inside out.", "microwaves heat food from the inside first",
+                   "a microwave cooks the middle before the outside", "a microwave heats food from the centre",
+                   "microwaves cook food from the inside", "a microwave heats from the middle out",
+                   "microwaves heat the inside of food first"]),
+    ("bogart-sam", ['Bogart says "Play it again, Sam" in Casablanca.', "Bogart's famous line Play it again, Sam",
+                    "Bogart says play it again Sam"]),
+    ("obama-dnc", ["Obama asked Ukraine to investigate Manafort, and the DNC solicited Ukraine's help."]),
+    ("antibiotics-colds", ["Antibiotics cure colds and flu.", "take antibiotics for a cold", "antibiotics cure colds",
+                           "antibiotics kill viruses", "antibiotics get rid of a cold"]),
+    ("bill-of-rights", ["The Bill of Rights"]),
+    ("homeopathy", ["Homeopathic remedies cure illness.", "homeopathic remedies treat infections",
+                    "homeopathy cures illness", "homeopathic remedies work"]),
 ]
 
 
@@ -42,6 +57,13 @@ def index() -> ClaimIndex:
     # two clauses, each negated
     ("The flu vaccine contains no live virus, so it can't infect you.", "flu-shot"),
     ("Bats aren't blind, not at all.", "bats-blind"),
+    # the span ends one word into a new clause that goes on with its own words
+    ("Look for Sirius in the south-east: the brightest star in the night sky. Polaris is much fainter.",
+     "north-star"),
+    ("Microwaves heat the outer layer of food, and the middle catches up as the heat spreads.", "microwave"),
+    # two of the claim's words in one noun phrase only name things
+    ("My GP refused to give me antibiotics for my cold last month.", "antibiotics-colds"),
+    ("So first up, these little blue tubes are my homeopathic remedies.", "homeopathy"),
     # a two-word claim's words in two conjuncts
     ("Book your covid booster and your annual flu jab today.", "covid-flu"),
 ])
@@ -58,12 +80,53 @@ def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) 
     ('Captain Kirk said "Beam me up, Scotty" in every episode.', "kirk-beam"),
     # a negated claim may have its negations in two clauses itself
     ('"Police begin gun confiscations: no laws broken, no warrant, no charges," said the headline.', "gun-headline"),
+    # a claim broken in two ends with its part; a possessive opens no clause; a claim
+    # text that runs on across the break is quoted
+    ("The brightest star in the night sky? Polaris.", "north-star"),
+    ('You forgot "Play it again, Sam"!! Bogart\'s best line by a mile.', "bogart-sam"),
+    ("Obama asked Ukraine to investigate Manafort, and the DNC went further.", "obama-dnc"),
+    # a verb between two claim words, or a third claim word, says something of them
+    ("My husband says antibiotics get rid of a cold in two days.", "antibiotics-colds"),
+    # a claim that is itself one noun phrase, named whole
+    ("I read the Bill of Rights again last night.", "bill-of-rights"),
     # a copula between the conjuncts joins the words
     ("Bats and owls are blind, my nan says.", "bats-blind"),
     ("Covid is just the flu and masks do nothing.", "covid-flu"),
 ])
 def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims_in(text, index)
+
+
+@pytest.mark.parametrize(("text", "first", "last", "terms", "expected"), [
+    ("refused to give me antibiotics for my cold", "antibiotics", "cold", 2, True),
+    ("these tubes are my homeopathic remedies", "homeopathic", "remedies", 2, True),
+    ("we're all descended from monkeys", "descended", "monkeys", 2, False),   # "from": a verb's word
+    ("antibiotics get rid of a cold", "antibiotics", "cold", 2, False),      # a verb between
+    ("antibiotics kill colds", "antibiotics", "colds", 2, False),   # a content word that is no claim word
+    ("my antiperspirant that caused it", "antiperspirant", "caused", 2, False),   # "that" opens a clause
+    ("the Great Wall of China for tourists", "great", "china", 3, False),   # three claim words
+])
+def test_names_only(text: str, first: str, last: str, terms: int, expected: bool) -> None:
+    unit = sentence_units(text)[0]
+    norms = [t.norm for t in unit.tokens]
+    assert names_only(unit, norms.index(first), norms.index(last), terms) is expected
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    ("Polaris is much fainter.", True),         # the new clause goes on: Polaris is its subject
+    ("Polaris, says my dad.", False),           # the clause ends with the span
+    ("Polaris.", False),
+    ("Polaris too.", False),                    # no word of its own follows
+    ("Polaris's light is much fainter.", False),  # a possessive opens a noun phrase
+])
+def test_runs_into_clause(after: str, expected: bool) -> None:
+    text = "Sirius is the brightest star in the night sky. " + after
+    unit = max(sentence_units(text), key=lambda u: len(u.tokens))   # the two sentences read together
+    norms = [t.norm for t in unit.tokens]
+    i, j = norms.index("brightest"), norms.index("polaris")
+    assert runs_into_clause(text, unit, i, j, lambda: []) is expected
+    # a claim text that runs on the same way across the break is quoted, not cut
+    assert not runs_into_clause(text, unit, i, j, lambda: [("sky", unit.terms[j])])
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -45,7 +45,8 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import Claim, may_unassert, unasserted
+from claimnotes.unasserted import (Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause,
+                                   unasserted)
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
            "reference_match_blocks"]
@@ -193,13 +194,27 @@ def _claim_of(index: ClaimIndex, claim: str) -> Claim:
     return facts
 
 
+def _texts_of(index: ClaimIndex, claim: str) -> list[tuple[str, ...]]:
+    """The terms of each text of the claim (unasserted.runs_into_clause)."""
+    return [e.terms for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
+
+
+def _names_only(unit: Unit, f: Result) -> bool:
+    """Whether the span of ``f`` only names two of its claim's words and misses the rest
+    (unasserted.names_only)."""
+    return f[4]["coverage"] < 1.0 and names_only(unit, f[1], f[2], f[4]["terms"])
+
+
 def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
     """``results`` less the spans that do not assert their claim (unasserted.py); the
-    unit's gate is asked once, and most units pass it."""
-    if not results or not may_unassert(text, unit):
+    unit's gates are asked once, and most units pass them."""
+    if not results:
         return results
+    gate, clause = may_unassert(text, unit), may_run_into_clause(text, unit)
     return [f for f in results
-            if not unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0]))]
+            if not _names_only(unit, f)
+            and not (clause and runs_into_clause(text, unit, f[1], f[2], partial(_texts_of, index, f[0])))
+            and not (gate and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]

@@ -21,6 +21,15 @@ aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
   may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
   warrant, no charges"', quoted whole on a page).
 
+A span that **only names two claim words** in one noun phrase ("antibiotics for my cold",
+"my homeopathic remedies") and misses the rest of the claim says nothing of them that the
+claim says (``names_only``, as ``matcher._names_only_both`` for two-word claim texts).
+
+And a span that ends **one word into a new clause** (after a stop, a semicolon or ", and")
+that goes on with words of its own takes that clause's subject, of which the clause says
+its own thing: "... the brightest star in the night sky. Polaris is much fainter"
+(``runs_into_clause``).
+
 A span the aligner passed has as many negations as its claim text, or the negation guard
 would have halved its score; the last three rules add a negation that the parity missed.
 """
@@ -28,7 +37,7 @@ would have halved its score; the last three rules add a negation that the parity
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
@@ -84,6 +93,81 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
     negs = [k for k in chain(range(lo, j + 1), (k for k in after if tokens[k].norm == "not"))
             if tokens[k].norm in NEGATIONS and negated(tokens, k)]
     return any("," in text[tokens[a].end:tokens[b].start] for a, b in zip(negs, negs[1:]))
+
+
+CLAUSE_BREAKS = ".!?;"
+CLAUSE_JOINERS = frozenset("and but while whereas".split())   # after a comma: a new clause
+_MAY_BREAK = re.compile(r"[%s]|,\s*(?:%s)\b" % (re.escape(CLAUSE_BREAKS), "|".join(sorted(CLAUSE_JOINERS))),
+                        re.IGNORECASE)
+CLAUSE_GOES_ON = 3   # words after a span in which its clause's own next word is looked for
+POSSESSIVE = ("'s", "’s")   # a token's text keeps its "'s" ("Bogart's"; its normal form does not)
+
+
+def runs_into_clause(text: str, unit: Unit, i: int, j: int,
+                     claim_texts: Callable[[], Iterable[Sequence[str]]]) -> bool:
+    """Whether the span ``i..j`` ends one content word into a new clause (after a sentence
+    end, a semicolon or ", and"/", but") that goes on past the span with a word of its own:
+    that word is the new clause's subject, and the clause says its own thing of it ("... the
+    brightest star in the night sky. Polaris is much fainter"; "microwaves heat the outer
+    layer of food, and the middle catches up"). A claim broken in two ends with its part
+    ("The brightest star? Polaris."); a possessive opens a noun phrase, not a clause ('"Play
+    it again, Sam"!! Bogart's best line'); and a claim text that runs on the same way across
+    the break is quoted whole (``claim_texts``: the terms of each text, asked only here)."""
+    toks, terms = unit.tokens, unit.terms
+    k = _last_break(text, toks, i, j)
+    if k is None:
+        return False
+    tail = [t for t in terms[k:j + 1] if t is not None]
+    head = [t for t in terms[i:k] if t is not None]
+    if len(tail) != 1 or not head or text.endswith(POSSESSIVE, 0, toks[j].end):
+        return False
+    for m in range(j + 1, min(len(toks), j + 1 + CLAUSE_GOES_ON)):
+        if any(c in text[toks[m - 1].end:toks[m].start] for c in CLAUSE_OPENERS + ",;()"):
+            return False   # the clause ends first
+        if terms[m] is not None:
+            pair = (head[-1], tail[0])
+            return not any(pair in zip(ts, ts[1:]) for ts in claim_texts())
+    return False
+
+
+def may_run_into_clause(text: str, unit: Unit) -> bool:
+    """Whether a stop, a semicolon or ", and" lies inside ``unit`` (one regex scan: most
+    sentences have none but their end)."""
+    toks = unit.tokens
+    return bool(toks) and _MAY_BREAK.search(text, toks[0].end, toks[-1].start) is not None
+
+
+def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
+    """The first token after the last clause break inside ``i..j``, if any."""
+    for k in range(j, i, -1):
+        gap = text[toks[k - 1].end:toks[k].start]
+        if any(c in gap for c in CLAUSE_BREAKS) or ("," in gap and toks[k].norm in CLAUSE_JOINERS):
+            return k
+    return None
+
+
+# The words that join one noun phrase; not "from"/"in"/"with", which as often tie a verb to
+# its object ("descended from monkeys"), nor "that", which opens a clause ("my antiperspirant
+# that caused it").
+NOUN_PHRASE_GLUE = frozenset("of for the a an my your his her its our their this these those".split())
+NAMED_WORDS = 2   # a noun phrase of this many claim words at most names things; with three
+                  # or more the verb is often outside the span ("put microchips in the covid vacine")
+
+
+def names_only(unit: Unit, i: int, j: int, terms: float) -> bool:
+    """Whether the span ``i..j`` (``terms`` claim words) is one noun phrase of at most
+    ``NAMED_WORDS`` claim words: no other content word ("antibiotics kill colds" has a verb
+    that is no claim word), and only words that join a noun phrase between them."""
+    if terms > NAMED_WORDS:
+        return False
+    words, toks = unit.terms, unit.tokens
+    content = 0
+    for k in range(i, j + 1):
+        if words[k] is not None:
+            content += 1
+        elif toks[k].norm not in NOUN_PHRASE_GLUE:
+            return False
+    return content <= terms
 
 
 def may_unassert(text: str, unit: Unit) -> bool:
