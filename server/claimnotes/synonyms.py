@@ -133,7 +133,7 @@ SYNONYMS.update({w: base for base, forms in {
     "television": "tv telly", "photograph": "photo photos", "picture": "pic pics",
     "refrigerator": "fridge fridges", "laboratory": "lab labs", "information": "info",
     "chimpanzee": "chimp chimps", "hippopotamus": "hippo hippos hippopotami",
-    "baby": "infant infants", "pill": "tablet tablets", "phone": "smartphone smartphones cellphone cellphones",
+    "baby": "infant infants newborn newborns", "pill": "tablet tablets", "phone": "smartphone smartphones cellphone cellphones",
     "gray": "grey", "mold": "mould",
     # plain words for the same meaning (claims are paraphrased with them)
     "big": "large huge enormous giant", "small": "tiny", "buy": "purchase purchased",
@@ -155,7 +155,7 @@ SYNONYMS.update({w: base for base, forms in {
     # "treat" (said of true treatments)
     "cause": "trigger triggers triggered triggering induce induces induced inducing "
              "drive drives driving drove driven",
-    "cure": "heal heals healed", "kill": "fatal deadly lethal",
+    "cure": "heal heals healed",
     "prevent": "stop stops stopped stopping protect protects protected protecting",
     "contain": "laced", "dangerous": "unsafe harmful hazardous",
     "destroy": "ruin ruins ruined ruining wreck wrecks wrecked wrecking",
@@ -182,6 +182,21 @@ SYNONYMS.update({w: base for base, forms in {
     # Egypt"; "America" / "American" are `usa` above). Not "Mexican": "Mexican Independence
     # Day is the fifth of May" then met every "Mexico's Independence Day is 16 September"
     "egypt": "egyptian egyptians", "china": "chinese",
+    # more of the claims' concepts in the everyday words for them (28 Nov; from the
+    # concepts, not from page sentences): "swivel" its head is "turn" it, "spew"/"shed" is
+    # "emit" (a virus or a vaccine is "shed"), "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
+    # "ill"/"unwell" is "sick", "visible" is what can be "seen", "pharmaceutical" is
+    # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them
+    # Not "round" as "around" ("turning its head almost all the way round" is a true
+    # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
+    # met a claim text without its "than humans": heldout4).
+    "turn": "swivel swivels swiveled swivelled swiveling swivelling",
+    "emit": "spew spews spewed spewing shed sheds shedding",
+    "die": "perish perishes perished perishing", "charge": "recharge recharges recharged recharging",
+    "wood": "wooden", "sick": "ill unwell", "see": "visible",
+    "pharma": "pharmaceutical pharmaceuticals", "breast": "boob boobs",
+    "kill": "fatal deadly lethal eliminate eliminates eliminated eliminating exterminate exterminates "
+            "exterminated exterminating",
 }.items() for w in forms.split()})
 
 
