@@ -16,6 +16,7 @@ CLAIMS = [
     ("cinco", ["Cinco de Mayo is Mexico's Independence Day."]),
     ("trump-photo", ["Is This a Photograph of a Young Donald Trump?"]),
     ("bats", ["Bats are blind."]),
+    ("msg", ["MSG is a dangerous chemical that makes people sick.", "MSG gives you headaches"]),
 ]
 
 
@@ -34,6 +35,8 @@ def found(text: str, index: ClaimIndex, threshold: float = 62) -> dict[str, floa
     ("My uncle is sure that fluoride in the town's tap water is some kind of slow poison.", "fluoride"),
     ("Our guide said sharks of every size will die of suffocation within minutes if they stop swimming.",
      "sharks"),
+    # a text with a name (MSG) and two words of its own
+    ("My aunt is sure that the MSG in every Chinese takeaway she ever ate gave her awful headaches.", "msg"),
 ])
 def test_a_complete_span_reaches_the_threshold(text: str, claim: str, index: ClaimIndex,
                                                monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,7 +32,10 @@ def index() -> ClaimIndex:
     ("swivel", "turn"), ("swivelled", "turn"), ("shedding", "emit"), ("spewed", "emit"),
     ("perished", "die"), ("recharge", "charge"), ("wooden", "wood"), ("ill", "sick"),
     ("unwell", "sick"), ("visible", "see"), ("pharmaceutical", "pharma"), ("boobs", "breast"),
-    ("eliminate", "kill"), ("exterminated", "kill"), ("newborn", "baby"),
+    ("eliminate", "kill"), ("exterminated", "kill"), ("newborn", "baby"), ("leapt", "jump"),
+    ("spirals", "swirl"), ("everybody", "everyone"), ("somebody", "someone"), ("traced", "track"),
+    ("microchips", "chip"), ("chopped", "cut"), ("seventies", "1970s"), ("70s", "1970s"),
+    ("fifties", "1950s"),
 ])
 def test_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)

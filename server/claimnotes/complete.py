@@ -12,10 +12,10 @@ the default threshold, and nothing that already scored more is re-ranked.
 
 Not for:
 
-- texts of fewer than ``MIN_TERMS`` distinct terms besides their names: a short claim's
-  two words in one sentence are often a true statement on its topic, and a topic title
-  ("Donald Trump on Obamacare", "Is This a Photograph of a Young Donald Trump?") is met
-  by any sentence on its topic that names it;
+- texts of fewer than ``MIN_TERMS`` distinct terms, or ``MIN_OWN`` that are not names: a
+  short claim's two words in one sentence are often a true statement on its topic, and a
+  topic title ("Donald Trump on Obamacare", "Is This a Photograph of a Young Donald
+  Trump?") is met by any sentence on its topic that names it;
 - a span where a term of the text comes twice: two clauses that share a verb ("penguins
   live in the southern hemisphere, polar bears live in the arctic" is not "penguins live in
   the arctic");
@@ -34,7 +34,8 @@ from claimnotes.terms import Unit
 
 COMPLETE_BONUS = 8.0   # a complete span scores up to this much more...
 CEILING = 62.0         # ...but not past this (matcher.DEFAULT_THRESHOLD)
-MIN_TERMS = 3          # distinct terms a claim text needs
+MIN_TERMS = 3          # distinct terms a claim text needs...
+MIN_OWN = 2            # ...and terms that are not names (capitalised)
 GUARDS = ("names", "numbers", "negation", "distinct")
 FULL = 1.0 - 1e-9      # coverage 1: every distinct term of the claim text is in the span
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
@@ -62,7 +63,8 @@ def lifted(text: str, unit: Unit, results: list[Result],
                 or any(parts[g] != 1.0 for g in GUARDS)):
             continue
         span = unit.terms[i:j + 1]
-        if (any(len(set(terms).difference(names)) >= MIN_TERMS and once_in_order(terms, span)
+        if (any(len(set(terms)) >= MIN_TERMS and len(set(terms).difference(names)) >= MIN_OWN
+                and once_in_order(terms, span)
                 for terms, names in texts(claim))
                 and not _SENTENCE_END.search(text, unit.tokens[i].end, unit.tokens[j].start)):
             if out is results:

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
+from claimnotes.idioms import idioms
 from claimnotes.synonyms import CONTRACTED, STOPWORDS
 from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
@@ -147,6 +148,9 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
             other = read(text, u)
             if other is not None:
                 out.append(other)
+        said = idioms(u)
+        if said is not None:
+            out.append((said, None))
     return out
 
 

@@ -121,7 +121,7 @@ SYNONYMS.update({w: base for base, forms in {
     "spin": "spun", "teach": "taught", "seek": "sought",
     "flee": "fled", "bleed": "bled", "mean": "meant", "send": "sent", "spend": "spent",
     "hear": "heard", "burn": "burnt", "learn": "learnt", "spell": "spelt", "spill": "spilt",
-    "smell": "smelt", "dream": "dreamt", "leap": "leapt", "sweep": "swept", "run": "ran",
+    "smell": "smelt", "dream": "dreamt", "sweep": "swept", "run": "ran",
     "lie": "lying lied", "tie": "tying",
     # irregular plurals
     "goose": "geese", "louse": "lice", "wolf": "wolves", "knife": "knives", "half": "halves",
@@ -184,16 +184,26 @@ SYNONYMS.update({w: base for base, forms in {
     "egypt": "egyptian egyptians", "china": "chinese",
     # more of the claims' concepts in the everyday words for them (28 Nov; from the
     # concepts, not from page sentences): "swivel" its head is "turn" it, "spew"/"shed" is
-    # "emit" (a virus or a vaccine is "shed"), "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
+    # "emit" (a virus or a vaccine is "shed"), "leap" is "jump", water "spirals" or "swirls"
+    # down a drain, "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
     # "ill"/"unwell" is "sick", "visible" is what can be "seen", "pharmaceutical" is
-    # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them
+    # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them;
+    # "everybody" is "everyone", "trace" is "track", a "microchip" a "chip", "chop" is "cut"
     # Not "round" as "around" ("turning its head almost all the way round" is a true
     # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
     # met a claim text without its "than humans": heldout4).
     "turn": "swivel swivels swiveled swivelled swiveling swivelling",
+    "jump": "leap leaps leapt leaped leaping", "swirl": "spiral spirals spiraled spiralled spiraling spiralling",
     "emit": "spew spews spewed spewing shed sheds shedding",
     "die": "perish perishes perished perishing", "charge": "recharge recharges recharged recharging",
     "wood": "wooden", "sick": "ill unwell", "see": "visible",
+    # not "anybody" as "anyone": "their bite isn't known to harm anybody" (spiders) then met
+    # a two-word text of "measles is harmless" (heldout4)
+    "everyone": "everybody", "someone": "somebody",
+    "track": "trace traces traced tracing", "chip": "microchip microchips", "cut": "chop chops chopped chopping",
+    # a decade in words or in two digits is the claims' four ("in the seventies", "the '50s")
+    "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
+    "1990s": "nineties 90s",
     "pharma": "pharmaceutical pharmaceuticals", "breast": "boob boobs",
     "kill": "fatal deadly lethal eliminate eliminates eliminated eliminating exterminate exterminates "
             "exterminated exterminating",

@@ -1,0 +1,83 @@
+"""Idioms read as the words the claims use for them (pure; a reading of readings.py).
+
+"The far side of the Moon is pitch black all the time" says "... is always dark"; "bats
+can't see a thing" says "bats are blind" (the idiom's "not" is part of it: read as "are
+blind", the sentence has no negation left); "fifty-six men put their names to the
+Declaration" "signed" it; "unable to have children" is "infertile", "making a fortune"
+"profit", "plugging it in" "charging", "visitors from another planet" "aliens", "less
+harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way out"
+"disappearing". Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
+possessive stands for any of them) read as the claims' word or words, each token spanning
+the whole run, so that a match quotes the page's own sentence. The claim texts keep their
+words: the plain reading of the page still meets them. A unit gets one reading with all
+its idioms read so, or none.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+from claimnotes.terms import Unit, make_unit
+from claimnotes.textnorm import Token
+
+POSSESSIVES = ("my", "your", "his", "her", "its", "our", "their")
+CANNOT = (("can", "not"), ("cannot",), ("cant",), ("could", "not"), ("couldnt",))
+NOTHING = (("a", "thing"), ("anything",), ("at", "all"))
+
+
+def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
+    runs: dict[tuple[str, ...], tuple[str, ...]] = {
+        ("all", "the", "time"): ("always",), ("pitch", "black"): ("dark",), ("pitch", "dark"): ("dark",)}
+    for neg, rest in product(CANNOT, NOTHING):
+        # with its copula: "bats blind" side by side would be a noun phrase (matcher._names_only_both)
+        runs[(*neg, "see", *rest)] = ("are", "blind")
+    for verb, own, prep in product(("put", "puts", "putting"), POSSESSIVES, ("to", "on")):
+        runs[(verb, own, "names", prep)] = ("sign",)
+        runs[(verb, own, "name", prep)] = ("sign",)
+    for neg, young in product((*CANNOT, ("unable", "to")), ("have children", "have kids", "have babies",
+                                                           "get pregnant")):
+        runs[(*neg, *young.split())] = ("infertile",)
+    for verb, what in product(("make", "makes", "made", "making"), ("money", "a fortune", "a killing")):
+        runs[(verb, *what.split())] = ("profit",)
+    for verb in ("plug", "plugs", "plugged", "plugging"):
+        runs[(verb, "in")] = runs[(verb, "it", "in")] = ("charge",)
+    for other in ("another planet", "another world", "other planets", "other worlds"):
+        runs[("from", *other.split())] = ("alien",)
+    for worse in ("harmful", "dangerous", "risky", "toxic"):
+        runs[("less", worse)] = ("safer",)
+    runs[("bicarbonate", "of", "soda")] = runs[("bicarb", "of", "soda")] = ("baking", "soda")
+    for own in POSSESSIVES:
+        runs[("on", own, "way", "out")] = ("disappearing",)
+    return runs
+
+
+IDIOMS = _runs()
+_FIRST = frozenset(run[0] for run in IDIOMS)
+_LONGEST = max(map(len, IDIOMS))
+# the unit's key (its normal forms, joined) tells whether it can hold one: one search in C
+_KEY = re.compile(r"\b(?:all the time|pitch (?:black|dark)|see (?:a thing|anything|at all)|names? (?:to|on)"
+                  r"|have (?:children|kids|babies)|get pregnant|money|a fortune|a killing|plug\w* (?:it )?in"
+                  r"|(?:another|other) (?:planet|world)s?|less (?:harmful|dangerous|risky|toxic)|of soda|way out)\b")
+
+
+def idioms(u: Unit) -> Unit | None:
+    """The unit with each idiom read as its words, or None when it has none."""
+    if not _KEY.search(u.key):
+        return None
+    toks, out, k, read = u.tokens, [], 0, False
+    while k < len(toks):
+        t = toks[k]
+        words = None
+        if t.norm in _FIRST:
+            for n in range(min(_LONGEST, len(toks) - k), 1, -1):
+                words = IDIOMS.get(tuple(x.norm for x in toks[k:k + n]))
+                if words is not None:
+                    out.extend(Token(w, t.start, toks[k + n - 1].end, t.cap) for w in words)
+                    k += n
+                    read = True
+                    break
+        if words is None:
+            out.append(t)
+            k += 1
+    return make_unit(out, u.sent) if read else None
