@@ -15,10 +15,10 @@ its idioms read so, or none.
 
 from __future__ import annotations
 
-import re
 from itertools import product
 
-from claimnotes.terms import Unit, make_unit
+from claimnotes.synonyms import NEGATIONS, STOPWORDS
+from claimnotes.terms import Unit, make_unit, term_of
 from claimnotes.textnorm import Token
 
 POSSESSIVES = ("my", "your", "his", "her", "its", "our", "their")
@@ -52,18 +52,32 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     return runs
 
 
+def _trigger(run: tuple[str, ...]) -> str:
+    """The term a unit must hold to hold ``run``: its last content word ("all" in "can't see
+    at all" is too common a word to gate on: its "see" then)."""
+    content = [w for w in run if w not in STOPWORDS and w not in NEGATIONS and w != "all"]
+    return term_of(content[-1])
+
+
 IDIOMS = _runs()
 _FIRST = frozenset(run[0] for run in IDIOMS)
 _LONGEST = max(map(len, IDIOMS))
-# the unit's key (its normal forms, joined) tells whether it can hold one: one search in C
-_KEY = re.compile(r"\b(?:all the time|pitch (?:black|dark)|see (?:a thing|anything|at all)|names? (?:to|on)"
-                  r"|have (?:children|kids|babies)|get pregnant|money|a fortune|a killing|plug\w* (?:it )?in"
-                  r"|(?:another|other) (?:planet|world)s?|less (?:harmful|dangerous|risky|toxic)|of soda|way out)\b")
+# A unit holds an idiom only if it holds the idiom's trigger term and its words as a
+# substring of the unit's key (its normal forms, joined): a set test first, then substring
+# tests for the few units that pass (the 20 KB bench page: 27 of 211 units; 0.09 ms in all,
+# where one regex search of every key took 0.7 ms).
+_BY_TRIGGER: dict[str, list[str]] = {}
+for _run in IDIOMS:
+    _BY_TRIGGER.setdefault(_trigger(_run), []).append(" ".join(_run))
+_TRIGGERS = frozenset(_BY_TRIGGER)
 
 
 def idioms(u: Unit) -> Unit | None:
     """The unit with each idiom read as its words, or None when it has none."""
-    if not _KEY.search(u.key):
+    if u.termset.isdisjoint(_TRIGGERS):
+        return None
+    key = u.key
+    if not any(run in key for t in u.termset & _TRIGGERS for run in _BY_TRIGGER[t]):   # type: ignore[index]
         return None
     toks, out, k, read = u.tokens, [], 0, False
     while k < len(toks):
