@@ -31,9 +31,9 @@ def index() -> ClaimIndex:
 @pytest.mark.parametrize(("word", "claims_word"), [
     ("swivel", "turn"), ("swivelled", "turn"), ("shedding", "emit"), ("spewed", "emit"),
     ("perished", "die"), ("recharge", "charge"), ("wooden", "wood"), ("ill", "sick"),
-    ("unwell", "sick"), ("visible", "see"), ("pharmaceutical", "pharma"), ("boobs", "breast"),
+    ("unwell", "sick"), ("pharmaceutical", "pharma"), ("boobs", "breast"),
     ("eliminate", "kill"), ("exterminated", "kill"), ("newborn", "baby"), ("leapt", "jump"),
-    ("spirals", "swirl"), ("everybody", "everyone"), ("somebody", "someone"), ("traced", "track"),
+    ("spirals", "swirl"), ("traced", "track"),
     ("microchips", "chip"), ("chopped", "cut"), ("seventies", "1970s"), ("70s", "1970s"),
     ("fifties", "1950s"),
 ])

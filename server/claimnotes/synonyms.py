@@ -186,20 +186,21 @@ SYNONYMS.update({w: base for base, forms in {
     # concepts, not from page sentences): "swivel" its head is "turn" it, "spew"/"shed" is
     # "emit" (a virus or a vaccine is "shed"), "leap" is "jump", water "spirals" or "swirls"
     # down a drain, "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
-    # "ill"/"unwell" is "sick", "visible" is what can be "seen", "pharmaceutical" is
+    # "ill"/"unwell" is "sick", "pharmaceutical" is
     # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them;
-    # "everybody" is "everyone", "trace" is "track", a "microchip" a "chip", "chop" is "cut"
+    # "trace" is "track", a "microchip" a "chip", "chop" is "cut"
     # Not "round" as "around" ("turning its head almost all the way round" is a true
     # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
-    # met a claim text without its "than humans": heldout4).
+    # met a claim text without its "than humans": heldout4), nor "anybody" as "anyone" ("their
+    # bite isn't known to harm anybody" met a two-word text of "measles is harmless"). Nor
+    # "visible" as "see", "everybody" as "everyone", "somebody" as "someone": common words
+    # made commoner, they moved CheckThat! 2B dev MAP@5 0.369 -> 0.365 (0.416 -> 0.403 with
+    # the speaker) and gained no labelled pair.
     "turn": "swivel swivels swiveled swivelled swiveling swivelling",
     "jump": "leap leaps leapt leaped leaping", "swirl": "spiral spirals spiraled spiralled spiraling spiralling",
     "emit": "spew spews spewed spewing shed sheds shedding",
     "die": "perish perishes perished perishing", "charge": "recharge recharges recharged recharging",
-    "wood": "wooden", "sick": "ill unwell", "see": "visible",
-    # not "anybody" as "anyone": "their bite isn't known to harm anybody" (spiders) then met
-    # a two-word text of "measles is harmless" (heldout4)
-    "everyone": "everybody", "someone": "somebody",
+    "wood": "wooden", "sick": "ill unwell",
     "track": "trace traces traced tracing", "chip": "microchip microchips", "cut": "chop chops chopped chopping",
     # a decade in words or in two digits is the claims' four ("in the seventies", "the '50s")
     "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
