@@ -22,6 +22,13 @@ CLAIMS = [
     ("light-cigarettes", ["Light cigarettes are safer than regular cigarettes."]),
     ("baking-soda", ["Baking soda cures cancer."]),
     ("diseases", ["Measles was already disappearing before the vaccine came in."]),
+    ("first-patient", ["Chemo patients die."]),
+    ("gore", ["Gore invented the Internet."]),
+    ("lemmings", ["Lemmings commit suicide."]),
+    ("bermuda", ["Planes disappear over Bermuda."]),
+    ("toilets", ["Toilets flush in opposite directions in the Northern and Southern Hemispheres.",
+                 "toilets flush in the opposite direction south of the equator"]),
+    ("lemons", ["Lemons are stronger than chemo."]),
 ]
 
 
@@ -42,6 +49,12 @@ def index() -> ClaimIndex:
     ("Light cigarettes are less harmful than regular cigarettes.", "light-cigarettes"),
     ("Bicarbonate of soda cures cancer!!", "baking-soda"),
     ("Measles was already on its way out before the vaccine came in.", "diseases"),
+    ("Chemo patients pass away.", "first-patient"),
+    ("Gore came up with the Internet.", "gore"),
+    ("Lemmings kill themselves.", "lemmings"),
+    ("Planes go missing over Bermuda.", "bermuda"),
+    ("Toilets flush the other way south of the equator, right?", "toilets"),
+    ("Lemons are more powerful than chemo.", "lemons"),
 ])
 def test_an_idiom_says_the_claim(text: str, claim: str, index: ClaimIndex) -> None:
     ms = match_blocks([("b", text)], index)

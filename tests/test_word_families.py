@@ -20,6 +20,8 @@ CLAIMS = [
     ("cure-hidden", ["A cure for cancer exists but is being hidden by drug companies.",
                      "drug companies hide the cure for cancer"]),
     ("overload", ["Too many vaccines too soon overwhelm a baby's immune system."]),
+    ("mercury", ["Vaccines contain mercury."]),
+    ("dying-out", ["Measles is disappearing anyway."]),
 ]
 
 
@@ -35,7 +37,7 @@ def index() -> ClaimIndex:
     ("eliminate", "kill"), ("exterminated", "kill"), ("newborn", "baby"), ("leapt", "jump"),
     ("spirals", "swirl"), ("traced", "track"),
     ("microchips", "chip"), ("chopped", "cut"), ("seventies", "1970s"), ("70s", "1970s"),
-    ("fifties", "1950s"),
+    ("fifties", "1950s"), ("peddled", "push"), ("untrue", "false"), ("forecast", "predict"),
 ])
 def test_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)
@@ -49,6 +51,8 @@ def test_word_families(word: str, claims_word: str) -> None:
     ("Owls can swivel their heads all the way around.", "owls"),
     ("Drug companies cover up the cure for cancer, obviously.", "cure-hidden"),
     ("Too many vaccines too soon overwhelm a newborn's immune system.", "overload"),
+    ("Vaccines are packed with mercury!", "mercury"),
+    ("Measles is dying out anyway.", "dying-out"),
 ])
 def test_read_in_the_claims_words(text: str, claim: str, index: ClaimIndex) -> None:
     assert [m.claim_id for m in match_blocks([("b", text)], index)] == [claim]

@@ -5,8 +5,12 @@ can't see a thing" says "bats are blind" (the idiom's "not" is part of it: read 
 blind", the sentence has no negation left); "fifty-six men put their names to the
 Declaration" "signed" it; "unable to have children" is "infertile", "making a fortune"
 "profit", "plugging it in" "charging", "visitors from another planet" "aliens", "less
-harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way out"
-"disappearing". Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
+harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way out" and
+"go missing" "disappear", "pass away" "die", "kill themselves"
+"commit suicide", "pull through" "survive", "come up with" "invent", "more powerful"
+"stronger", water draining "the other way" "in the opposite direction". Not "drop dead" as
+"die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
+a text of the vaccine-deaths claim that does not name the vaccine. Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
 the whole run, so that a match quotes the page's own sentence. The claim texts keep their
 words: the plain reading of the page still meets them. A unit gets one reading with all
@@ -49,6 +53,21 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     runs[("bicarbonate", "of", "soda")] = runs[("bicarb", "of", "soda")] = ("baking", "soda")
     for own in POSSESSIVES:
         runs[("on", own, "way", "out")] = ("disappearing",)
+        runs[("take", own, "own", "lives")] = runs[("took", own, "own", "lives")] = ("commit", "suicide")
+    for verb in ("pass", "passes", "passed", "passing"):
+        runs[(verb, "away")] = ("die",)
+    for verb in ("pull", "pulls", "pulled", "pulling"):
+        runs[(verb, "through")] = ("survive",)
+    for verb, own in product(("kill", "kills", "killed", "killing"), ("themselves", "himself", "herself", "itself")):
+        runs[(verb, own)] = ("commit", "suicide")
+    for verb in ("come", "comes", "came", "coming"):
+        runs[(verb, "up", "with")] = ("invented",)
+    for verb in ("dream", "dreams", "dreamed", "dreamt", "dreaming"):
+        runs[(verb, "up")] = ("invented",)
+    for verb in ("go", "goes", "went", "gone", "going"):
+        runs[(verb, "missing")] = ("disappear",)
+    runs[("more", "powerful")] = ("stronger",)
+    runs[("the", "other", "way")] = ("the", "opposite", "direction")
     return runs
 
 

@@ -177,7 +177,7 @@ SYNONYMS.update({w: base for base, forms in {
     "gene": "genetic genetically", "autism": "autistic", "allergy": "allergic", "blind": "blindness",
     "immune": "immunity", "infect": "infection infections", "contagious": "infectious",
     "invent": "invention inventions inventor inventors", "discover": "discovery discoveries",
-    "predict": "prediction predictions",
+    "predict": "prediction predictions forecast forecasts forecasted forecasting",
     # places and the adjectives of their people ("the Egyptian pyramids" / "the pyramids of
     # Egypt"; "America" / "American" are `usa` above). Not "Mexican": "Mexican Independence
     # Day is the fifth of May" then met every "Mexico's Independence Day is 16 September"
@@ -188,7 +188,8 @@ SYNONYMS.update({w: base for base, forms in {
     # down a drain, "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
     # "ill"/"unwell" is "sick", "pharmaceutical" is
     # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them;
-    # "trace" is "track", a "microchip" a "chip", "chop" is "cut"
+    # "trace" is "track", a "microchip" a "chip", "chop" is "cut", "peddle" is "push",
+    # "untrue" is "false", a "forecast" a "prediction"
     # Not "round" as "around" ("turning its head almost all the way round" is a true
     # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
     # met a claim text without its "than humans": heldout4), nor "anybody" as "anyone" ("their
@@ -201,6 +202,7 @@ SYNONYMS.update({w: base for base, forms in {
     "emit": "spew spews spewed spewing shed sheds shedding",
     "die": "perish perishes perished perishing", "charge": "recharge recharges recharged recharging",
     "wood": "wooden", "sick": "ill unwell",
+    "push": "peddle peddles peddled peddling", "false": "untrue",
     "track": "trace traces traced tracing", "chip": "microchip microchips", "cut": "chop chops chopped chopping",
     # a decade in words or in two digits is the claims' four ("in the seventies", "the '50s")
     "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
