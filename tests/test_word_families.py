@@ -32,8 +32,7 @@ def index() -> ClaimIndex:
 
 @pytest.mark.parametrize(("word", "claims_word"), [
     ("swivel", "turn"), ("swivelled", "turn"), ("shedding", "emit"), ("spewed", "emit"),
-    ("perished", "die"), ("recharge", "charge"), ("wooden", "wood"), ("ill", "sick"),
-    ("unwell", "sick"), ("pharmaceutical", "pharma"), ("boobs", "breast"),
+    ("perished", "die"), ("recharge", "charge"), ("wooden", "wood"), ("pharmaceutical", "pharma"), ("boobs", "breast"),
     ("eliminate", "kill"), ("exterminated", "kill"), ("newborn", "baby"), ("leapt", "jump"),
     ("spirals", "swirl"), ("traced", "track"),
     ("microchips", "chip"), ("chopped", "cut"), ("seventies", "1970s"), ("70s", "1970s"),

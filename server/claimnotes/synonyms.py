@@ -162,7 +162,7 @@ SYNONYMS.update({w: base for base, forms in {
     "poison": "poisonous toxic venom venomous",
     "hide": "hid hidden conceal conceals concealed concealing suppress suppresses suppressed "
             "suppressing withhold withholds withheld withholding",
-    "feed": "fed fuel fuels fueled fuelled fueling fuelling", "track": "monitor monitors monitored monitoring",
+    "feed": "fed fuel fuels fueled fuelled fueling fuelling",
     "harm": "damage damages damaged damaging hurt hurts hurting", "fight": "fought combat combats combatted combated combating",
     "boost": "strengthen strengthens strengthened strengthening",
     "lower": "reduce reduces reduced reducing decrease decreases decreased decreasing",
@@ -186,30 +186,30 @@ SYNONYMS.update({w: base for base, forms in {
     # concepts, not from page sentences): "swivel" its head is "turn" it, "spew"/"shed" is
     # "emit" (a virus or a vaccine is "shed"), "leap" is "jump", water "spirals" or "swirls"
     # down a drain, "perish" is "die", "recharge" is "charge", "wooden" is made of "wood",
-    # "ill"/"unwell" is "sick", "pharmaceutical" is
-    # "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people is "kill" them;
-    # "trace" is "track", a "microchip" a "chip", "chop" is "cut", "peddle" is "push",
-    # "untrue" is "false", a "forecast" a "prediction"
+    # "pharmaceutical" is "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people
+    # is "kill" them, "trace" is "track", a "microchip" a "chip", "chop" is "cut", "peddle"
+    # is "push", "untrue" is "false", a "forecast" a "prediction", and a decade in words or
+    # two digits is the claims' four ("in the seventies", "the '50s").
     # Not "round" as "around" ("turning its head almost all the way round" is a true
     # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
     # met a claim text without its "than humans": heldout4), nor "anybody" as "anyone" ("their
-    # bite isn't known to harm anybody" met a two-word text of "measles is harmless"). Nor
-    # "visible" as "see", "everybody" as "everyone", "somebody" as "someone": common words
-    # made commoner, they moved CheckThat! 2B dev MAP@5 0.369 -> 0.365 (0.416 -> 0.403 with
-    # the speaker) and gained no labelled pair.
+    # bite isn't known to harm anybody" met a two-word text of "measles is harmless"), nor
+    # "ill" as "sick" (kept apart before: tests/test_matcher.py). Nor "visible" as "see",
+    # "everybody" as "everyone", "somebody" as "someone": common words made commoner, they
+    # moved CheckThat! 2B dev MAP@5 0.369 -> 0.365 (0.416 -> 0.403 with the speaker) and
+    # gained no labelled pair.
     "turn": "swivel swivels swiveled swivelled swiveling swivelling",
     "jump": "leap leaps leapt leaped leaping", "swirl": "spiral spirals spiraled spiralled spiraling spiralling",
     "emit": "spew spews spewed spewing shed sheds shedding",
     "die": "perish perishes perished perishing", "charge": "recharge recharges recharged recharging",
-    "wood": "wooden", "sick": "ill unwell",
-    "push": "peddle peddles peddled peddling", "false": "untrue",
-    "track": "trace traces traced tracing", "chip": "microchip microchips", "cut": "chop chops chopped chopping",
-    # a decade in words or in two digits is the claims' four ("in the seventies", "the '50s")
-    "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
-    "1990s": "nineties 90s",
-    "pharma": "pharmaceutical pharmaceuticals", "breast": "boob boobs",
+    "wood": "wooden", "pharma": "pharmaceutical pharmaceuticals", "breast": "boob boobs",
     "kill": "fatal deadly lethal eliminate eliminates eliminated eliminating exterminate exterminates "
             "exterminated exterminating",
+    "track": "monitor monitors monitored monitoring trace traces traced tracing",
+    "chip": "microchip microchips", "cut": "chop chops chopped chopping",
+    "push": "peddle peddles peddled peddling", "false": "untrue",
+    "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
+    "1990s": "nineties 90s",
 }.items() for w in forms.split()})
 
 
