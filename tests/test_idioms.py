@@ -29,6 +29,8 @@ CLAIMS = [
     ("toilets", ["Toilets flush in opposite directions in the Northern and Southern Hemispheres.",
                  "toilets flush in the opposite direction south of the equator"]),
     ("lemons", ["Lemons are stronger than chemo."]),
+    ("nero", ["Nero fiddled while Rome burned."]),
+    ("rhyme", ["That nursery rhyme is about the plague."]),
 ]
 
 
@@ -55,6 +57,8 @@ def index() -> ClaimIndex:
     ("Planes go missing over Bermuda.", "bermuda"),
     ("Toilets flush the other way south of the equator, right?", "toilets"),
     ("Lemons are more powerful than chemo.", "lemons"),
+    ("Nero played the violin while Rome burned.", "nero"),
+    ("That nursery rhyme is about the Black Death, you know.", "rhyme"),
 ])
 def test_an_idiom_says_the_claim(text: str, claim: str, index: ClaimIndex) -> None:
     ms = match_blocks([("b", text)], index)

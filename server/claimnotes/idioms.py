@@ -8,7 +8,8 @@ Declaration" "signed" it; "unable to have children" is "infertile", "making a fo
 harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way out" and
 "go missing" "disappear", "pass away" "die", "kill themselves"
 "commit suicide", "pull through" "survive", "come up with" "invent", "more powerful"
-"stronger", water draining "the other way" "in the opposite direction". Not "drop dead" as
+"stronger", water draining "the other way" "in the opposite direction", "the Black Death"
+"the plague", "played the fiddle" "fiddled". Not "drop dead" as
 "die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
 a text of the vaccine-deaths claim that does not name the vaccine. Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
@@ -67,6 +68,9 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     for verb in ("go", "goes", "went", "gone", "going"):
         runs[(verb, "missing")] = ("disappear",)
     runs[("more", "powerful")] = ("stronger",)
+    runs[("black", "death")] = ("plague",)
+    for verb, own, what in product(("play", "plays", "played", "playing"), ("the", "his", "a"), ("fiddle", "violin")):
+        runs[(verb, own, what)] = ("fiddled",)
     runs[("the", "other", "way")] = ("the", "opposite", "direction")
     return runs
 
