@@ -25,7 +25,9 @@ plain reading matches still matches.
   cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold"),
   a topic's newer name as the older one ("the climate crisis" as "climate change");
 - the person a claim calls "someone", named on the page ("catch cancer off him", "from my
-  uncle"), as "someone" (a match must span it).
+  uncle"), as "someone" (a match must span it);
+- fixed idioms in the claims' words ("pitch black all the time" as "always dark", "can't
+  see a thing" as "are blind"): idioms.py.
 """
 
 from __future__ import annotations
