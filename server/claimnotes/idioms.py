@@ -9,7 +9,11 @@ harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way o
 "go missing" "disappear", "pass away" "die", "kill themselves"
 "commit suicide", "pull through" "survive", "come up with" "invent", "more powerful"
 "stronger", water draining "the other way" "in the opposite direction", "the Black Death"
-"the plague", "played the fiddle" "fiddled". Not "drop dead" as
+"the plague", "played the fiddle" "fiddled", "grey matter" "brain"; and phrasal verbs for
+the claims' verbs: "pump out" / "give off" CO2 or a vaccine "emit" it, a virus "cooked up"
+in a lab was "created" there, "wipe out" is "kill", "cover up" "hide", "fend off" / "stave
+off" "prevent", "packed / stuffed with" "contain", "cash in" "profit", "spy on" "track",
+"die out" / "fade away" "disappear". Not "drop dead" as
 "die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
 a text of the vaccine-deaths claim that does not name the vaccine. Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
@@ -69,6 +73,18 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
         runs[(verb, "missing")] = ("disappear",)
     runs[("more", "powerful")] = ("stronger",)
     runs[("black", "death")] = ("plague",)
+    runs[("grey", "matter")] = runs[("gray", "matter")] = ("brain",)
+    # phrasal verbs for the claims' verbs (as readings.PHRASAL, whose gate reads more units)
+    for forms, particle, word in (
+            ("pump pumps pumped pumping", "out", "emit"), ("give gives gave giving given", "off", "emit"),
+            ("cook cooks cooked cooking", "up", "create"), ("wipe wipes wiped wiping", "out", "kill"),
+            ("cover covers covered covering", "up", "hide"), ("fend fends fended fending", "off", "prevent"),
+            ("stave staves staved staving", "off", "prevent"), ("packed", "with", "contain"),
+            ("stuffed", "with", "contain"), ("cash cashes cashed cashing", "in", "profit"),
+            ("spy spies spied spying", "on", "track"), ("die dies died dying", "out", "disappear"),
+            ("fade fades faded fading", "away", "disappear")):
+        for verb in forms.split():
+            runs[(verb, particle)] = (word,)
     for verb, own, what in product(("play", "plays", "played", "playing"), ("the", "his", "a"), ("fiddle", "violin")):
         runs[(verb, own, what)] = ("fiddled",)
     runs[("the", "other", "way")] = ("the", "opposite", "direction")

@@ -98,24 +98,12 @@ PHRASAL = {verb: (particle, word) for forms, particle, word in (
     ("bad", "for", "dangerous"),
     ("mess messes messed messing", "with", "change"), ("tamper tampers tampered tampering", "with", "change"),
     ("meddle meddles meddled meddling", "with", "change"),
-    # 28 Nov: "pumps out" / "gives off" CO2 or a vaccine is "emits" it, a virus "cooked up" in
-    # a lab was "created" there, "wipe out" is "kill", "cover up" is "hide", "fend off" /
-    # "stave off" is "prevent", "packed/stuffed with" is "full of", "cash in" is "profit",
-    # "spy on" is "track", "die out" / "fade away" is "disappear"
-    ("pump pumps pumped pumping", "out", "emit"), ("give gives gave giving given", "off", "emit"),
-    ("cook cooks cooked cooking", "up", "create"), ("wipe wipes wiped wiping", "out", "kill"),
-    ("cover covers covered covering", "up", "hide"), ("fend fends fended fending", "off", "prevent"),
-    ("stave staves staved staving", "off", "prevent"),
-    ("packed", "with", "contain"), ("stuffed", "with", "contain"), ("cash cashes cashed cashing", "in", "profit"),
-    ("spy spies spied spying", "on", "track"), ("die dies died dying", "out", "disappear"),
-    ("fade fades faded fading", "away", "disappear"),
 ) for verb in forms.split()}
 # Newer names of a topic the claims name the older way: "the climate crisis" / "climate
 # emergency" / "climate breakdown" is "climate change", "global heating" "global warming"
 # (the second word read as the claims'; the first must come right before it).
 RENAMED = {("climate", "crisis"): "change", ("climate", "emergency"): "change",
-           ("climate", "breakdown"): "change", ("global", "heating"): "warming",
-           ("grey", "matter"): "brain", ("gray", "matter"): "brain"}   # the idiom for the brain
+           ("climate", "breakdown"): "change", ("global", "heating"): "warming"}
 _RENAMED_LAST = frozenset(last for _, last in RENAMED)
 # A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
 _PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | _RENAMED_LAST | {"rid"}
