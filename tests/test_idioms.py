@@ -31,6 +31,7 @@ CLAIMS = [
     ("lemons", ["Lemons are stronger than chemo."]),
     ("nero", ["Nero fiddled while Rome burned."]),
     ("rhyme", ["That nursery rhyme is about the plague."]),
+    ("north-star", ["The North Star is the brightest star."]),
 ]
 
 
@@ -59,6 +60,7 @@ def index() -> ClaimIndex:
     ("Lemons are more powerful than chemo.", "lemons"),
     ("Nero played the violin while Rome burned.", "nero"),
     ("That nursery rhyme is about the Black Death, you know.", "rhyme"),
+    ("The Pole Star is the brightest star.", "north-star"),
 ])
 def test_an_idiom_says_the_claim(text: str, claim: str, index: ClaimIndex) -> None:
     ms = match_blocks([("b", text)], index)

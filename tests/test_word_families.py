@@ -37,7 +37,8 @@ def index() -> ClaimIndex:
     ("spirals", "swirl"), ("traced", "track"),
     ("microchips", "chip"), ("chopped", "cut"), ("seventies", "1970s"), ("70s", "1970s"),
     ("fifties", "1950s"), ("peddled", "push"), ("forecast", "predict"),
-    ("automobile", "car"), ("marijuana", "cannabis"),
+    ("automobile", "car"), ("marijuana", "cannabis"), ("firms", "company"), ("ciggies", "cigarette"),
+    ("loo", "toilet"),
 ])
 def test_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)

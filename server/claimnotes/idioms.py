@@ -9,7 +9,8 @@ harmful" "safer", "bicarbonate of soda" the British "baking soda", "on its way o
 "go missing" "disappear", "pass away" "die", "kill themselves"
 "commit suicide", "pull through" "survive", "come up with" "invent", "more powerful"
 "stronger", water draining "the other way" "in the opposite direction", "the Black Death"
-"the plague", "played the fiddle" "fiddled", "grey matter" "brain"; and phrasal verbs for
+"the plague", "played the fiddle" "fiddled", "grey matter" "brain", "the Pole Star" "the
+North Star"; and phrasal verbs for
 the claims' verbs: "pump out" / "give off" CO2 or a vaccine "emit" it, a virus "cooked up"
 in a lab was "created" there, "wipe out" is "kill", "cover up" "hide", "fend off" / "stave
 off" "prevent", "packed / stuffed with" "contain", "cash in" "profit", "spy on" "track",
@@ -74,6 +75,7 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     runs[("more", "powerful")] = ("stronger",)
     runs[("black", "death")] = ("plague",)
     runs[("grey", "matter")] = runs[("gray", "matter")] = ("brain",)
+    runs[("pole", "star")] = ("north", "star")
     # phrasal verbs for the claims' verbs (as readings.PHRASAL, whose gate reads more units)
     for forms, particle, word in (
             ("pump pumps pumped pumping", "out", "emit"), ("give gives gave giving given", "off", "emit"),

@@ -189,8 +189,8 @@ SYNONYMS.update({w: base for base, forms in {
     # "pharmaceutical" is "pharma", "boobs" are "breasts", "eliminate"/"exterminate" people
     # is "kill" them, "trace" is "track", a "microchip" a "chip", "chop" is "cut", "peddle"
     # is "push", a "forecast" a "prediction", an "automobile" a "car", "marijuana"
-    # "cannabis", and a decade in words or two digits is the claims' four ("in the
-    # seventies", "the '50s").
+    # "cannabis", a (drug) "firm" a "company", a "ciggie" a "cigarette", a "loo" a "toilet",
+    # and a decade in words or two digits is the claims' four ("in the seventies", "the '50s").
     # Not "round" as "around" ("turning its head almost all the way round" is a true
     # sighting: dev), nor "release" ("Volcanoes also release carbon dioxide" is true, and
     # met a claim text without its "than humans": heldout4), nor "anybody" as "anyone" ("their
@@ -210,6 +210,7 @@ SYNONYMS.update({w: base for base, forms in {
     "track": "monitor monitors monitored monitoring trace traces traced tracing",
     "chip": "microchip microchips", "cut": "chop chops chopped chopping",
     "push": "peddle peddles peddled peddling", "car": "automobile automobiles", "cannabis": "marijuana",
+    "company": "firm firms", "cigarette": "cig cigs ciggie ciggies", "toilet": "loo loos lavatory lavatories",
     "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
     "1990s": "nineties 90s",
 }.items() for w in forms.split()})
