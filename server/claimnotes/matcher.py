@@ -39,6 +39,7 @@ import msgspec
 
 from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
+from claimnotes.complete import COMPLETE_BONUS, lifted
 from claimnotes.narrowing import narrowed, superlative
 from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
@@ -182,6 +183,12 @@ def _own_terms(index: ClaimIndex, claim: str) -> set[str]:
         return set()
     terms = set.intersection(*(set(index._entries[e].terms) for e in ids))  # type: ignore[union-attr]
     return {t for t in terms if index._df[bucket(t)] <= OWN_SHARE * len(ids)}
+
+
+def _texts(index: ClaimIndex, claim: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The terms and the names of a claim's texts (complete.py)."""
+    entries = index._entries
+    return [(e.terms, e.names) for e in map(entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
 
 
 def _claim_of(index: ClaimIndex, claim: str) -> Claim:
@@ -430,11 +437,13 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
         bounds.append(len(extra))
         before.extend(names)
     todo = [u for units in fresh.values() for u in units] + extra
+    texts = partial(_texts, index)
     results = results_for(todo) if todo else []
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        res = [_asserted(text, u, r if k is None else [f for f in r if f[1] <= k <= f[2]], index)
+        res = [_asserted(text, u, lifted(text, u, r, texts, _FLOOR) if k is None and r
+                         else [f for f in r if k is None or f[1] <= k <= f[2]], index)
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)
@@ -459,6 +468,7 @@ def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex,
                            threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """The simple loop: every unit against every entry, no retrieval, no cache."""
     everything = range(len(index._entries))
-    floor = min(threshold, SPECIFIC_FLOOR)
+    # lowered by the bonus: a complete span raised over the threshold is computed (complete.py)
+    floor = min(threshold, SPECIFIC_FLOOR) - COMPLETE_BONUS
     return _match_page(blocks, {}, lambda units: _results(units, [everything] * len(units), index, floor),
                        index, threshold, False)[0]

@@ -25,7 +25,9 @@ plain reading matches still matches.
   cliffs"), a phrasal verb as the claims' verb ("knock out any cold" as "cure any cold"),
   a topic's newer name as the older one ("the climate crisis" as "climate change");
 - the person a claim calls "someone", named on the page ("catch cancer off him", "from my
-  uncle"), as "someone" (a match must span it).
+  uncle"), as "someone" (a match must span it);
+- fixed idioms in the claims' words ("pitch black all the time" as "always dark", "can't
+  see a thing" as "are blind"): idioms.py.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
+from claimnotes.idioms import idioms
 from claimnotes.synonyms import CONTRACTED, STOPWORDS
 from claimnotes.terms import Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
@@ -139,6 +142,9 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
             other = read(text, u)
             if other is not None:
                 out.append(other)
+        said = idioms(u)
+        if said is not None:
+            out.append((said, None))
     return out
 
 
