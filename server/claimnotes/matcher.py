@@ -40,10 +40,10 @@ import msgspec
 from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
 from claimnotes.narrowing import narrowed, superlative
-from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
+from claimnotes.pronouns import PRONOUNS, Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
 from claimnotes.similar import find_similar
-from claimnotes.terms import Unit, sentence_units
+from claimnotes.terms import BlockUnits, Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
 from claimnotes.unasserted import Claim, may_unassert, unasserted
 
@@ -372,6 +372,8 @@ Block = tuple[list[Found], list[Name], list[tuple[Unit, int]]]
 
 def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
     """Each pronoun once, in the shortest unit that has it first (its sentence, not a pair)."""
+    if isinstance(units, BlockUnits) and PRONOUNS.isdisjoint(units.words):
+        return []   # most blocks: one test, not one per unit
     prons: dict[int, tuple[Unit, int]] = {}
     for u in units:
         k = pronoun_at(u)
