@@ -222,7 +222,11 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     mentions: dict[str, list[Found]] = {}
     for f in found:
         if f[3] >= threshold:
-            mentions.setdefault(f[0], []).append(f)
+            ms = mentions.get(f[0])
+            if ms is None:
+                mentions[f[0]] = [f]
+            else:
+                ms.append(f)
     if not mentions:
         return []
     for ms in mentions.values():
@@ -259,14 +263,15 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     chosen.sort(key=lambda c: (c[1], c[0]))
     # The quote is the sentence that makes the claim, unless that would run into
     # another match's words; very long sentences keep the aligned words.
-    to16 = Utf16Map(text)
+    to16 = None if text.isascii() else Utf16Map(text)   # ASCII: the offsets are the same
     out = []
     for n, (claim, start, end, score, parts, (sa, sb)) in enumerate(chosen):
         lo = chosen[n - 1][2] if n else 0
         hi = chosen[n + 1][1] if n + 1 < len(chosen) else len(text)
         if sa >= lo and sb <= hi and (sb - sa) <= MAX_QUOTE_CHARS:
             start, end = sa, sb
-        out.append(Match(block_id=block_id, start=to16(start), end=to16(end), quote=text[start:end],
+        out.append(Match(block_id=block_id, start=start if to16 is None else to16(start),
+                         end=end if to16 is None else to16(end), quote=text[start:end],
                          score=round(min(100.0, score), 2), claim_id=claim,
                          parts=dict(parts) if explain else None))
     return out
@@ -281,7 +286,11 @@ def _reading_order(f: Found) -> tuple[int, float, int]:
 
 def _apart(f: Found, chosen: Iterable[Found]) -> bool:
     """Whether the aligned words of ``f`` overlap none of ``chosen``'s."""
-    return all(f[2] <= c[1] or f[1] >= c[2] for c in chosen)
+    start, end = f[1], f[2]
+    for c in chosen:
+        if start < c[2] and c[1] < end:
+            return False
+    return True
 
 
 Span = tuple[float, int, int, str]   # (terms matched, start, end, claim id) of a Found
