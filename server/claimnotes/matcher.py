@@ -100,14 +100,14 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
                           partial(_own_terms, index), _names_only_both, threshold)
     else:
         out = [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
-    return [_unnarrowed(u, res, index) if res and _has_superlative(u) else res for u, res in zip(units, out)]
+    # the key (the unit's normal forms, joined) first: one substring test in C, and most
+    # units have no word with "est" in it
+    return [_unnarrowed(u, res, index) if res and "est" in u.key and _has_superlative(u) else res
+            for u, res in zip(units, out)]
 
 
 def _has_superlative(unit: Unit) -> bool:
-    # the key (the unit's normal forms, joined) first: one substring test in C, and most
-    # units have no word with "est" in it
-    return "est" in unit.key and any(t is not None and t.endswith("est") and superlative(t)
-                                     for t in unit.termset)
+    return any(t is not None and t.endswith("est") and superlative(t) for t in unit.termset)
 
 
 def _unnarrowed(unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
@@ -430,7 +430,7 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        res = [_asserted(text, u, r if k is None else [f for f in r if f[1] <= k <= f[2]], index)
+        res = [_asserted(text, u, r if k is None else [f for f in r if f[1] <= k <= f[2]], index) if r else r
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)

@@ -207,10 +207,12 @@ class BlockUnits(list[Unit]):
     tells whether any of its units can hold a word a rule looks for (readings,
     pronouns), in one test per block instead of one per unit."""
 
+    __slots__ = ("tokens", "terms", "starts", "caps", "sentences", "words")   # made once per block
+
     def __init__(self, units: list[Unit], tokens: list[Token], terms: list[str | None],
                  starts: list[int], caps: list[bool], sentences: list[tuple[int, int, int]],
                  words: frozenset[str]) -> None:
-        super().__init__(units)
+        list.__init__(self, units)
         self.tokens, self.terms, self.starts, self.caps = tokens, terms, starts, caps
         self.sentences = sentences   # (first token, end token, start offset), in text order
         self.words = words           # the normal forms of its tokens
