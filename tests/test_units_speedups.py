@@ -70,6 +70,8 @@ def check_same(text: str) -> None:
     assert all(type(t) is Token for t in tokens) and all(type(u) is Unit for u in units)
     assert [hash(t) for t in tokens[:3]] == [hash(tuple(t)) for t in tokens[:3]]  # a Token is a tuple
     assert all(type(t) is Token for u in units for t in u.tokens)
+    # sets of str and None are left to no collection (they cannot be in a cycle)
+    assert not any(gc.is_tracked(u.termset) or gc.is_tracked(u.names) for u in units)
     block = sentence_units(text)
     assert pronouns._block_names_c(block) == pronouns.block_names_py(block)
 

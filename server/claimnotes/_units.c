@@ -262,11 +262,12 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
             || (norms = gather(x->norms, a0, b0, a1, b1)) == NULL
             || (names_list = PyList_New(0)) == NULL)
         goto done;
-    int negated = 0;
+    int negated = 0, atomic = 1;   /* atomic: every term an exact str or None */
     for (int part = 0; part < 2; part++) {
         Py_ssize_t lo = part ? a1 : a0, hi = part ? b1 : b0;
         for (Py_ssize_t i = lo; i < hi; i++) {
             PyObject *t = x->terms[i];
+            atomic &= t == Py_None || PyUnicode_CheckExact(t);
             if (x->caps[i] && t != Py_None) {
                 if (!PyUnicode_Check(t)) {
                     PyErr_SetString(PyExc_TypeError, "terms must be str or None");
@@ -284,6 +285,10 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
     }
     if ((names = PyFrozenSet_New(names_list)) == NULL)
         goto done;
+    /* Frozensets of str and None can never be in a cycle: untracked, as the tokens, so
+     * that young collections need not walk two per unit. */
+    if (atomic)
+        PyObject_GC_UnTrack(names);
     negs = negated ? PyObject_CallFunctionObjArgs(x->negs_of, tokens, norms, NULL) : Py_NewRef(x->no_negs);
     if (negs == NULL)
         goto done;
@@ -299,6 +304,8 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
     }
     if (key == NULL || (termset = PyFrozenSet_New(terms)) == NULL)
         goto done;
+    if (atomic)
+        PyObject_GC_UnTrack(termset);
     PyObject *fields[] = {tokens, terms, key, sent, names, negs, termset};
     unit = PyObject_Vectorcall(x->unit_type, fields, 7, NULL);
 done:
