@@ -1,8 +1,9 @@
 """The compiled page analysis (claimnotes._units) gives what the Python code gives.
 
-textnorm.scan_py and terms.block_units_py are the reference; textnorm._scan_c (the
-word scan in C, the rest in Python), terms._terms_of_c and terms._block_units_c must
-give the same tokens, spans, terms, units, keys, names and negation counts: on every block of the
+textnorm.scan_py, terms.block_units_py and pronouns.block_names_py are the reference;
+textnorm._scan_c (the word scan in C, the rest in Python), terms._terms_of_c,
+terms._block_units_c and pronouns._block_names_c must give the same tokens, spans,
+terms, units, keys, names and negation counts: on every block of the
 labelled eval pages (read as text only), on random text, and on hostile text.
 """
 
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import require_extension
 
-from claimnotes import terms, textnorm
+from claimnotes import pronouns, terms, textnorm
 from claimnotes.sentences import split_sentences
 from claimnotes.terms import Unit, sentence_units
 from claimnotes.textnorm import Token, scan_py
@@ -50,6 +51,7 @@ def test_the_extension_is_built() -> None:
     assert textnorm.scan is (scan_py if pure else textnorm._scan_c)
     assert terms.block_units is (terms.block_units_py if pure else terms._block_units_c)
     assert terms._cached_terms is (terms.terms_of_py if pure else terms._terms_of_c)
+    assert pronouns.block_names is (pronouns.block_names_py if pure else pronouns._block_names_c)
 
 
 def check_same(text: str) -> None:
@@ -68,6 +70,10 @@ def check_same(text: str) -> None:
     assert all(type(t) is Token for t in tokens) and all(type(u) is Unit for u in units)
     assert [hash(t) for t in tokens[:3]] == [hash(tuple(t)) for t in tokens[:3]]  # a Token is a tuple
     assert all(type(t) is Token for u in units for t in u.tokens)
+    # sets of str and None are left to no collection (they cannot be in a cycle)
+    assert not any(gc.is_tracked(u.termset) or gc.is_tracked(u.names) for u in units)
+    block = sentence_units(text)
+    assert pronouns._block_names_c(block) == pronouns.block_names_py(block)
 
 
 @needs_compiled
@@ -156,6 +162,23 @@ def test_bad_arguments_raise() -> None:
         compiled.block_units(*good, *consts[:3], lambda tokens, norms: 1 / 0, *consts[4:])
     with pytest.raises(ZeroDivisionError):
         compiled.cached_terms(["word"], {}, lambda w: 1 / 0)
+    block = sentence_units("Some words here. And Smith not there.")
+    columns = [block.tokens, block.terms, block.starts, block.caps, block.sentences]
+    assert [[t.norm for t in name] for name in compiled.block_names(*columns)] == [["smith"]]
+    with pytest.raises(ValueError):  # columns of different lengths
+        compiled.block_names(columns[0][:-1], *columns[1:])
+    with pytest.raises(TypeError):
+        compiled.block_names(*columns[:4], [(0,)])
+    with pytest.raises(TypeError):
+        compiled.block_names(columns[0], [7] * len(columns[0]), *columns[2:])
+    with pytest.raises(TypeError):
+        compiled.block_names(*columns[:4], tuple(columns[4]))
+    with pytest.raises(IndexError):
+        compiled.block_names(*columns[:4], [(len(columns[0]), len(columns[0]) + 1, 0)])
+    # a sentence whose first token starts before it (inside a merged number): None
+    block.sentences = [(0, 3, block.starts[0] + 1)]
+    assert compiled.block_names(*columns[:4], block.sentences) is None
+    assert pronouns.block_names_py(block) is None
     with pytest.raises(TypeError):
         compiled.cached_terms(("word",), {}, terms.term_of)
     with pytest.raises(TypeError):  # a list is not a key
@@ -177,7 +200,9 @@ def test_no_references_are_leaked_or_lost() -> None:
             scanned = compiled.scan_words(text, textnorm._split_word, textnorm._SPECIAL_WORDS)
             result = compiled.block_units(*words, term_list, spans, *consts)
             fresh = compiled.cached_terms(words.norms, {"said": None}, terms.term_of)
+            names = compiled.block_names(result[1], term_list, words.starts, words.caps, result[2])
         assert result == terms.block_units_py(*words, term_list, spans)
+        assert [[t.norm for t in name] for name in names] == [["smith"]]
         assert fresh[words.norms.index("said")] is None and fresh[0] == term_list[0]
         assert len(scanned[0]) == len(words.norms) + 2  # before numbers and "per cent" are merged
 

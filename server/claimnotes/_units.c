@@ -13,6 +13,8 @@
  * - block_units(...) is terms.block_units_py: a Token per word, then per sentence
  *   its windows and its pair with the previous sentence, each as a Unit. Negations
  *   are counted by the Python negs_of, called only for units that hold one.
+ * - block_names(...) is pronouns.block_names_py: the names written in a block, read
+ *   from its columns (each word once).
  *
  * Every rule constant (window sizes, the negation and number word sets, the
  * Token and Unit types) comes from the Python callers; none is written here.
@@ -260,11 +262,12 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
             || (norms = gather(x->norms, a0, b0, a1, b1)) == NULL
             || (names_list = PyList_New(0)) == NULL)
         goto done;
-    int negated = 0;
+    int negated = 0, atomic = 1;   /* atomic: every term an exact str or None */
     for (int part = 0; part < 2; part++) {
         Py_ssize_t lo = part ? a1 : a0, hi = part ? b1 : b0;
         for (Py_ssize_t i = lo; i < hi; i++) {
             PyObject *t = x->terms[i];
+            atomic &= t == Py_None || PyUnicode_CheckExact(t);
             if (x->caps[i] && t != Py_None) {
                 if (!PyUnicode_Check(t)) {
                     PyErr_SetString(PyExc_TypeError, "terms must be str or None");
@@ -282,6 +285,10 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
     }
     if ((names = PyFrozenSet_New(names_list)) == NULL)
         goto done;
+    /* Frozensets of str and None can never be in a cycle: untracked, as the tokens, so
+     * that young collections need not walk two per unit. */
+    if (atomic)
+        PyObject_GC_UnTrack(names);
     negs = negated ? PyObject_CallFunctionObjArgs(x->negs_of, tokens, norms, NULL) : Py_NewRef(x->no_negs);
     if (negs == NULL)
         goto done;
@@ -297,6 +304,8 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
     }
     if (key == NULL || (termset = PyFrozenSet_New(terms)) == NULL)
         goto done;
+    if (atomic)
+        PyObject_GC_UnTrack(termset);
     PyObject *fields[] = {tokens, terms, key, sent, names, negs, termset};
     unit = PyObject_Vectorcall(x->unit_type, fields, 7, NULL);
 done:
@@ -550,10 +559,127 @@ cached_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return terms;
 }
 
+/* ---------------------------------------------------------------- block_names */
+
+PyDoc_STRVAR(block_names_doc,
+"block_names(tokens, terms, starts, caps, sentences) -> list or None\n\n"
+"pronouns.block_names_py over a block's columns: the runs of capitalised name words\n"
+"inside its sentences (not a sentence's first word), each a tuple of its tokens; None\n"
+"when a sentence starts inside a word.");
+
+/* One (first token, end token, start offset) row of sentences. */
+static int
+sentence_row(PyObject *row, Py_ssize_t *k, Py_ssize_t *j, Py_ssize_t *a)
+{
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 3) {
+        PyErr_SetString(PyExc_TypeError, "sentences must be (first, end, start) tuples");
+        return -1;
+    }
+    Py_ssize_t *out[3] = {k, j, a};
+    for (int i = 0; i < 3; i++) {
+        *out[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, i));
+        if (*out[i] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* Append tuple(*run) to out and empty run. */
+static int
+close_run(PyObject *out, PyObject **run)
+{
+    if (append_new(out, PyList_AsTuple(*run)) < 0)
+        return -1;
+    Py_SETREF(*run, PyList_New(0));
+    return *run == NULL ? -1 : 0;
+}
+
+static PyObject *
+block_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "block_names takes 5 arguments");
+        return NULL;
+    }
+    for (int a = 0; a < 5; a++)
+        if (!PyList_Check(args[a])) {
+            PyErr_SetString(PyExc_TypeError, "block_names: the columns and sentences must be lists");
+            return NULL;
+        }
+    PyObject *tokens = args[0], *terms = args[1], *caps = args[3];
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    if (PyList_GET_SIZE(terms) != n || PyList_GET_SIZE(args[2]) != n || PyList_GET_SIZE(caps) != n) {
+        PyErr_SetString(PyExc_ValueError, "the columns must have one length");
+        return NULL;
+    }
+    /* Tuples: nothing called below can change what is read. */
+    PyObject *sentences = PySequence_Tuple(args[4]);
+    Py_ssize_t *starts = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    PyObject *out = PyList_New(0), *run = PyList_New(0), *result = NULL;
+    if (sentences == NULL || starts == NULL || out == NULL || run == NULL) {
+        if (starts == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    if (as_offsets(args[2], starts, n) < 0)
+        goto done;
+    Py_ssize_t ns = PyTuple_GET_SIZE(sentences), r = 0, k = 0, j = 0, a, last = -1;
+    for (Py_ssize_t s = 0; s < ns; s++) {   /* each sentence starts at a word */
+        if (sentence_row(PyTuple_GET_ITEM(sentences, s), &k, &j, &a) < 0)
+            goto done;
+        if (k < 0 || k >= n) {
+            PyErr_SetString(PyExc_IndexError, "a sentence's first token is out of range");
+            goto done;
+        }
+        if (starts[k] < a) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+    }
+    if (ns && sentence_row(PyTuple_GET_ITEM(sentences, 0), &k, &j, &a) < 0)
+        goto done;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        int cap = PyObject_IsTrue(PyList_GET_ITEM(caps, p));
+        if (cap < 0)
+            goto done;
+        if (!cap)
+            continue;
+        while (p >= j && r + 1 < ns)
+            if (sentence_row(PyTuple_GET_ITEM(sentences, ++r), &k, &j, &a) < 0)
+                goto done;
+        if (!(k < p && p < j))
+            continue;   /* a sentence's first word, or between sentences */
+        PyObject *term = PyList_GET_ITEM(terms, p);
+        if (term == Py_None)
+            continue;
+        if (!PyUnicode_Check(term)) {
+            PyErr_SetString(PyExc_TypeError, "terms must be str or None");
+            goto done;
+        }
+        if (is_digit_str(term) || starts[p] == starts[p - 1])
+            continue;
+        if (PyList_GET_SIZE(run) && starts[p - 1] != starts[last] && close_run(out, &run) < 0)
+            goto done;
+        if (PyList_Append(run, PyList_GET_ITEM(tokens, p)) < 0)
+            goto done;
+        last = p;
+    }
+    if (PyList_GET_SIZE(run) && close_run(out, &run) < 0)
+        goto done;
+    result = Py_NewRef(out);
+done:
+    Py_XDECREF(sentences);
+    PyMem_Free(starts);
+    Py_XDECREF(out);
+    Py_XDECREF(run);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan_words", (PyCFunction)(void (*)(void))scan_words, METH_FASTCALL, scan_words_doc},
     {"block_units", (PyCFunction)(void (*)(void))block_units, METH_FASTCALL, block_units_doc},
     {"cached_terms", (PyCFunction)(void (*)(void))cached_terms, METH_FASTCALL, cached_terms_doc},
+    {"block_names", (PyCFunction)(void (*)(void))block_names, METH_FASTCALL, block_names_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -41,10 +41,10 @@ from claimnotes.aligner import align, align_units
 from claimnotes.claim_index import ClaimIndex, bucket
 from claimnotes.complete import COMPLETE_BONUS, lifted
 from claimnotes.narrowing import narrowed, superlative
-from claimnotes.pronouns import Name, carried_by_sentence, names_in, pronoun_at, with_names
+from claimnotes.pronouns import PRONOUNS, Name, carried_by_sentence, names_in, pronoun_at, with_names
 from claimnotes.readings import readings
 from claimnotes.similar import find_similar
-from claimnotes.terms import Unit, sentence_units
+from claimnotes.terms import BlockUnits, Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
 from claimnotes.unasserted import (Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause,
                                    unasserted)
@@ -102,14 +102,14 @@ def _results(units: Sequence[Unit], candidates: Iterable[Iterable[int]], index: 
                           partial(_own_terms, index), _names_only_both, threshold)
     else:
         out = [_unit_results(u, ids, index, threshold, own) for u, ids in zip(units, candidates)]
-    return [_unnarrowed(u, res, index) if res and _has_superlative(u) else res for u, res in zip(units, out)]
+    # the key (the unit's normal forms, joined) first: one substring test in C, and most
+    # units have no word with "est" in it
+    return [_unnarrowed(u, res, index) if res and "est" in u.key and _has_superlative(u) else res
+            for u, res in zip(units, out)]
 
 
 def _has_superlative(unit: Unit) -> bool:
-    # the key (the unit's normal forms, joined) first: one substring test in C, and most
-    # units have no word with "est" in it
-    return "est" in unit.key and any(t is not None and t.endswith("est") and superlative(t)
-                                     for t in unit.termset)
+    return any(t is not None and t.endswith("est") and superlative(t) for t in unit.termset)
 
 
 def _unnarrowed(unit: Unit, results: list[Result], index: ClaimIndex) -> list[Result]:
@@ -244,7 +244,11 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     mentions: dict[str, list[Found]] = {}
     for f in found:
         if f[3] >= threshold:
-            mentions.setdefault(f[0], []).append(f)
+            ms = mentions.get(f[0])
+            if ms is None:
+                mentions[f[0]] = [f]
+            else:
+                ms.append(f)
     if not mentions:
         return []
     for ms in mentions.values():
@@ -281,14 +285,15 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
     chosen.sort(key=lambda c: (c[1], c[0]))
     # The quote is the sentence that makes the claim, unless that would run into
     # another match's words; very long sentences keep the aligned words.
-    to16 = Utf16Map(text)
+    to16 = None if text.isascii() else Utf16Map(text)   # ASCII: the offsets are the same
     out = []
     for n, (claim, start, end, score, parts, (sa, sb)) in enumerate(chosen):
         lo = chosen[n - 1][2] if n else 0
         hi = chosen[n + 1][1] if n + 1 < len(chosen) else len(text)
         if sa >= lo and sb <= hi and (sb - sa) <= MAX_QUOTE_CHARS:
             start, end = sa, sb
-        out.append(Match(block_id=block_id, start=to16(start), end=to16(end), quote=text[start:end],
+        out.append(Match(block_id=block_id, start=start if to16 is None else to16(start),
+                         end=end if to16 is None else to16(end), quote=text[start:end],
                          score=round(min(100.0, score), 2), claim_id=claim,
                          parts=dict(parts) if explain else None))
     return out
@@ -303,7 +308,11 @@ def _reading_order(f: Found) -> tuple[int, float, int]:
 
 def _apart(f: Found, chosen: Iterable[Found]) -> bool:
     """Whether the aligned words of ``f`` overlap none of ``chosen``'s."""
-    return all(f[2] <= c[1] or f[1] >= c[2] for c in chosen)
+    start, end = f[1], f[2]
+    for c in chosen:
+        if start < c[2] and c[1] < end:
+            return False
+    return True
 
 
 Span = tuple[float, int, int, str]   # (terms matched, start, end, claim id) of a Found
@@ -394,6 +403,8 @@ Block = tuple[list[Found], list[Name], list[tuple[Unit, int]]]
 
 def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
     """Each pronoun once, in the shortest unit that has it first (its sentence, not a pair)."""
+    if isinstance(units, BlockUnits) and PRONOUNS.isdisjoint(units.words):
+        return []   # most blocks: one test, not one per unit
     prons: dict[int, tuple[Unit, int]] = {}
     for u in units:
         k = pronoun_at(u)
@@ -442,8 +453,8 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
-        res = [_asserted(text, u, lifted(text, u, r, texts, _FLOOR) if k is None and r
-                         else [f for f in r if k is None or f[1] <= k <= f[2]], index)
+        res = [_asserted(text, u, lifted(text, u, r, texts, _FLOOR) if k is None
+                         else [f for f in r if f[1] <= k <= f[2]], index) if r else r
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from itertools import compress, count
 
 from claimnotes.terms import BlockUnits, Unit, make_unit, norm_of, term_of
-from claimnotes.textnorm import Token
+from claimnotes.textnorm import PURE_PYTHON, Token, _units
 
 PRONOUNS = frozenset("it they he she".split())
 CONTEXT_NAMES = 2   # names put for a pronoun (the most recent ones): more finds more
@@ -33,11 +33,9 @@ Name = tuple[Token, ...]   # a run of capitalised content words ("Great Wall")
 def names_in(units: Sequence[Unit]) -> list[Name]:
     """The names written in a block's units, in text order (each word once). The first
     word of a sentence is capitalised whatever it is, so it is never a name."""
-    if isinstance(units, BlockUnits) and all(units.starts[k] >= a for k, _, a in units.sentences):
-        # Each sentence starts at a word (not inside a number merged across a "5."
-        # bullet), and sentences do not overlap (split_sentences' contract): the
-        # first words are then the sentences' first tokens.
-        return _block_names(units)
+    names = block_names(units) if isinstance(units, BlockUnits) else None
+    if names is not None:
+        return names
     seen: dict[int, tuple[Token, str | None]] = {}
     for u in units:
         for tok, term in zip(u.tokens, u.terms):
@@ -59,11 +57,17 @@ def names_in(units: Sequence[Unit]) -> list[Name]:
     return out
 
 
-def _block_names(block: BlockUnits) -> list[Name]:
-    """names_in() of sentence_units' output whose sentences each start at a word, read
-    from the block's columns: each word once, and only the capitalised ones in Python
-    (the units repeat words: windows overlap, pairs repeat two sentences)."""
+def block_names_py(block: BlockUnits) -> list[Name] | None:
+    """names_in() of sentence_units' output, read from the block's columns: each word
+    once, and only the capitalised ones in Python (the units repeat words: windows
+    overlap, pairs repeat two sentences); None when a sentence starts inside a word. The
+    reference of the compiled ``_units.block_names``."""
     tokens, terms, starts, sentences = block.tokens, block.terms, block.starts, block.sentences
+    if not all(starts[k] >= a for k, _, a in sentences):
+        # Each sentence must start at a word (not inside a number merged across a "5."
+        # bullet); sentences do not overlap (split_sentences' contract): the first
+        # words are then the sentences' first tokens.
+        return None
     out: list[Name] = []
     run: list[Token] = []
     last = -1      # the last name word
@@ -90,6 +94,14 @@ def _block_names(block: BlockUnits) -> list[Name]:
     if run:
         out.append(tuple(run))
     return out
+
+
+def _block_names_c(block: BlockUnits) -> list[Name] | None:
+    """block_names_py, compiled (_units.c)."""
+    return _units.block_names(block.tokens, block.terms, block.starts, block.caps, block.sentences)
+
+
+block_names = block_names_py if _units is None or PURE_PYTHON else _block_names_c
 
 
 def pronoun_at(unit: Unit) -> int | None:

@@ -39,7 +39,7 @@ from operator import ne
 
 from claimnotes.idioms import idioms
 from claimnotes.synonyms import CONTRACTED, STOPWORDS
-from claimnotes.terms import Unit, make_unit, negated, term_of
+from claimnotes.terms import BlockUnits, Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
 MEANS = frozenset("means mean meant".split())
@@ -136,9 +136,13 @@ Reading = tuple[Unit, int | None]
 def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     """The other readings of a block's units (text: the block), at most one of each kind
     per unit."""
+    # A unit without a negation can only have the readings of _PLAIN_READS, and those
+    # only with one of their words: a block that has none of them (most) reads only its
+    # negated units, and every unit's idioms (which gate themselves on their own words).
+    plain = not isinstance(units, BlockUnits) or _may_read_plain(units)
     out = []
     for u in units:
-        for read in (_contrast, _consequence, _question, _new_clause, _phrases, _someone) if u.negs else (_phrases, _someone):
+        for read in _ALL_READS if u.negs else _PLAIN_READS if plain else ():
             other = read(text, u)
             if other is not None:
                 out.append(other)
@@ -148,9 +152,18 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     return out
 
 
+def _may_read_plain(block: BlockUnits) -> bool:
+    """Whether a unit of the block can have a set phrase, a hedge or a person after
+    "from"/"off": each needs a word that the block then has."""
+    return (not _ANY_TERMS.isdisjoint(block.terms) or not SOURCES.isdisjoint(block.words)
+            or ZERO in block.words)
+
+
 def _contrast(text: str, u: Unit) -> Reading | None:
     """"X, not Y" as X alone. Without the comma a "not" still negates the words before it
     ("Registered Republican not allowed to vote")."""
+    if "not" not in u.key:   # one substring test in C first
+        return None
     toks = u.tokens
     for k in range(1, len(toks) - 1):
         if toks[k].norm == "not" and "," in text[toks[k - 1].end:toks[k].start] and negated(toks, k):
@@ -165,6 +178,8 @@ def _consequence(text: str, u: Unit) -> Reading | None:
     prevents Y may lie in its scope ("That means nobody believed the earth was flat"). A
     negated "means" keeps its own negation ("doesn't mean you can't catch it": "does not
     prevents catch it")."""
+    if "mean" not in u.key and "=" not in text:   # the forms of MEANS all hold "mean"
+        return None
     toks = u.tokens
     for k in _negating(u):
         if not 0 < k < len(toks) - 1:
@@ -301,3 +316,7 @@ def _consequence_verb(text: str, toks: Sequence[Token], k: int) -> int | None:
     if any(_BREAK.search(text, toks[i].end, toks[i + 1].start) for i in range(first, k + 1)):
         return None
     return m
+
+
+_PLAIN_READS = (_phrases, _someone)   # the readings of a unit without a negation
+_ALL_READS = (_contrast, _consequence, _question, _new_clause, *_PLAIN_READS)

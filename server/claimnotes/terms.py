@@ -158,7 +158,7 @@ def terms_of(norms: list[str]) -> list[str | None]:
     return terms
 
 
-class Unit(msgspec.Struct):
+class Unit(msgspec.Struct, gc=False):
     """A sentence or window of a block: tokens, their terms (None = stopword), the
     sentence span it belongs to, the terms of its capitalised words, and the running
     count of negations (``negs[k]`` = negations among the first k tokens)."""
@@ -203,13 +203,19 @@ def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: 
 class BlockUnits(list[Unit]):
     """The units of one block, with the block's token columns and, per sentence that
     has words, its token range and start: what pronouns.names_in needs to read each
-    word once instead of once per unit that holds it."""
+    word once instead of once per unit that holds it; and the set of its words, which
+    tells whether any of its units can hold a word a rule looks for (readings,
+    pronouns), in one test per block instead of one per unit."""
+
+    __slots__ = ("tokens", "terms", "starts", "caps", "sentences", "words")   # made once per block
 
     def __init__(self, units: list[Unit], tokens: list[Token], terms: list[str | None],
-                 starts: list[int], caps: list[bool], sentences: list[tuple[int, int, int]]) -> None:
-        super().__init__(units)
+                 starts: list[int], caps: list[bool], sentences: list[tuple[int, int, int]],
+                 words: frozenset[str]) -> None:
+        list.__init__(self, units)
         self.tokens, self.terms, self.starts, self.caps = tokens, terms, starts, caps
         self.sentences = sentences   # (first token, end token, start offset), in text order
+        self.words = words           # the normal forms of its tokens
 
 
 def sentence_units(text: str) -> list[Unit]:
@@ -219,7 +225,7 @@ def sentence_units(text: str) -> list[Unit]:
     terms = terms_of(words.norms)
     caps = name_caps(words.norms, words.caps)
     units, tokens, sentences = block_units(words.norms, words.starts, words.ends, caps, terms, split_sentences(text))
-    return BlockUnits(units, tokens, terms, words.starts, caps, sentences)
+    return BlockUnits(units, tokens, terms, words.starts, caps, sentences, frozenset(words.norms))
 
 
 def block_units_py(norms: list[str], starts: list[int], ends: list[int], caps: list[bool],
