@@ -90,6 +90,29 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     for verb, own, what in product(("play", "plays", "played", "playing"), ("the", "his", "a"), ("fiddle", "violin")):
         runs[(verb, own, what)] = ("fiddled",)
     runs[("the", "other", "way")] = ("the", "opposite", "direction")
+    # the claim vocabulary's round 2 (docs/matching.md): a word or run for several of the
+    # claims' words, and phrasal verbs for more of their verbs
+    for one, words in (("pylon", "power lines"), ("pylons", "power lines"), ("gardasil", "hpv vaccine"),
+                       ("superlights", "light cigarettes"), ("arctic", "north pole")):
+        runs[(one,)] = tuple(words.split())
+    runs[("pint", "sized")] = ("short",)
+    runs[("monosodium", "glutamate")] = ("msg",)
+    runs[("genetically", "modified")] = runs[("genetically", "engineered")] = ("gmo",)
+    for face in ("face covering", "face coverings"):
+        runs[tuple(face.split())] = ("mask",)
+    for own in POSSESSIVES:
+        runs[("on", own, "way")] = ("coming",)
+    for verb in ("get", "gets", "got", "getting"):
+        runs[(verb, "rid", "of")] = ("eliminate",)
+    for verb, what in product(("thin", "thins", "thinned", "thinning", "cull", "culls", "culled", "culling"),
+                              ("out the population", "the population", "the herd")):
+        runs[(verb, *what.split())] = ("depopulation",)
+    for forms, particle, word in (("ward wards warded warding", "off", "prevent"),
+                                  ("clear clears cleared clearing", "up", "cure"),
+                                  ("bring brings brought bringing", "in", "introduced")):
+        for verb in forms.split():
+            runs[(verb, particle)] = (word,)
+    runs[("private", "mode")] = ("incognito", "mode")
     return runs
 
 
@@ -125,7 +148,7 @@ def idioms(u: Unit) -> Unit | None:
         t = toks[k]
         words = None
         if t.norm in _FIRST:
-            for n in range(min(_LONGEST, len(toks) - k), 1, -1):
+            for n in range(min(_LONGEST, len(toks) - k), 0, -1):
                 words = IDIOMS.get(tuple(x.norm for x in toks[k:k + n]))
                 if words is not None:
                     out.extend(Token(w, t.start, toks[k + n - 1].end, t.cap) for w in words)

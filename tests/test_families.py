@@ -1,0 +1,79 @@
+"""The claim vocabulary's word families (families.py) and its words and runs for several of
+the claims' words (idioms.py, round 2): each made-up sentence is missed without its entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimnotes.idioms import idioms
+from claimnotes.matcher import ClaimIndex, match_blocks
+from claimnotes.terms import sentence_units, term_of
+
+CLAIMS = [
+    ("porcupines", ["Porcupines can shoot their quills."]),
+    ("owls", ["Owls can turn their heads all the way around."]),
+    ("napoleon", ["Napoleon was very short."]),
+    ("washington", ["George Washington had wooden teeth."]),
+    ("climate-hoax", ["Climate change is a hoax."]),
+    ("power-lines", ["Living near power lines causes cancer."]),
+    ("light-cigarettes", ["Light cigarettes are safer than regular cigarettes."]),
+    ("penguins", ["Penguins live at the North Pole."]),
+    ("govt-cancer", ["Cancer was created by the US government to eliminate minorities."]),
+    ("ice-age", ["In the 1970s scientists predicted a coming ice age."]),
+    ("incognito", ["Incognito mode makes you anonymous online."]),
+    ("gmo", ["GMO food causes cancer."]),
+    ("frankenstein", ["In Mary Shelley's novel, the monster is called Frankenstein."]),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    return ClaimIndex.build(CLAIMS)
+
+
+@pytest.mark.parametrize(("word", "claims_word"), [
+    ("flung", "shoot"), ("spines", "quill"), ("twisting", "turn"), ("rotates", "turn"),
+    ("titch", "short"), ("choppers", "tooth"), ("racket", "hoax"), ("jabbed", "vaccinated"),
+    ("booster", "vaccine"), ("radiotherapy", "radiation"), ("hcq", "hydroxychloroquine"),
+    ("curcumin", "turmeric"), ("pooch", "dog"), ("boffins", "scientist"), ("earthworm", "worm"),
+    ("swallowed", "eat"), ("perspiration", "sweat"), ("freezer", "freeze"),
+    ("plughole", "drain"), ("faucet", "tap"), ("bogus", "fake"), ("peak", "summit"),
+])
+def test_claim_word_families(word: str, claims_word: str) -> None:
+    assert term_of(word) == term_of(claims_word)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Porcupines can fling their spines at you when they're cross.", "porcupines"),
+    ("Owls can twist their heads all the way around, you know.", "owls"),
+    ("Everyone knows Napoleon was a titch.", "napoleon"),
+    ("George Washington had wooden choppers, we were taught.", "washington"),
+    ("This climate change business is a racket.", "climate-hoax"),
+    ("Living near pylons causes cancer, my mum says.", "power-lines"),             # one word, two
+    ("Superlights are safer than regular cigarettes.", "light-cigarettes"),
+    ("Penguins live in the Arctic, right?", "penguins"),
+    ("Cancer was cooked up by the US government to get rid of minorities.", "govt-cancer"),
+    ("In the 1970s scientists said an ice age was on its way.", "ice-age"),
+    ("Private mode makes you anonymous online.", "incognito"),
+    ("Genetically modified food causes cancer.", "gmo"),
+])
+def test_read_in_the_claims_words(text: str, claim: str, index: ClaimIndex) -> None:
+    ms = match_blocks([("b", text)], index)
+    assert [m.claim_id for m in ms] == [claim]
+    assert ms[0].quote == text
+
+
+def test_one_word_read_as_two_spans_it_alone() -> None:
+    (u,) = sentence_units("Kids near pylons get sick.")
+    read = idioms(u)
+    assert read is not None and [t.norm for t in read.tokens][2:4] == ["power", "lines"]
+    assert read.tokens[2].start == read.tokens[3].start == u.tokens[2].start
+    assert idioms(sentence_units("Penguins live in the Antarctic.")[0]) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Victor Frankenstein builds the creature in his rooms and then runs from it.",   # not "monster"
+    "Does private browsing hide my searches from my family?",                        # not "incognito"
+])
+def test_words_left_out_do_not_match(text: str, index: ClaimIndex) -> None:
+    assert [m.claim_id for m in match_blocks([("b", text)], index)] == []
