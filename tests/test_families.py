@@ -20,9 +20,13 @@ CLAIMS = [
     ("penguins", ["Penguins live at the North Pole."]),
     ("govt-cancer", ["Cancer was created by the US government to eliminate minorities."]),
     ("ice-age", ["In the 1970s scientists predicted a coming ice age."]),
-    ("incognito", ["Incognito mode makes you anonymous online."]),
+    ("incognito", ["Incognito mode makes you anonymous online.", "private browsing makes you anonymous",
+                   "incognito mode hides you online", "nobody can track you in incognito mode"]),
     ("gmo", ["GMO food causes cancer."]),
-    ("frankenstein", ["In Mary Shelley's novel, the monster is called Frankenstein."]),
+    ("frankenstein", ["In Mary Shelley's novel, the monster is called Frankenstein.",
+                      "Frankenstein is the name of the monster", "the monster's name is Frankenstein",
+                      "Frankenstein is the monster", "Frankenstein's monster is named Frankenstein",
+                      "the green monster Frankenstein", "the monster in Frankenstein is called Frankenstein"]),
 ]
 
 
@@ -72,8 +76,19 @@ def test_one_word_read_as_two_spans_it_alone() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Victor Frankenstein builds the creature in his rooms and then runs from it.",   # not "monster"
     "Does private browsing hide my searches from my family?",                        # not "incognito"
 ])
 def test_words_left_out_do_not_match(text: str, index: ClaimIndex) -> None:
     assert [m.claim_id for m in match_blocks([("b", text)], index)] == []
+
+
+@pytest.mark.parametrize(("word", "claims_word"), [
+    ("creature", "monster"),          # "the creature he makes is never given a name" (heldout2)
+    ("descended", "evolved"),         # "... not that we are descended from chimps" (heldout4)
+    ("unpasteurised", "raw"),         # "I make raw milk cheese" then met "unpasteurized milk ..."
+    ("homeopathy", "homeopathic"),    # lost "homeopathy works better than antihistamines" (heldout3)
+    ("scam", "hoax"),                 # "it was shot on a set" then met the Moon-landing hoax (heldout5)
+    ("airplanes", "plane"),           # "plane" stems as "plan": CheckThat! 2B train fell
+])
+def test_words_left_out_stay_apart(word: str, claims_word: str) -> None:
+    assert term_of(word) != term_of(claims_word)
