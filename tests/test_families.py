@@ -19,10 +19,16 @@ CLAIMS = [
     ("light-cigarettes", ["Light cigarettes are safer than regular cigarettes."]),
     ("penguins", ["Penguins live at the North Pole."]),
     ("govt-cancer", ["Cancer was created by the US government to eliminate minorities."]),
-    ("ice-age", ["In the 1970s scientists predicted a coming ice age."]),
-    ("incognito", ["Incognito mode makes you anonymous online.", "private browsing makes you anonymous",
+    ("ice-age", ["In the 1970s scientists predicted a coming ice age.", "an ice age is coming"]),
+    ("incognito", ["Incognito mode makes you anonymous online.",
                    "incognito mode hides you online", "nobody can track you in incognito mode"]),
     ("gmo", ["GMO food causes cancer."]),
+    ("pyramids", ["The Egyptian pyramids were built by slaves."]),
+    ("ostriches", ["Ostriches bury their heads in the sand.", "ostriches bury their heads"]),
+    ("columbus", ["Christopher Columbus was the first European to reach the Americas."]),
+    ("chemtrails", ["Chemtrails are poisoning us."]),
+    ("ivermectin", ["Ivermectin cures COVID."]),
+    ("dst", ["Daylight saving time was introduced to help farmers."]),
     ("frankenstein", ["In Mary Shelley's novel, the monster is called Frankenstein.",
                       "Frankenstein is the name of the monster", "the monster's name is Frankenstein",
                       "Frankenstein is the monster", "Frankenstein's monster is named Frankenstein",
@@ -42,6 +48,8 @@ def index() -> ClaimIndex:
     ("curcumin", "turmeric"), ("pooch", "dog"), ("boffins", "scientist"), ("earthworm", "worm"),
     ("swallowed", "eat"), ("perspiration", "sweat"), ("freezer", "freeze"),
     ("plughole", "drain"), ("faucet", "tap"), ("bogus", "fake"), ("peak", "summit"),
+    ("pasteurized", "pasteurised"), ("cryonics", "cryogenically"), ("lightening", "lightning"),
+    ("overloaded", "overwhelm"), ("capsules", "supplement"), ("hits", "strike"), ("spot", "place"),
 ])
 def test_claim_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)
@@ -49,17 +57,23 @@ def test_claim_word_families(word: str, claims_word: str) -> None:
 
 @pytest.mark.parametrize(("text", "claim"), [
     ("Porcupines can fling their spines at you when they're cross.", "porcupines"),
-    ("Owls can twist their heads all the way around, you know.", "owls"),
+    ("Owls can twist their heads all the way round.", "owls"),
     ("Everyone knows Napoleon was a titch.", "napoleon"),
-    ("George Washington had wooden choppers, we were taught.", "washington"),
+    ("Washington had wooden choppers.", "washington"),
     ("This climate change business is a racket.", "climate-hoax"),
     ("Living near pylons causes cancer, my mum says.", "power-lines"),             # one word, two
     ("Superlights are safer than regular cigarettes.", "light-cigarettes"),
     ("Penguins live in the Arctic, right?", "penguins"),
     ("Cancer was cooked up by the US government to get rid of minorities.", "govt-cancer"),
-    ("In the 1970s scientists said an ice age was on its way.", "ice-age"),
+    ("An ice age was on its way, they said.", "ice-age"),
     ("Private mode makes you anonymous online.", "incognito"),
     ("Genetically modified food causes cancer.", "gmo"),
+    ("The pyramids were put up by slaves.", "pyramids"),
+    ("A scared ostrich sticks its head in the ground.", "ostriches"),
+    ("Columbus was the first man from Europe to set foot in the Americas.", "columbus"),
+    ("Chem trails are poisoning us.", "chemtrails"),
+    ("Horse dewormer cures covid, trust me.", "ivermectin"),
+    ("DST was brought in to help farmers.", "dst"),
 ])
 def test_read_in_the_claims_words(text: str, claim: str, index: ClaimIndex) -> None:
     ms = match_blocks([("b", text)], index)

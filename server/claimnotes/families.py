@@ -31,5 +31,8 @@ _FAMILIES = {
     "freeze": "freezer freezers",
     "quill": "spines spikes", "summit": "peak peaks", "drain": "plughole plugholes",
     "tap": "faucet faucets", "mask": "facemask facemasks",
+    "pasteurised": "pasteurized", "cryogenically": "cryogenic cryonic cryonics cryonically",
+    "lightning": "lightening", "overwhelm": "overload overloads overloaded overloading",
+    "supplement": "capsule capsules", "strike": "hit hits hitting", "place": "spot spots",
 }
 FAMILIES = {w: base for base, forms in _FAMILIES.items() for w in forms.split()}

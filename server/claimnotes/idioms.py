@@ -113,6 +113,21 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
         for verb in forms.split():
             runs[(verb, particle)] = (word,)
     runs[("private", "mode")] = ("incognito", "mode")
+    runs[("chem", "trails")] = ("chemtrails",)
+    runs[("bumble", "bees")] = runs[("bumble", "bee")] = ("bumblebees",)
+    runs[("house", "flies")] = runs[("house", "fly")] = ("houseflies",)
+    runs[("daddy", "long", "legs")] = ("daddy", "longlegs")
+    runs[("dst",)] = ("daylight", "saving", "time")
+    runs[("messenger", "rna")] = ("mrna",)
+    runs[("horse", "dewormer")] = runs[("horse", "paste")] = ("ivermectin",)
+    runs[("from", "europe")] = ("european",)
+    for verb, own, head in product(("stick", "sticks", "stuck", "sticking"), POSSESSIVES, ("head", "heads")):
+        runs[(verb, own, head, "in")] = ("bury", own, head, "in")
+    for verb, prep in product(("set", "sets", "setting"), ("in", "on")):
+        runs[(verb, "foot", prep)] = ("reach",)
+    for verb in ("put", "puts", "putting"):
+        runs[(verb, "up")] = ("built",)
+        runs[(verb, "up", "with")] = ("tolerate",)
     return runs
 
 
