@@ -42,14 +42,14 @@ def index() -> ClaimIndex:
 
 
 @pytest.mark.parametrize(("word", "claims_word"), [
-    ("flung", "shoot"), ("spines", "quill"), ("twisting", "turn"), ("rotates", "turn"),
+    ("flung", "shoot"), ("spines", "quill"), ("twisting", "turn"),
     ("titch", "short"), ("choppers", "tooth"), ("racket", "hoax"), ("jabbed", "vaccinated"),
     ("booster", "vaccine"), ("radiotherapy", "radiation"), ("hcq", "hydroxychloroquine"),
     ("curcumin", "turmeric"), ("pooch", "dog"), ("boffins", "scientist"), ("earthworm", "worm"),
     ("swallowed", "eat"), ("perspiration", "sweat"), ("freezer", "freeze"),
     ("plughole", "drain"), ("faucet", "tap"), ("bogus", "fake"), ("peak", "summit"),
     ("pasteurized", "pasteurised"), ("cryonics", "cryogenically"), ("lightening", "lightning"),
-    ("overloaded", "overwhelm"), ("capsules", "supplement"), ("hits", "strike"), ("spot", "place"),
+    ("capsules", "supplement"), ("hits", "strike"), ("spot", "place"),
 ])
 def test_claim_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)
@@ -103,6 +103,8 @@ def test_words_left_out_do_not_match(text: str, index: ClaimIndex) -> None:
     ("homeopathy", "homeopathic"),    # lost "homeopathy works better than antihistamines" (heldout3)
     ("scam", "hoax"),                 # "it was shot on a set" then met the Moon-landing hoax (heldout5)
     ("airplanes", "plane"),           # "plane" stems as "plan": CheckThat! 2B train fell
+    ("overloaded", "overwhelm"),      # an unlabelled pair on the golden forum-thread page
+    ("rotates", "turn"),              # a true owl sighting "turning its head almost all the way round" rose to 57 (dev)
 ])
 def test_words_left_out_stay_apart(word: str, claims_word: str) -> None:
     assert term_of(word) != term_of(claims_word)

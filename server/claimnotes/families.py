@@ -17,7 +17,7 @@ _FAMILIES = {
     "tooth": "gnashers choppers",
     "ship": "boat boats", "short": "titch titchy",
     # the claims' verbs in other verbs
-    "turn": "twist twists twisted twisting rotate rotates rotated rotating",
+    "turn": "twist twists twisted twisting",
     "shoot": "fling flings flung flinging",
     "eat": "swallow swallows swallowed swallowing", "sweat": "perspire perspires perspiring perspiration",
     "create": "engineered",
@@ -32,7 +32,7 @@ _FAMILIES = {
     "quill": "spines spikes", "summit": "peak peaks", "drain": "plughole plugholes",
     "tap": "faucet faucets", "mask": "facemask facemasks",
     "pasteurised": "pasteurized", "cryogenically": "cryogenic cryonic cryonics cryonically",
-    "lightning": "lightening", "overwhelm": "overload overloads overloaded overloading",
+    "lightning": "lightening",
     "supplement": "capsule capsules", "strike": "hit hits hitting", "place": "spot spots",
 }
 FAMILIES = {w: base for base, forms in _FAMILIES.items() for w in forms.split()}

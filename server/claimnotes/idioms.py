@@ -16,7 +16,9 @@ in a lab was "created" there, "wipe out" is "kill", "cover up" "hide", "fend off
 off" "prevent", "packed / stuffed with" "contain", "cash in" "profit", "spy on" "track",
 "die out" / "fade away" "disappear". Not "drop dead" as
 "die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
-a text of the vaccine-deaths claim that does not name the vaccine. Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
+a text of the vaccine-deaths claim that does not name the vaccine. A single word can be a
+run too, read as several of the claims' words ("pylons" as "power lines", "Gardasil" as "HPV
+vaccine", "the Arctic" as "the North Pole"). Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
 the whole run, so that a match quotes the page's own sentence. The claim texts keep their
 words: the plain reading of the page still meets them. A unit gets one reading with all
@@ -163,7 +165,7 @@ def idioms(u: Unit) -> Unit | None:
         t = toks[k]
         words = None
         if t.norm in _FIRST:
-            for n in range(min(_LONGEST, len(toks) - k), 0, -1):
+            for n in range(min(_LONGEST, len(toks) - k), 0, -1):   # down to one word
                 words = IDIOMS.get(tuple(x.norm for x in toks[k:k + n]))
                 if words is not None:
                     out.extend(Token(w, t.start, toks[k + n - 1].end, t.cap) for w in words)
