@@ -29,10 +29,15 @@ CLAIMS = [
     ("chemtrails", ["Chemtrails are poisoning us."]),
     ("ivermectin", ["Ivermectin cures COVID."]),
     ("dst", ["Daylight saving time was introduced to help farmers."]),
+    ("dogs", ["Dogs only see in black and white."]),
+    ("soda", ["Soda dissolves teeth overnight."]),
+    ("north-star", ["The North Star is the brightest star in the night sky."]),
+    ("shots", ["Vaccines are full of toxic mercury."]),
     ("frankenstein", ["In Mary Shelley's novel, the monster is called Frankenstein.",
                       "Frankenstein is the name of the monster", "the monster's name is Frankenstein",
                       "Frankenstein is the monster", "Frankenstein's monster is named Frankenstein",
-                      "the green monster Frankenstein", "the monster in Frankenstein is called Frankenstein"]),
+                      "the green monster Frankenstein",
+                      "the monster in Frankenstein is called Frankenstein"]),
 ]
 
 
@@ -49,7 +54,8 @@ def index() -> ClaimIndex:
     ("swallowed", "eat"), ("perspiration", "sweat"), ("freezer", "freeze"),
     ("plughole", "drain"), ("faucet", "tap"), ("bogus", "fake"), ("peak", "summit"),
     ("pasteurized", "pasteurised"), ("cryonics", "cryogenically"), ("lightening", "lightning"),
-    ("capsules", "supplement"), ("hits", "strike"), ("spot", "place"),
+    ("capsules", "supplement"), ("hits", "strike"), ("spot", "place"), ("shots", "vaccine"),
+    ("outshines", "brightest"), ("ganja", "cannabis"),
 ])
 def test_claim_word_families(word: str, claims_word: str) -> None:
     assert term_of(word) == term_of(claims_word)
@@ -74,6 +80,10 @@ def test_claim_word_families(word: str, claims_word: str) -> None:
     ("Chem trails are poisoning us.", "chemtrails"),
     ("Horse dewormer cures covid, trust me.", "ivermectin"),
     ("DST was brought in to help farmers.", "dst"),
+    ("Dogs only see in shades of grey.", "dogs"),
+    ("Fizzy drinks dissolve teeth overnight!", "soda"),
+    ("The Pole Star outshines every other star at night.", "north-star"),
+    ("The shots are full of mercury.", "shots"),
 ])
 def test_read_in_the_claims_words(text: str, claim: str, index: ClaimIndex) -> None:
     ms = match_blocks([("b", text)], index)
@@ -104,7 +114,8 @@ def test_words_left_out_do_not_match(text: str, index: ClaimIndex) -> None:
     ("scam", "hoax"),                 # "it was shot on a set" then met the Moon-landing hoax (heldout5)
     ("airplanes", "plane"),           # "plane" stems as "plan": CheckThat! 2B train fell
     ("overloaded", "overwhelm"),      # an unlabelled pair on the golden forum-thread page
-    ("rotates", "turn"),              # a true owl sighting "turning its head almost all the way round" rose to 57 (dev)
+    ("rotates", "turn"),              # a true owl sighting, "turning its head almost all the way
+                                      # round", rose to 57 (dev)
 ])
 def test_words_left_out_stay_apart(word: str, claims_word: str) -> None:
     assert term_of(word) != term_of(claims_word)

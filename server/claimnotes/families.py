@@ -24,7 +24,7 @@ _FAMILIES = {
     # the claims' nouns and adjectives: drugs and remedies by brand and clipping, the
     # British word for the American one and back
     "vaccinated": "jabbed inoculate inoculated inoculation inoculations",
-    "vaccine": "booster boosters", "radiation": "radiotherapy",
+    "radiation": "radiotherapy",
     "hydroxychloroquine": "hcq plaquenil", "aspartame": "nutrasweet", "turmeric": "curcumin",
     "yeast": "candida", "covid": "rona",
     "hoax": "racket rackets", "fake": "bogus phony phoney",
@@ -34,5 +34,7 @@ _FAMILIES = {
     "pasteurised": "pasteurized", "cryogenically": "cryogenic cryonic cryonics cryonically",
     "lightning": "lightening",
     "supplement": "capsule capsules", "strike": "hit hits hitting", "place": "spot spots",
+    "vaccine": "booster boosters shot shots", "brightest": "outshine outshines outshining",
+    "cannabis": "ganja reefer reefers",
 }
 FAMILIES = {w: base for base, forms in _FAMILIES.items() for w in forms.split()}

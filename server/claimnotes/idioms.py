@@ -18,7 +18,8 @@ off" "prevent", "packed / stuffed with" "contain", "cash in" "profit", "spy on" 
 "die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
 a text of the vaccine-deaths claim that does not name the vaccine. A single word can be a
 run too, read as several of the claims' words ("pylons" as "power lines", "Gardasil" as "HPV
-vaccine", "the Arctic" as "the North Pole"). Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
+vaccine", "the Arctic" as "the North Pole"). Each idiom is a fixed run of words (as
+tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
 the whole run, so that a match quotes the page's own sentence. The claim texts keep their
 words: the plain reading of the page still meets them. A unit gets one reading with all
@@ -116,6 +117,10 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
             runs[(verb, particle)] = (word,)
     runs[("private", "mode")] = ("incognito", "mode")
     runs[("chem", "trails")] = ("chemtrails",)
+    for grey in ("grey", "gray"):
+        runs[("shades", "of", grey)] = runs[(grey + "scale",)] = ("black", "and", "white")
+    for drink in ("fizzy drink", "fizzy drinks", "soft drink", "soft drinks"):
+        runs[tuple(drink.split())] = ("soda",)
     runs[("bumble", "bees")] = runs[("bumble", "bee")] = ("bumblebees",)
     runs[("house", "flies")] = runs[("house", "fly")] = ("houseflies",)
     runs[("daddy", "long", "legs")] = ("daddy", "longlegs")
