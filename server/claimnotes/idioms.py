@@ -16,7 +16,10 @@ in a lab was "created" there, "wipe out" is "kill", "cover up" "hide", "fend off
 off" "prevent", "packed / stuffed with" "contain", "cash in" "profit", "spy on" "track",
 "die out" / "fade away" "disappear". Not "drop dead" as
 "die suddenly": "how many young, fit people are suddenly dropping dead" (heldout4) then met
-a text of the vaccine-deaths claim that does not name the vaccine. Each idiom is a fixed run of words (as tokenized: "can't" is "can not"; a
+a text of the vaccine-deaths claim that does not name the vaccine. A single word can be a
+run too, read as several of the claims' words ("pylons" as "power lines", "Gardasil" as "HPV
+vaccine", "the Arctic" as "the North Pole"). Each idiom is a fixed run of words (as
+tokenized: "can't" is "can not"; a
 possessive stands for any of them) read as the claims' word or words, each token spanning
 the whole run, so that a match quotes the page's own sentence. The claim texts keep their
 words: the plain reading of the page still meets them. A unit gets one reading with all
@@ -90,6 +93,48 @@ def _runs() -> dict[tuple[str, ...], tuple[str, ...]]:
     for verb, own, what in product(("play", "plays", "played", "playing"), ("the", "his", "a"), ("fiddle", "violin")):
         runs[(verb, own, what)] = ("fiddled",)
     runs[("the", "other", "way")] = ("the", "opposite", "direction")
+    # the claim vocabulary's round 2 (docs/matching.md): a word or run for several of the
+    # claims' words, and phrasal verbs for more of their verbs
+    for one, words in (("pylon", "power lines"), ("pylons", "power lines"), ("gardasil", "hpv vaccine"),
+                       ("superlights", "light cigarettes"), ("arctic", "north pole")):
+        runs[(one,)] = tuple(words.split())
+    runs[("pint", "sized")] = ("short",)
+    runs[("monosodium", "glutamate")] = ("msg",)
+    runs[("genetically", "modified")] = runs[("genetically", "engineered")] = ("gmo",)
+    for face in ("face covering", "face coverings"):
+        runs[tuple(face.split())] = ("mask",)
+    for own in POSSESSIVES:
+        runs[("on", own, "way")] = ("coming",)
+    for verb in ("get", "gets", "got", "getting"):
+        runs[(verb, "rid", "of")] = ("eliminate",)
+    for verb, what in product(("thin", "thins", "thinned", "thinning", "cull", "culls", "culled", "culling"),
+                              ("out the population", "the population", "the herd")):
+        runs[(verb, *what.split())] = ("depopulation",)
+    for forms, particle, word in (("ward wards warded warding", "off", "prevent"),
+                                  ("clear clears cleared clearing", "up", "cure"),
+                                  ("bring brings brought bringing", "in", "introduced")):
+        for verb in forms.split():
+            runs[(verb, particle)] = (word,)
+    runs[("private", "mode")] = ("incognito", "mode")
+    runs[("chem", "trails")] = ("chemtrails",)
+    for grey in ("grey", "gray"):
+        runs[("shades", "of", grey)] = runs[(grey + "scale",)] = ("black", "and", "white")
+    for drink in ("fizzy drink", "fizzy drinks", "soft drink", "soft drinks"):
+        runs[tuple(drink.split())] = ("soda",)
+    runs[("bumble", "bees")] = runs[("bumble", "bee")] = ("bumblebees",)
+    runs[("house", "flies")] = runs[("house", "fly")] = ("houseflies",)
+    runs[("daddy", "long", "legs")] = ("daddy", "longlegs")
+    runs[("dst",)] = ("daylight", "saving", "time")
+    runs[("messenger", "rna")] = ("mrna",)
+    runs[("horse", "dewormer")] = runs[("horse", "paste")] = ("ivermectin",)
+    runs[("from", "europe")] = ("european",)
+    for verb, own, head in product(("stick", "sticks", "stuck", "sticking"), POSSESSIVES, ("head", "heads")):
+        runs[(verb, own, head, "in")] = ("bury", own, head, "in")
+    for verb, prep in product(("set", "sets", "setting"), ("in", "on")):
+        runs[(verb, "foot", prep)] = ("reach",)
+    for verb in ("put", "puts", "putting"):
+        runs[(verb, "up")] = ("built",)
+        runs[(verb, "up", "with")] = ("tolerate",)
     return runs
 
 
@@ -125,7 +170,7 @@ def idioms(u: Unit) -> Unit | None:
         t = toks[k]
         words = None
         if t.norm in _FIRST:
-            for n in range(min(_LONGEST, len(toks) - k), 1, -1):
+            for n in range(min(_LONGEST, len(toks) - k), 0, -1):   # down to one word
                 words = IDIOMS.get(tuple(x.norm for x in toks[k:k + n]))
                 if words is not None:
                     out.extend(Token(w, t.start, toks[k + n - 1].end, t.cap) for w in words)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from claimnotes.families import FAMILIES
+
 STOPWORDS = frozenset("""
 a about above after again against also am an and any are as at be because been
 before being below between both but by could did do does doing down during each
@@ -214,6 +216,8 @@ SYNONYMS.update({w: base for base, forms in {
     "1950s": "fifties 50s", "1960s": "sixties 60s", "1970s": "seventies 70s", "1980s": "eighties 80s",
     "1990s": "nineties 90s",
 }.items() for w in forms.split()})
+# the claim vocabulary's word families (families.py), after the tables above: no word in both
+SYNONYMS.update(FAMILIES)
 
 
 def _has_vowel(s: str) -> bool:
