@@ -444,6 +444,29 @@ def test_the_compiled_gate_on_hand_made_records(threads: int) -> None:
 
 @needs_compiled
 @pytest.mark.parametrize("threads", [1, 2])
+def test_the_compiled_gate_splits_a_rows_keys_kept_by_record(threads: int) -> None:
+    """A row of several records: the keys kept are read for the whole row at once, then
+    handed to each record by place, so a record must get its own, not a neighbour's.
+    Unit 0 holds rows 0 and 2, unit 1 row 0; row 1 is no unit's, so its key (id 1, heavy)
+    is never kept. Row 0 holds entry 0 (ids 0 and 2), entry 1 (ids 0 and 1: its last key
+    not kept) and entry 2 (ids 0, 1 and 2: one not kept between two kept); row 2 entry 3
+    (id 2). Keys' table: id 0 (row 0, 1.0), id 1 (row 1, 4.0), id 2 (row 2, 0.5)."""
+    i32, f32 = np.int32, np.float32
+    key = np.array([0 << 1 | 1, 2 << 1, 0 << 1 | 1, 1 << 1, 0 << 1 | 1, 1 << 1, 2 << 1, 2 << 1 | 1], np.uint16)
+    out = [np.empty(3, i32), np.empty(8, i32), np.empty(8, f32)]
+    assert compiled.key_gate(np.array([0, 2, 3], i32), np.array([0, 2, 0], i32), np.array([0, 3, 3, 4], i32),
+                             np.arange(4, dtype=i32), np.array([1.2, 1.0, 1.5, 0.5], f32),
+                             np.array([0, 2, 4, 7, 8], i32), key, np.arange(3, dtype=i32),
+                             np.array([1.0, 4.0, 0.5], f32), *out, 4, 8, 8, threads) == (5, False)
+    # Unit 0: entries 0 and 2 at 1.5, entry 1 at 1.0 (not 5.0: id 1 not counted),
+    # entry 3 at 0.5 (first touched at row 2, so first); unit 1: entry 1 only (1.0 at
+    # its gate; entries 0 and 2 get 1.0, under theirs).
+    assert out[0].tolist() == [0, 4, 5]
+    assert out[1][:5].tolist() == [3, 2, 1, 0, 1] and out[2][:5].tolist() == [0.5, 1.5, 1.0, 1.5, 1.0]
+
+
+@needs_compiled
+@pytest.mark.parametrize("threads", [1, 2])
 def test_the_compiled_gate_orders_pairs_found_in_reverse(threads: int) -> None:
     """Entries all first touched at row 0 (a light key) but found through their required
     key, entry 0 at the last row: found in the reverse of their order (the insertion
