@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from claimnotes.aligner import TOLERANCE
 from claimnotes.terms import Unit
 
 COMPLETE_BONUS = 8.0   # a complete span scores up to this much more...
@@ -37,7 +38,7 @@ CEILING = 62.0         # ...but not past this (matcher.DEFAULT_THRESHOLD)
 MIN_TERMS = 3          # distinct terms a claim text needs...
 MIN_OWN = 2            # ...and terms that are not names (capitalised)
 GUARDS = ("names", "numbers", "negation", "distinct")
-FULL = 1.0 - 1e-9      # coverage 1: every distinct term of the claim text is in the span
+FULL = 1.0 - TOLERANCE  # coverage 1: every distinct term of the claim text is in the span
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
 
 Result = tuple[str, int, int, float, dict[str, float]]

@@ -30,11 +30,10 @@ from __future__ import annotations
 
 from itertools import product
 
-from claimnotes.synonyms import NEGATIONS, STOPWORDS
+from claimnotes.synonyms import NEGATIONS, POSSESSIVES, STOPWORDS
 from claimnotes.terms import Unit, make_unit, term_of
 from claimnotes.textnorm import Token
 
-POSSESSIVES = ("my", "your", "his", "her", "its", "our", "their")
 CANNOT = (("can", "not"), ("cannot",), ("cant",), ("could", "not"), ("couldnt",))
 NOTHING = (("a", "thing"), ("anything",), ("at", "all"))
 

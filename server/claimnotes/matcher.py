@@ -203,7 +203,7 @@ def _claim_of(index: ClaimIndex, claim: str) -> Claim:
 
 def _texts_of(index: ClaimIndex, claim: str) -> list[tuple[str, ...]]:
     """The terms of each text of the claim (unasserted.runs_into_clause)."""
-    return [e.terms for e in map(index._entries.__getitem__, index._by_claim.get(claim, ())) if e is not None]
+    return [terms for terms, _ in _texts(index, claim)]
 
 
 def _names_only(unit: Unit, f: Result) -> bool:

@@ -39,6 +39,7 @@ from operator import ne
 
 from claimnotes.idioms import idioms
 from claimnotes.synonyms import CONTRACTED, STOPWORDS
+from claimnotes.synonyms import POSSESSIVES as POSSESSIVE_WORDS
 from claimnotes.terms import BlockUnits, Unit, make_unit, negated, term_of
 from claimnotes.textnorm import Token
 
@@ -70,7 +71,7 @@ _BREAK = re.compile(r"[^\s'\u2019=]")
 ZERO = "0"
 WITHOUT = "without"
 DAYS = frozenset(["day", "days"])     # "in Columbus's day", "in my day" = "in ... time"
-POSSESSIVES = frozenset("my your his her its our their".split())
+POSSESSIVES = frozenset(POSSESSIVE_WORDS)
 TIME = "time"
 THROWS = frozenset("throw throws threw thrown throwing hurl hurls hurled hurling fling flings flung".split())
 REFLEXIVES = frozenset("themselves himself herself itself myself yourself ourselves".split())

@@ -33,6 +33,7 @@ CONTRACTED = {"dont": "do", "doesnt": "does", "didnt": "did", "isnt": "is", "are
 # but", "not just", "no doubt", "no wonder", "don't know (that)", "can't deny", "no denying"
 # are not negations of what follows.
 NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot far".split()) | CONTRACTED.keys()
+POSSESSIVES = ("my", "your", "his", "her", "its", "our", "their")   # in this order: idioms.py builds runs from it
 NOT_NEGATING_NEXT = frozenset("""but just only merely simply doubt wonder matter know realize
 realise forget deny denying""".split())
 # "can't believe X" / "couldn't believe X" is surprise at X, which the writer takes as true
