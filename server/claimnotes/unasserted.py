@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
-from claimnotes.synonyms import NEGATIONS
+from claimnotes.synonyms import NEGATIONS, POSSESSIVES
 from claimnotes.terms import Unit, negated, term_of
 
 WH_WORDS = frozenset("what which".split())
@@ -149,7 +149,7 @@ def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
 # The words that join one noun phrase; not "from"/"in"/"with", which as often tie a verb to
 # its object ("descended from monkeys"), nor "that", which opens a clause ("my antiperspirant
 # that caused it").
-NOUN_PHRASE_GLUE = frozenset("of for the a an my your his her its our their this these those".split())
+NOUN_PHRASE_GLUE = frozenset("of for the a an this these those".split()) | frozenset(POSSESSIVES)
 NAMED_WORDS = 2   # a noun phrase of this many claim words at most names things; with three
                   # or more the verb is often outside the span ("put microchips in the covid vacine")
 
