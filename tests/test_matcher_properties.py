@@ -146,7 +146,8 @@ def test_names_fast_path_agrees_with_reference(text: str) -> None:
 # Words of every reading (negations, "means", "=", set phrases, hedges, "from"/"off" and a
 # person) and of pronoun subjects, so that the block tests pass and fail.
 PLAIN_READING_WORDS = ("means = with zero 0 in my Columbus's day throw themselves knock out climate crisis "
-                       "basically from off him my uncle it they he she the bats are blind cancer , . ? :").split()
+                       "basically from off him my uncle it they he she the bats are blind cancer , . ? : "
+                       "pitch black all time see a thing loaded full of").split()
 reading_words = st.lists(st.sampled_from(PLAIN_READING_WORDS + "not no never don't isn't \n".split(" ")),
                          max_size=60).map(" ".join)
 plain_reading_words = st.lists(st.sampled_from(PLAIN_READING_WORDS), max_size=30).map(" ".join)
@@ -155,8 +156,9 @@ plain_reading_words = st.lists(st.sampled_from(PLAIN_READING_WORDS), max_size=30
 @FAST
 @given(st.one_of(reading_words, plain_reading_words, any_text))
 def test_block_tests_agree_with_unit_by_unit(text: str) -> None:
-    """readings and _pronoun_units skip a block by its word set (BlockUnits.words): the
-    same as asking each unit, which a plain list of the units does."""
+    """readings and _pronoun_units skip a block by its word set (BlockUnits.words) and
+    its terms (negations, set phrases, idioms): the same as asking each unit, which a
+    plain list of the units does."""
     units = sentence_units(text)
     assert readings(text, units) == readings(text, list(units))
     assert _pronoun_units(units) == _pronoun_units(list(units))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex, match_blocks, reference_match_blocks
-from claimnotes.terms import analyse
+from claimnotes.readings import (_ANY_TERMS, _HEDGE_TERMS, _PHRASE_TERMS, _RENAMED_LAST, DAYS, HEDGES, JUMP, PHRASAL,
+                                 REFLEXIVES, RENAMED, THROWS, TIME, WITHOUT, ZERO, Reading, _phrases, _possessive)
+from claimnotes.terms import Unit, analyse, make_unit, sentence_units
+from claimnotes.textnorm import Token
 
 CLAIMS = [
     ("vitamin-c", ["Taking vitamin C prevents colds.", "vitamin C stops you catching a cold"]),
@@ -130,3 +135,48 @@ def test_hedges_are_read_away_on_the_page_only() -> None:
     (m,) = match_blocks([("b", "He says he was totally against the war in Iraq.")], index)
     assert m.claim_id == "iraq"
     assert match_blocks([("b", "Obama was a critic of the war in Iraq.")], index) == []
+
+
+def _phrases_word_by_word(text: str, u: Unit) -> Reading | None:
+    """readings._phrases as first written, one word at a time: the reference of the
+    loop that jumps from one phrase's first word to the next."""
+    if not ("with 0 " in u.key or not u.termset.isdisjoint(_ANY_TERMS)):
+        return None
+    phrase = "with 0 " in u.key or not u.termset.isdisjoint(_PHRASE_TERMS)
+    toks = [t for t in u.tokens if t.norm not in HEDGES] if not u.termset.isdisjoint(_HEDGE_TERMS) else u.tokens
+    out: list[Token] = []
+    k = 0
+    while phrase and k < len(toks):
+        t = toks[k]
+        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+        if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
+            out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
+            k += 2
+            continue
+        if t.norm in DAYS and k >= 2 and toks[k - 2].norm == "in" and _possessive(text, toks[k - 1]):
+            t = Token(TIME, t.start, t.end, t.cap)
+        elif t.norm in THROWS and nxt in REFLEXIVES:
+            t = Token(JUMP, t.start, t.end, t.cap)
+        elif t.norm in _RENAMED_LAST and k and (toks[k - 1].norm, t.norm) in RENAMED:
+            t = Token(RENAMED[toks[k - 1].norm, t.norm], t.start, t.end, t.cap)
+        elif t.norm in PHRASAL and PHRASAL[t.norm][0] == nxt:
+            out.append(Token(PHRASAL[t.norm][1], t.start, toks[k + 1].end, t.cap))
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    if not phrase:
+        out = toks
+    return (make_unit(out, u.sent), None) if out != u.tokens else None
+
+
+PHRASE_WORDS = ("with zero 0 in my Columbus's day days throw themselves threw knock out loaded with zero "
+                "mess with climate crisis global heating basically totally bad for carbon dioxide get rid of "
+                "cancer the . ,").split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PHRASE_WORDS), max_size=40).map(" ".join))
+def test_phrases_agree_with_the_word_by_word_loop(text: str) -> None:
+    for u in sentence_units(text):
+        assert _phrases(text, u) == _phrases_word_by_word(text, u)

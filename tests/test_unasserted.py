@@ -3,14 +3,16 @@ claim whose words stand in two conjuncts (matcher._names_only_both)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimnotes.matcher import ClaimIndex
 from claimnotes.terms import sentence_units
-from claimnotes.unasserted import (CLAUSE_OPENERS, OPENING, SENTENCE_ENDS, WH_WORDS, names_only, runs_into_clause,
-                                   wh_question)
+from claimnotes.unasserted import (_MAY_BREAK, CLAUSE_BREAKS, CLAUSE_JOINERS, CLAUSE_OPENERS, OPENING, SENTENCE_ENDS,
+                                   WH_WORDS, _last_break, names_only, runs_into_clause, wh_question)
 
 from support import claims_in
 
@@ -153,3 +155,33 @@ def test_wh_question_is_its_definition(parts: list[str], a: int, b: int) -> None
     words = text[first:last].lstrip(OPENING).split(None, 1)
     expected = last < len(text) and text[last] == "?" and bool(words) and words[0].lower() in WH_WORDS
     assert wh_question(text, start, end) is expected
+
+
+# The two regexes as first written: the reference of the faster forms.
+PLAIN_MAY_BREAK = re.compile(r"[%s]|,\s*(?:%s)\b" % (re.escape(CLAUSE_BREAKS), "|".join(sorted(CLAUSE_JOINERS))),
+                             re.IGNORECASE)
+BREAK_WORDS = list(".!?;,:\"' \t\n") + ["and", "And", "BUT", "while", "whereas", "andy", "butter", "x", "é", "\u2009"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(BREAK_WORDS), max_size=30).map("".join), st.integers(0, 40), st.integers(0, 40))
+def test_may_break_finds_what_the_plain_pattern_finds(text: str, a: int, b: int) -> None:
+    assert (_MAY_BREAK.search(text, a, b) is None) == (PLAIN_MAY_BREAK.search(text, a, b) is None)
+
+
+def _last_break_every_gap(text: str, toks: list, i: int, j: int) -> int | None:
+    for k in range(j, i, -1):
+        gap = text[toks[k - 1].end:toks[k].start]
+        if any(c in gap for c in CLAUSE_BREAKS) or ("," in gap and toks[k].norm in CLAUSE_JOINERS):
+            return k
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([",", ".", ";", "?", "and", "But", "word", "can't", "U.S.", "10,000", "rock-and-roll",
+                                  '"', "\n"]), max_size=30).map(" ".join), st.data())
+def test_last_break_agrees_with_a_look_at_every_gap(text: str, data: st.DataObject) -> None:
+    for u in sentence_units(text):
+        i = data.draw(st.integers(0, len(u.tokens) - 1))
+        j = data.draw(st.integers(i, len(u.tokens) - 1))
+        assert _last_break(text, u.tokens, i, j) == _last_break_every_gap(text, u.tokens, i, j)

@@ -28,6 +28,7 @@ its idioms read so, or none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import product
 
 from claimnotes.synonyms import NEGATIONS, POSSESSIVES, STOPWORDS
@@ -157,12 +158,20 @@ for _run in IDIOMS:
 _TRIGGERS = frozenset(_BY_TRIGGER)
 
 
+def idioms_may_read(terms: Iterable[str | None]) -> bool:
+    """Whether units of these terms (a block's) can hold an idiom: one of its triggers."""
+    return not _TRIGGERS.isdisjoint(terms)
+
+
 def idioms(u: Unit) -> Unit | None:
     """The unit with each idiom read as its words, or None when it has none."""
     if u.termset.isdisjoint(_TRIGGERS):
         return None
-    key = u.key
-    if not any(run in key for t in u.termset & _TRIGGERS for run in _BY_TRIGGER[t]):   # type: ignore[index]
+    held = u.key.__contains__
+    for t in u.termset & _TRIGGERS:
+        if any(map(held, _BY_TRIGGER[t])):   # type: ignore[index]
+            break
+    else:
         return None
     toks, out, k, read = u.tokens, [], 0, False
     while k < len(toks):

@@ -37,10 +37,10 @@ from collections.abc import Sequence
 from itertools import compress, count
 from operator import ne
 
-from claimnotes.idioms import idioms
-from claimnotes.synonyms import CONTRACTED, STOPWORDS
+from claimnotes.idioms import idioms, idioms_may_read
+from claimnotes.synonyms import CONTRACTED, NEGATIONS, STOPWORDS
 from claimnotes.synonyms import POSSESSIVES as POSSESSIVE_WORDS
-from claimnotes.terms import BlockUnits, Unit, make_unit, negated, term_of
+from claimnotes.terms import BlockUnits, Unit, make_unit, negated, norm_of, term_of
 from claimnotes.textnorm import Token
 
 MEANS = frozenset("means mean meant".split())
@@ -109,6 +109,8 @@ _RENAMED_LAST = frozenset(last for _, last in RENAMED)
 # A unit without any of these terms has no such phrase ("get" is a stopword: "rid" stands for it).
 _PHRASE_TERMS = frozenset(term_of(w) for w in DAYS | THROWS | PHRASAL.keys() | _RENAMED_LAST | {"rid"}
                           if w not in STOPWORDS)
+# The first words of the phrases, where _phrases looks at a unit's words one by one.
+_PHRASE_HEADS = frozenset({"with"} | DAYS | THROWS | _RENAMED_LAST | PHRASAL.keys())
 _HEDGE_TERMS = frozenset(map(term_of, HEDGES))            # ...nor a hedge ("total" is one too)
 _ANY_TERMS = _PHRASE_TERMS | _HEDGE_TERMS
 
@@ -140,16 +142,23 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     # A unit without a negation can only have the readings of _PLAIN_READS, and those
     # only with one of their words: a block that has none of them (most) reads only its
     # negated units, and every unit's idioms (which gate themselves on their own words).
-    plain = not isinstance(units, BlockUnits) or _may_read_plain(units)
+    block = isinstance(units, BlockUnits)
+    plain = not block or _may_read_plain(units)
+    # ...and a block without a negation word or an idiom's trigger term has no other
+    # reading (most blocks: two set tests, then no loop over its units)
+    said = not block or idioms_may_read(units.terms)
+    if block and not (plain or said or not NEGATIONS.isdisjoint(units.words)):
+        return []
     out = []
     for u in units:
         for read in _ALL_READS if u.negs else _PLAIN_READS if plain else ():
             other = read(text, u)
             if other is not None:
                 out.append(other)
-        said = idioms(u)
-        if said is not None:
-            out.append((said, None))
+        if said:
+            other = idioms(u)
+            if other is not None:
+                out.append((other, None))
     return out
 
 
@@ -248,29 +257,34 @@ def _phrases(text: str, u: Unit) -> Reading | None:
     phrase = "with 0 " in key or not terms.isdisjoint(_PHRASE_TERMS)
     hedged = not terms.isdisjoint(_HEDGE_TERMS)
     toks = [t for t in u.tokens if t.norm not in HEDGES] if hedged else u.tokens
+    if not phrase:
+        return (make_unit(toks, u.sent), None) if toks != u.tokens else None
+    # Only a phrase's first word can change anything: the words between are copied whole.
     out: list[Token] = []
-    k = 0
-    while phrase and k < len(toks):
-        t = toks[k]
-        nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
-        if t.norm == "with" and nxt == ZERO and k + 2 < len(toks):
-            out.append(Token(WITHOUT, t.start, toks[k + 1].end, t.cap))
-            k += 2
+    k = 0   # the tokens before k are read
+    for h in compress(count(), map(_PHRASE_HEADS.__contains__, map(norm_of, toks))):
+        if h < k:
+            continue   # the second word of the phrase before
+        out += toks[k:h]
+        t = toks[h]
+        nxt = toks[h + 1].norm if h + 1 < len(toks) else ""
+        k = h + 1
+        if t.norm == "with" and nxt == ZERO and h + 2 < len(toks):
+            out.append(Token(WITHOUT, t.start, toks[h + 1].end, t.cap))
+            k += 1
             continue
-        if t.norm in DAYS and k >= 2 and toks[k - 2].norm == "in" and _possessive(text, toks[k - 1]):
+        if t.norm in DAYS and h >= 2 and toks[h - 2].norm == "in" and _possessive(text, toks[h - 1]):
             t = Token(TIME, t.start, t.end, t.cap)
         elif t.norm in THROWS and nxt in REFLEXIVES:
             t = Token(JUMP, t.start, t.end, t.cap)
-        elif t.norm in _RENAMED_LAST and k and (toks[k - 1].norm, t.norm) in RENAMED:
-            t = Token(RENAMED[toks[k - 1].norm, t.norm], t.start, t.end, t.cap)
+        elif t.norm in _RENAMED_LAST and h and (toks[h - 1].norm, t.norm) in RENAMED:
+            t = Token(RENAMED[toks[h - 1].norm, t.norm], t.start, t.end, t.cap)
         elif t.norm in PHRASAL and PHRASAL[t.norm][0] == nxt:
-            out.append(Token(PHRASAL[t.norm][1], t.start, toks[k + 1].end, t.cap))
-            k += 2
+            out.append(Token(PHRASAL[t.norm][1], t.start, toks[h + 1].end, t.cap))
+            k += 1
             continue
         out.append(t)
-        k += 1
-    if not phrase:
-        out = toks
+    out += toks[k:]
     return (make_unit(out, u.sent), None) if out != u.tokens else None
 
 

@@ -97,8 +97,10 @@ def _two_clauses_negated(text: str, tokens: Sequence, lo: int, j: int) -> bool:
 
 CLAUSE_BREAKS = ".!?;"
 CLAUSE_JOINERS = frozenset("and but while whereas".split())   # after a comma: a new clause
-_MAY_BREAK = re.compile(r"[%s]|,\s*(?:%s)\b" % (re.escape(CLAUSE_BREAKS), "|".join(sorted(CLAUSE_JOINERS))),
-                        re.IGNORECASE)
+# A break, or a comma before a joiner; written as one character class first, so that sre
+# skips to those characters instead of trying the pattern at every position.
+_MAY_BREAK = re.compile(r"[%s,](?:(?<=[%s])|\s*(?:%s)\b)" % (re.escape(CLAUSE_BREAKS), re.escape(CLAUSE_BREAKS),
+                                                            "|".join(sorted(CLAUSE_JOINERS))), re.IGNORECASE)
 CLAUSE_GOES_ON = 3   # words after a span in which its clause's own next word is looked for
 POSSESSIVE = ("'s", "’s")   # a token's text keeps its "'s" ("Bogart's"; its normal form does not)
 
@@ -137,8 +139,14 @@ def may_run_into_clause(text: str, unit: Unit) -> bool:
     return bool(toks) and _MAY_BREAK.search(text, toks[0].end, toks[-1].start) is not None
 
 
+# The characters a clause break needs between two words of a span (most spans have none)
+_BREAK_CHARS = re.compile("[%s,]" % re.escape(CLAUSE_BREAKS))
+
+
 def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
     """The first token after the last clause break inside ``i..j``, if any."""
+    if _BREAK_CHARS.search(text, toks[i].end, toks[j].start) is None:
+        return None
     for k in range(j, i, -1):
         gap = text[toks[k - 1].end:toks[k].start]
         if any(c in gap for c in CLAUSE_BREAKS) or ("," in gap and toks[k].norm in CLAUSE_JOINERS):
