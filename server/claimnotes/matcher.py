@@ -282,7 +282,7 @@ def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float,
         again = _unhidden(inside, spans) if inside else inside
         if again:
             chosen.append(again[0])
-    chosen.sort(key=lambda c: (c[1], c[0]))
+    chosen.sort(key=itemgetter(1, 0))
     # The quote is the sentence that makes the claim, unless that would run into
     # another match's words; very long sentences keep the aligned words.
     to16 = None if text.isascii() else Utf16Map(text)   # ASCII: the offsets are the same

@@ -37,8 +37,10 @@ would have halved its score; the last three rules add a negation that the parity
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 
 from claimnotes.aligner import NEGATION_AFTER, NEGATION_REACH
 from claimnotes.synonyms import NEGATIONS, POSSESSIVES
@@ -63,7 +65,7 @@ def wh_question(text: str, start: int, end: int) -> bool:
     stop = _SENTENCE_END.search(text, end)
     if stop is None or stop.group() != "?":
         return False
-    a, b = max(text.rfind(c, 0, start) for c in CLAUSE_OPENERS) + 1, stop.start()
+    a, b = max(map(text.rfind, CLAUSE_OPENERS, repeat(0), repeat(start))) + 1, stop.start()
     words = text[a:b].lstrip(OPENING).split(None, 1)
     return bool(words) and words[0].lower() in WH_WORDS
 
@@ -139,17 +141,21 @@ def may_run_into_clause(text: str, unit: Unit) -> bool:
     return bool(toks) and _MAY_BREAK.search(text, toks[0].end, toks[-1].start) is not None
 
 
-# The characters a clause break needs between two words of a span (most spans have none)
-_BREAK_CHARS = re.compile("[%s,]" % re.escape(CLAUSE_BREAKS))
+_BREAK_CHARS = re.compile("[%s,]" % re.escape(CLAUSE_BREAKS))   # the characters of a clause break
+start_of = itemgetter(1)   # a token's start
 
 
 def _last_break(text: str, toks: Sequence, i: int, j: int) -> int | None:
-    """The first token after the last clause break inside ``i..j``, if any."""
-    if _BREAK_CHARS.search(text, toks[i].end, toks[j].start) is None:
-        return None
-    for k in range(j, i, -1):
-        gap = text[toks[k - 1].end:toks[k].start]
-        if any(c in gap for c in CLAUSE_BREAKS) or ("," in gap and toks[k].norm in CLAUSE_JOINERS):
+    """The first token after the last clause break inside ``i..j``, if any: a break
+    character between two words (not inside one: "U.S.", "10,000"), a comma only before a
+    joiner. The characters are found by regex (most spans have none) and read from the
+    last back (the tokens' spans are in text order: a later character is in a later gap)."""
+    lo, hi = toks[i].end, toks[j].start
+    if _BREAK_CHARS.search(text, lo, hi) is None:
+        return None   # most spans
+    for p in reversed([m.start() for m in _BREAK_CHARS.finditer(text, lo, hi)]):
+        k = bisect_right(toks, p, i + 1, j, key=start_of)   # the word after the character
+        if p >= toks[k - 1].end and (text[p] != "," or toks[k].norm in CLAUSE_JOINERS):
             return k
     return None
 
