@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimnotes import complete
-from claimnotes.complete import lifted, once_in_order
+from claimnotes.complete import lifted, subject_first
 from claimnotes.matcher import ClaimIndex, match_blocks, reference_match_blocks
 from claimnotes.terms import analyse, sentence_units
 
@@ -17,6 +17,8 @@ CLAIMS = [
     ("trump-photo", ["Is This a Photograph of a Young Donald Trump?"]),
     ("bats", ["Bats are blind."]),
     ("msg", ["MSG is a dangerous chemical that makes people sick.", "MSG gives you headaches"]),
+    ("lemmings", ["Lemmings commit mass suicide.", "lemmings jump off cliffs"]),
+    ("mercury", ["Mercury is the hottest planet.", "the hottest planet is Mercury"]),
 ]
 
 
@@ -55,7 +57,7 @@ def test_a_complete_span_reaches_the_threshold(text: str, claim: str, index: Cla
     "Wild penguins live on southern coasts, polar bears live in the arctic.",
     # a text of two words
     "Many bats hunt insects that are almost blind themselves.",
-    # not in the text's order
+    # the text's subject not first
     "It is the town's poison, the fluoride in our tap water.",
 ])
 def test_other_sentences_are_not_raised(text: str, index: ClaimIndex) -> None:
@@ -91,8 +93,38 @@ def test_not_for_a_text_of_names() -> None:
     assert raised(text, entry.terms) == [62.0]
 
 
-def test_once_in_order() -> None:
-    assert once_in_order(("a", "b", "c"), ["a", None, "x", "b", "y", "c"])
-    assert not once_in_order(("a", "b", "c"), ["a", "c", "b"])
-    assert not once_in_order(("a", "b", "c"), ["a", "b", "b", "c"])
-    assert once_in_order(("a", "b", "a"), ["a", "b", "x", "a"])
+def test_subject_first() -> None:
+    assert subject_first(("a", "b", "c"), ["a", None, "x", "b", "y", "c"])
+    assert subject_first(("a", "b", "c"), ["a", "c", "b"])              # the predicate turned round
+    assert not subject_first(("a", "b", "c"), ["b", "a", "c"])          # the subject after
+    assert not subject_first(("a", "b", "c"), ["a", "b", "b", "c"])
+    assert not subject_first(("a", "b", "c"), ["a", "b"])
+    assert subject_first(("a", "b", "a"), ["a", "b", "x", "a"])
+    assert not subject_first(("a", "b", "a"), ["a", "b", "x"])
+
+
+# The claim's subject first, the rest turned round, scoring 50-54: raised to the threshold
+# (in the text's order only, by 8 only, they stayed under it).
+def test_a_predicate_turned_round_reaches_the_threshold(index: ClaimIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Every few years thousands of lemmings march to the edge of the cliffs and jump into the sea."
+    assert found(text, index) == {"lemmings": 62.0}
+    assert reference_match_blocks([("b", text)], index) == match_blocks([("b", text)], index)
+    assert 50 <= plain(text, index, monkeypatch)["lemmings"] < 54
+
+
+# Every word of "the hottest planet is Mercury" in its order, but Mercury is what the
+# hottest planet is compared with.
+def test_not_for_a_name_after_than(index: ClaimIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "It is the hottest planet of the solar system, with a thick atmosphere, hotter than Mercury."
+    assert found(text, index) == {}
+    said = "The hottest planet, as every quiz book in the school says, is Mercury."
+    assert found(said, index) == {"mercury": 62.0}       # a plain 60, raised: no "than"
+    assert 50 <= plain(text, index, monkeypatch)["mercury"] < 62
+
+
+def plain(text: str, index: ClaimIndex, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    """The scores without the raise, at 40."""
+    monkeypatch.setattr(complete, "COMPLETE_BONUS", 0.0)
+    index._cache.clear()
+    index._block_cache.clear()
+    return found(text, index, threshold=40)

@@ -1,14 +1,20 @@
 """A claim said whole inside a longer sentence (pure).
 
 The aligner's similarity counts every word of the span that the claim text lacks, so a
-sentence that says all of a claim, in the claim's order, with the reader's own words in
-between ("she's convinced it's a nasty chemical that gives everyone headaches and makes
-them ill", "fluoride was 'a by-product ... dumped into our drinking water to poison us'")
-scores under the threshold: Indel similarity is 2n / (n + m) for n claim terms in a span
-of m. A span that holds every term of one of the claim's texts, once each and in that
-text's order, inside one sentence, with no guard failed, is raised by up to
-``COMPLETE_BONUS``, but not past ``CEILING`` (the default threshold): it is returned at
-the default threshold, and nothing that already scored more is re-ranked.
+sentence that says all of a claim with the reader's own words in between ("she's
+convinced it's a nasty chemical that gives everyone headaches and makes them ill",
+"fluoride was 'a by-product ... dumped into our drinking water to poison us'") scores
+under the threshold: Indel similarity is 2n / (n + m) for n claim terms in a span of m.
+A span that holds every term of one of the claim's texts, once each, the text's first
+term (its subject) before the others, inside one sentence, with no guard failed, is
+raised by up to ``COMPLETE_BONUS``, but not past ``CEILING`` (the default threshold): it
+is returned at the default threshold, and nothing that already scored more is re-ranked.
+
+The rest of the text's terms may come in any order: readers turn a claim's predicate
+round ("a pitbull's jaw locks" for "pit bulls lock their jaws", "march to the edge of the
+cliffs and leap" for "jump off cliffs"). The subject first keeps a sentence that only
+mentions the subject after the point ("the climate has changed naturally in the past,
+... the warming today is caused by humans" is not "today's climate change is natural").
 
 Not for:
 
@@ -19,6 +25,9 @@ Not for:
 - a span where a term of the text comes twice: two clauses that share a verb ("penguins
   live in the southern hemisphere, polar bears live in the arctic" is not "penguins live in
   the arctic");
+- a span where a name of the text is what something else is compared with, after a
+  "than" ("the hottest planet in the solar system, ... hotter even than Mercury" is not
+  "Mercury is the hottest planet");
 - a span across a sentence end (a pair of sentences read together: "Cinco de Mayo
   remembers the Battle of Puebla. Mexico's Independence Day is September 16.");
 - results under the matcher's cache floor (``floor``), so that the cached path, the fresh
@@ -28,12 +37,13 @@ Not for:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from claimnotes.aligner import TOLERANCE
 from claimnotes.terms import Unit
 
-COMPLETE_BONUS = 8.0   # a complete span scores up to this much more...
+COMPLETE_BONUS = 12.0  # a complete span scores up to this much more (from the cache floor)...
 CEILING = 62.0         # ...but not past this (matcher.DEFAULT_THRESHOLD)
 MIN_TERMS = 3          # distinct terms a claim text needs...
 MIN_OWN = 2            # ...and terms that are not names (capitalised)
@@ -44,14 +54,22 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
 Result = tuple[str, int, int, float, dict[str, float]]
 
 
-def once_in_order(need: Sequence[str], have: Sequence[str | None]) -> bool:
-    """Whether ``have`` holds the words of ``need`` in its order, each as often as ``need``
-    has it (other words between them)."""
-    wanted = set(need)
-    if sum(t in wanted for t in have) != len(need):
-        return False
-    it = iter(have)
-    return all(t in it for t in need)
+def subject_first(need: Sequence[str], have: Sequence[str | None]) -> bool:
+    """Whether ``have`` holds the words of ``need``, each as often as ``need`` has it
+    (other words between them), the first of them ``need``'s first."""
+    said = [t for t in have if t in need]
+    return len(said) == len(need) and said[0] == need[0] and Counter(said) == Counter(need)
+
+
+def _compared(unit: Unit, i: int, j: int, names: Sequence[str]) -> bool:
+    """Whether a name of the claim text comes after a "than" in the span ``i..j``: the
+    page compares something else with it."""
+    than = False
+    for k in range(i, j + 1):
+        than = than or unit.tokens[k].norm == "than"
+        if than and unit.terms[k] in names:
+            return True
+    return False
 
 
 def lifted(text: str, unit: Unit, results: list[Result],
@@ -65,7 +83,7 @@ def lifted(text: str, unit: Unit, results: list[Result],
             continue
         span = unit.terms[i:j + 1]
         if (any(len(set(terms)) >= MIN_TERMS and len(set(terms).difference(names)) >= MIN_OWN
-                and once_in_order(terms, span)
+                and subject_first(terms, span) and not _compared(unit, i, j, names)
                 for terms, names in texts(claim))
                 and not _SENTENCE_END.search(text, unit.tokens[i].end, unit.tokens[j].start)):
             if out is results:
