@@ -20,6 +20,12 @@ from claimnotes.terms import Unit, sentence_units
 pytestmark = needs_compiled
 
 
+@pytest.fixture(autouse=True)
+def the_job(monkeypatch) -> None:
+    """The compiled job, also where CLAIMNOTES_PURE_PYTHON=1 turns it off for matching."""
+    monkeypatch.setattr(claim_index, "candidates_job", claim_index._retrieval.candidates)
+
+
 def in_parts(index: ClaimIndex, units: list[Unit], floor: float, sizes: list[int]) -> Retrieval:
     """A Retrieval given ``units`` a run of ``sizes`` at a time (the last size repeats)."""
     retrieval = Retrieval(index, floor)

@@ -11,7 +11,10 @@
  *   terms in a unit, per pair, without building the elementwise product;
  * - query_rows() and select_candidates(): _candidates' query rows (the terms'
  *   buckets) and, after present_weights, its filter, order, cap and lists, with
- *   numpy's float operations (see the comments above them).
+ *   numpy's float operations (see the comments above them);
+ * - candidates(): the gate, present_weights and the selection of a part of a page
+ *   as one job, run without the GIL by the process's job thread while the caller
+ *   analyses the page's next part (claim_index.Retrieval; see `Job`).
  *
  * How key_gate's results stay identical to the scipy fallback (the key product
  * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
@@ -1992,14 +1995,26 @@ job_queue(Job *j)
 }
 #endif
 
-/* Runs the job here if it is new, else waits for the job thread to finish it (the GIL
- * released either way). */
+/* Runs the job here if it is new or still queued (taken out of the queue: the caller
+ * and the job thread then share the page's last parts), else waits for the job
+ * thread to finish it (the GIL released either way). */
 static void
 job_wait(Job *j)
 {
     Py_BEGIN_ALLOW_THREADS
 #ifdef HAVE_THREADS
     pthread_mutex_lock(&job_lock);
+    if (j->state == JOB_QUEUED) {
+        Job **at = &queue_head, *prev = NULL;
+        while (*at != j) {
+            prev = *at;
+            at = &(*at)->next;
+        }
+        *at = j->next;
+        if (queue_tail == j)
+            queue_tail = prev;
+        j->state = JOB_NEW;
+    }
     int mine = j->state == JOB_NEW;
     if (mine)
         j->state = JOB_RUNNING;   /* the job thread never sees it: it is not queued */

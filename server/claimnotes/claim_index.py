@@ -587,7 +587,9 @@ class Retrieval:
             return index._candidates(units, self._floor)
         if self._todo or not self._parts:
             self._start(background=False)
-        done = [job.finish() if job is not None else None for _, _, job in self._parts]
+        # The latest parts first: those the job thread has not taken yet are run here
+        # (Job.finish), so that both cores work on the page's last parts.
+        done = [job.finish() if job is not None else None for _, _, job in reversed(self._parts)][::-1]
         cut = sum(d[1] for d in done if d) > PRE_CANDIDATES * len(units)
         done = [self._again(q, cut, d[4]) if d and d[2] != cut else d for (_, q, _), d in zip(self._parts, done)]
         by_bound = sum(d[3] for d in done if d) > CANDIDATES_PER_UNIT
