@@ -562,6 +562,12 @@ class Retrieval:
         if self._split and self._todo >= PART_UNITS:
             self._start(background=True)
 
+    def start(self) -> None:
+        """Starts a part of the units waiting, if any, before the caller's last work
+        (a page's pronoun sentences), so that the part ``lists()`` runs is small."""
+        if self._split and self._todo and self._parts:
+            self._start(background=True)
+
     def _start(self, background: bool) -> None:
         units = self._units[len(self._units) - self._todo:]
         q = _query(units)

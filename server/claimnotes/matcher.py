@@ -384,6 +384,9 @@ class _Fresh:
     def add(self, units: Sequence[Unit]) -> None:
         self.retrieval.add(units)
 
+    def start(self) -> None:
+        self.retrieval.start()
+
     def results(self, units: Sequence[Unit]) -> list[list[Result]]:
         """Each unit's results; ``units`` are those added, in order."""
         return _results(units, self.retrieval.lists(), self.index, self.floor)
@@ -406,6 +409,9 @@ class _Cached:
                 todo[u.key] = u
                 new.append(u)
         self.retrieval.add(new)
+
+    def start(self) -> None:
+        self.retrieval.start()
 
     def results(self, units: Sequence[Unit]) -> list[list[Result]]:
         """Each unit's results; ``units`` are those added, in order."""
@@ -433,6 +439,9 @@ class _Everything:
         self.index, self.floor = index, floor
 
     def add(self, units: Sequence[Unit]) -> None:
+        pass
+
+    def start(self) -> None:
         pass
 
     def results(self, units: Sequence[Unit]) -> list[list[Result]]:
@@ -479,6 +488,7 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block], batc
             fresh[text] = units + [u for u, _ in other]
             covers[text] = [None] * len(units) + [k for _, k in other]
             batch.add(fresh[text])
+    batch.start()   # the last blocks' units are retrieved while the names are read in
     extra: list[Unit] = []
     put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
     bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
