@@ -91,7 +91,8 @@ def test_parts_that_decide_otherwise_than_the_page_are_run_again(monkeypatch, pr
 
 def test_one_part_is_one_call_and_no_job_without_the_kernels(monkeypatch) -> None:
     """A page under PART_UNITS units is one job, run by the caller; without the compiled
-    job (pure Python, one core) the lists are _candidates' own."""
+    job (pure Python, one core, a store over SPLIT_MAX_ENTRIES) the lists are
+    _candidates' own."""
     rng = random.Random(3)
     store = random_store(rng, 300)
     index = build(monkeypatch, store, "records")
@@ -101,6 +102,11 @@ def test_one_part_is_one_call_and_no_job_without_the_kernels(monkeypatch) -> Non
     index.threads = 1
     assert not Retrieval(index, 50.0)._split
     index.threads = 2
+    monkeypatch.setattr(claim_index, "SPLIT_MAX_ENTRIES", len(index._entries) - 1)   # a large store
+    retrieval = in_parts(index, units, 50.0, [3])
+    assert not retrieval._split and retrieval.lists() == whole(index, units, 50.0)
+    monkeypatch.setattr(claim_index, "SPLIT_MAX_ENTRIES", len(index._entries))
+    assert Retrieval(index, 50.0)._split
     monkeypatch.setattr(claim_index, "candidates_job", None)
     retrieval = in_parts(index, units, 50.0, [3])
     assert not retrieval._split and retrieval.lists() == whole(index, units, 50.0)

@@ -57,7 +57,9 @@ KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds t
 KEY_MAX_DF_SHARE = 0.005  # ...or than this share of the entries, if more (large stores: see _reindex)
 KEY_MAX = 6            # at most this many keys per entry (its rarest terms)...
 KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
-PART_UNITS = 64        # a page's retrieval starts a part in the job thread every this many units (Retrieval)
+PART_UNITS = 64        # a page's retrieval starts a part in the job thread every this many units (Retrieval)...
+SPLIT_MAX_ENTRIES = 300_000  # ...in stores of up to this many entries: at 1M the walk, bound by memory,
+                             # slows beside the page's Python by more than it overlaps (docs/matching.md)
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
@@ -457,10 +459,11 @@ class ClaimIndex:
 
     def _splits(self) -> bool:
         """Whether a page's retrieval can run a part at a time in the job thread (Retrieval):
-        with the compiled kernels over records, THREADS above 1, and an index to walk."""
+        with the compiled kernels over records, THREADS above 1, and an index to walk of at
+        most SPLIT_MAX_ENTRIES entries."""
         fw = self._fw
         return (candidates_job is not None and self.threads > 1 and self._records is not None
-                and self._indexed > 0 and fw.indptr.dtype == fw.indices.dtype == np.int32)
+                and 0 < self._indexed <= SPLIT_MAX_ENTRIES and fw.indptr.dtype == fw.indices.dtype == np.int32)
 
     def _job(self, q: _Query, floor: float, cut: int, by_bound: int, threads: int, background: bool) -> object:
         """_candidates' gate and selection for the units of ``q`` as one compiled job
@@ -545,7 +548,8 @@ class Retrieval:
     order by bound (more than ``CANDIDATES_PER_UNIT`` pairs pass in all). A part makes
     them on its own units; ``lists()`` makes them on the page's sums and runs again the
     parts that guessed wrong, so the lists are the whole batch's in every case. Without
-    the job (pure Python, one core, a store in blocks), one ``_candidates`` call."""
+    the job (pure Python, one core, a store in blocks or over SPLIT_MAX_ENTRIES), one
+    ``_candidates`` call."""
 
     def __init__(self, index: ClaimIndex, floor: float) -> None:
         self._index, self._floor = index, floor
