@@ -11,7 +11,10 @@
  *   terms in a unit, per pair, without building the elementwise product;
  * - query_rows() and select_candidates(): _candidates' query rows (the terms'
  *   buckets) and, after present_weights, its filter, order, cap and lists, with
- *   numpy's float operations (see the comments above them).
+ *   numpy's float operations (see the comments above them);
+ * - candidates(): the gate, present_weights and the selection of a part of a page
+ *   as one job, run without the GIL by the process's job thread while the caller
+ *   analyses the page's next part (claim_index.Retrieval; see `Job`).
  *
  * How key_gate's results stay identical to the scipy fallback (the key product
  * q @ keys over blocks of entries, then `weight >= kmin[entry]`):
@@ -734,17 +737,47 @@ PyDoc_STRVAR(key_gate_doc,
 "of pairs and whether the cut applied; ValueError if the outputs are too small or\n"
 "an index is out of range. Index arrays are int32; rk, bw and out_weight float32.");
 
-static PyObject *
-key_gate(PyObject *self, PyObject *args)
+/* key_gate's input as plain C (no Python object: a page part's retrieval runs it in
+ * a thread of its own, see `Job`). cut: -1 to cut where more than `top` pairs per
+ * unit pass on average, else 0 or 1 as given (a page cut in parts: the whole page's). */
+typedef struct {
+    const int32_t *up, *uj, *rp, *re, *rb, *kr;
+    const float *rk, *kw;
+    const void *bv;
+    int wide, threads, cut;
+    Py_ssize_t n_up, n_uj, n_rp, n_rec, n_rb, n_rk, n_bv, n_kid, n_kw, n_col, block, top;
+} GateIn;
+
+/* key_gate's output: each unit's pairs (ptr, n_units + 1), in its own memory. total:
+ * the pairs that passed before the cut. */
+typedef struct {
+    int32_t *ptr, *entry;
+    float *weight;
+    Py_ssize_t n, total;
+    int cut;
+} GateOut;
+
+static void
+gate_out_free(GateOut *out)
 {
-    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "kr", "kw",
-                                          "out_ptr", "out_entry", "out_weight"};
-    static const char codes[N_ARRAYS] = "iiiifi-ifiif";   /* bv ('-'): get_keys */
-    PyObject *objs[N_ARRAYS];
-    Py_buffer views[N_ARRAYS];
-    Py_ssize_t n_col, block, top;
-    int threads, got = 0, n_parts = 0;
-    PyObject *result = NULL;
+    PyMem_RawFree(out->ptr);
+    PyMem_RawFree(out->entry);
+    PyMem_RawFree(out->weight);
+    *out = (GateOut){NULL};
+}
+
+/* The key gate (see key_gate's doc), without the GIL: NULL, or the error ("" for no
+ * memory; out is then empty). */
+static const char *
+gate_pairs(const GateIn *in, GateOut *out)
+{
+    const int32_t *up = in->up, *uj = in->uj, *kr = in->kr, *rp = in->rp;
+    const float *kw = in->kw;
+    Py_ssize_t n_up = in->n_up, n_uj = in->n_uj, n_rp = in->n_rp, n_rec = in->n_rec, n_kid = in->n_kid;
+    Py_ssize_t n_col = in->n_col, block = in->block, top = in->top;
+    Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
+    int threads = in->threads, n_parts = 0;
+    const char *error = NULL;
     int32_t *prow = NULL, *row_of = NULL, *unit_ptr = NULL, *unit_of = NULL;
     uint64_t *on_page = NULL, *bits = NULL;
     int32_t *id_ptr = NULL, *id_of = NULL;
@@ -753,36 +786,14 @@ key_gate(PyObject *self, PyObject *args)
     Pair *pairs = NULL;
     Part parts[MAX_THREADS];
     Gate gate;
-    int wide = 0;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOnnni:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
-                          &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
-                          &objs[11], &n_col, &block, &top, &threads))
-        return NULL;
-    for (; got < N_ARRAYS; got++)
-        if ((got == KEYS ? get_keys(objs[got], &views[got], &wide)
-                         : get_array(objs[got], &views[got], codes[got], got >= 9, names[got])) < 0)
-            goto done;
-
-    const int32_t *up = views[0].buf, *uj = views[1].buf, *kr = views[7].buf;
-    const float *kw = views[8].buf;
-    int32_t *cp = views[9].buf, *cj = views[10].buf;
-    float *cx = views[11].buf;
-    Py_ssize_t n_up = views[0].shape[0], n_uj = views[1].shape[0], n_rp = views[2].shape[0];
-    Py_ssize_t n_rec = views[3].shape[0], n_kid = views[7].shape[0];
-    Py_ssize_t n_rows = n_rp - 1, n_units = n_up - 1;
-    Py_ssize_t cap = views[10].shape[0] < views[11].shape[0] ? views[10].shape[0] : views[11].shape[0];
-    if (n_up < 1 || views[9].shape[0] != n_up || n_rp < 1 || views[4].shape[0] != n_rec
-            || views[5].shape[0] != n_rec + 1 || views[8].shape[0] != n_kid || block < 1
-            || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX || cap > INT32_MAX
-            || n_kid > INT32_MAX / 2 || top < 1 || top > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
-        goto done;
-    }
-    if (threads < 1 || threads > MAX_THREADS) {
-        PyErr_SetString(PyExc_ValueError, "key_gate: threads must be 1 to 8");
-        goto done;
-    }
+    *out = (GateOut){NULL};
+    if (n_up < 1 || n_rp < 1 || in->n_rk != n_rec || in->n_rb != n_rec + 1 || in->n_kw != n_kid
+            || block < 1 || n_col < 0 || n_col > INT32_MAX || n_uj >= INT32_MAX
+            || n_kid > INT32_MAX / 2 || top < 1 || top > INT32_MAX)
+        return "key_gate: array lengths do not match";
+    if (threads < 1 || threads > MAX_THREADS)
+        return "key_gate: threads must be 1 to 8";
     for (n_parts = 0; n_parts < threads; n_parts++)
         parts[n_parts] = (Part){&gate};
     Py_ssize_t n_blocks = n_col ? (n_col - 1) / block + 1 : 1;
@@ -792,19 +803,19 @@ key_gate(PyObject *self, PyObject *args)
     on_page = PyMem_RawCalloc(n_rows / 64 + 1, sizeof(uint64_t));
     prow = PyMem_RawMalloc(sizeof(int32_t) * (n_rows ? n_rows : 1));
     if (!on_page || !prow) {
-        PyErr_NoMemory();
+        error = "";
         goto done;
     }
     for (Py_ssize_t i = 0; i < n_units; i++) {
         int32_t a0 = up[i], a1 = up[i + 1];
         if (a0 < 0 || a1 < a0 || a1 > n_uj) {
-            PyErr_SetString(PyExc_ValueError, "key_gate: up is not a row pointer into uj");
+            error = "key_gate: up is not a row pointer into uj";
             goto done;
         }
         for (int32_t jj = a0; jj < a1; jj++) {
             int32_t r = uj[jj];
             if (r < 0 || r >= n_rows || (jj > a0 && r <= uj[jj - 1])) {
-                PyErr_SetString(PyExc_ValueError, "key_gate: uj out of range or a unit's rows not ascending");
+                error = "key_gate: uj out of range or a unit's rows not ascending";
                 goto done;
             }
             on_page[r >> 6] |= (uint64_t)1 << (r & 63);
@@ -825,7 +836,7 @@ key_gate(PyObject *self, PyObject *args)
     start = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
     kept = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units ? n_units : 1));
     if (!row_of || !unit_ptr || !unit_of || !bits || !keys || !id_ptr || !id_of || !weight || !start || !kept) {
-        PyErr_NoMemory();
+        error = "";
         goto done;
     }
     for (Py_ssize_t r = 0, c = 0; r < n_rows; r++) {
@@ -836,7 +847,7 @@ key_gate(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t k = 0; k < n_kid; k++) {
         if (kr[k] < 0 || kr[k] >= n_rows) {
-            PyErr_SetString(PyExc_ValueError, "key_gate: a key row out of range");
+            error = "key_gate: a key row out of range";
             goto done;
         }
         keys[k] = (PageKey){prow[kr[k]], kw[k]};
@@ -867,12 +878,11 @@ key_gate(PyObject *self, PyObject *args)
     int block_shift = -1;   /* see block_of */
     for (int k = 0; k < 62 && block_shift < 0; k++)
         block_shift = block == (Py_ssize_t)1 << k ? k : -1;
-    gate = (Gate){up, uj, views[2].buf, views[3].buf, views[5].buf, views[KEYS].buf, views[KEYS].buf,
-                  views[4].buf, wide, n_units, n_col, n_rec, views[KEYS].shape[0], n_kid, block, n_blocks,
-                  top, block_shift, keys, n_on, id_ptr, id_of, prow, row_of, unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
+    gate = (Gate){up, uj, rp, in->re, in->rb, in->bv, in->bv, in->rk, in->wide, n_units, n_col, n_rec,
+                  in->n_bv, n_kid, block, n_blocks, top, block_shift, keys, n_on, id_ptr, id_of, prow, row_of,
+                  unit_ptr, unit_of, bits, n_prows, words, NULL, NULL, NULL, NULL, start, kept, 0};
 
     /* The walk: its tasks are page rows of about as many records each. */
-    const int32_t *rp = views[2].buf;
     weight[0] = 0;
     for (Py_ssize_t c = 0; c < n_prows; c++) {
         int32_t r = row_of[c];
@@ -890,18 +900,15 @@ key_gate(PyObject *self, PyObject *args)
         parts[k].at = PyMem_RawCalloc(n_units + 1, sizeof(Py_ssize_t));
         parts[k].key_on = PyMem_RawMalloc(n_on);
         if (!parts[k].found || !parts[k].at || !parts[k].key_on) {
-            PyErr_NoMemory();
+            error = "";
             goto done;
         }
         memset(parts[k].key_on, 0, n_kid);
         memset(parts[k].key_on + n_kid, 2, n_on - n_kid);
     }
-    const char *error;
-    Py_BEGIN_ALLOW_THREADS
     run_tasks(walk_rows, n_tasks, (char *)parts, sizeof(Part), n_parts);
-    Py_END_ALLOW_THREADS
     if ((error = parts_error(parts, n_parts)))
-        goto failed;
+        goto done;
 
     /* Each unit's pairs, worker by worker, each in the order found (rows ascending,
      * then records, within each worker's tasks), so that order_pairs mostly finds
@@ -922,14 +929,12 @@ key_gate(PyObject *self, PyObject *args)
     pairs = PyMem_RawMalloc(sizeof(Pair) * (total ? total : 1));
     if (!pairs) {
         error = "";
-        goto failed;
+        goto done;
     }
     gate.pairs = pairs;
-    Py_BEGIN_ALLOW_THREADS
     run_tasks(scatter_found, n_parts, (char *)parts, sizeof(Part), n_parts);
-    Py_END_ALLOW_THREADS
-    /* Cut if more than `top` pairs per unit pass on average. */
-    gate.cut = total > top * n_units;
+    /* Cut if more than `top` pairs per unit pass on average (or as told). */
+    gate.cut = in->cut < 0 ? total > top * n_units : in->cut;
 
     /* The order: its tasks are units of about as many pairs each. */
     Py_ssize_t longest = 0;   /* rows of a unit */
@@ -945,36 +950,42 @@ key_gate(PyObject *self, PyObject *args)
         p->place = PyMem_RawMalloc(sizeof(int32_t) * (n_prows ? n_prows : 1));
         if (!p->work || !p->tmp || !p->scratch || !p->count || !p->place) {
             error = "";
-            goto failed;
+            goto done;
         }
     }
-    Py_BEGIN_ALLOW_THREADS
     run_tasks(order_units, n_tasks, (char *)parts, sizeof(Part), n_parts);
-    Py_END_ALLOW_THREADS
 
     Py_ssize_t nnz = 0;
-    cp[0] = 0;
+    for (Py_ssize_t i = 0; i < n_units; i++)
+        nnz += kept[i];
+    if (nnz > INT32_MAX) {
+        error = "key_gate: too many pairs";
+        goto done;
+    }
+    out->ptr = PyMem_RawMalloc(sizeof(int32_t) * (n_units + 1));
+    out->entry = PyMem_RawMalloc(sizeof(int32_t) * (nnz ? nnz : 1));
+    out->weight = PyMem_RawMalloc(sizeof(float) * (nnz ? nnz : 1));
+    if (!out->ptr || !out->entry || !out->weight) {
+        error = "";
+        goto done;
+    }
+    nnz = 0;
+    out->ptr[0] = 0;
     for (Py_ssize_t i = 0; i < n_units; i++) {
-        if (nnz + kept[i] > cap) {
-            error = "key_gate: out_entry/out_weight are too small";
-            goto failed;
-        }
         const Pair *run = pairs + start[i];
         for (Py_ssize_t j = 0; j < kept[i]; j++) {
-            cj[nnz + j] = run[j].entry;
-            cx[nnz + j] = run[j].weight;
+            out->entry[nnz + j] = run[j].entry;
+            out->weight[nnz + j] = run[j].weight;
         }
         nnz += kept[i];
-        cp[i + 1] = (int32_t)nnz;
+        out->ptr[i + 1] = (int32_t)nnz;
     }
-    result = Py_BuildValue("(nO)", nnz, gate.cut ? Py_True : Py_False);
-    goto done;
-failed:
-    if (*error)
-        PyErr_SetString(PyExc_ValueError, error);
-    else
-        PyErr_NoMemory();
+    out->n = nnz;
+    out->total = total;
+    out->cut = gate.cut;
 done:
+    if (error)
+        gate_out_free(out);
     for (int k = 0; k < n_parts; k++) {
         PyMem_RawFree(parts[k].found);
         PyMem_RawFree(parts[k].at);
@@ -1001,6 +1012,87 @@ done:
     PyMem_RawFree(start);
     PyMem_RawFree(kept);
     PyMem_RawFree(pairs);
+    return error;
+}
+
+/* Raises `error` from a kernel run without the GIL ("" for no memory). */
+static void
+set_error(const char *error)
+{
+    if (*error)
+        PyErr_SetString(PyExc_ValueError, error);
+    else
+        PyErr_NoMemory();
+}
+
+/* The record arrays of key_gate's arguments (rp, re, rk, rb, bv, kr, kw, from
+ * views[0..7)) into `in`. */
+static void
+gate_records(GateIn *in, const Py_buffer *views, int wide)
+{
+    in->rp = views[0].buf;
+    in->re = views[1].buf;
+    in->rk = views[2].buf;
+    in->rb = views[3].buf;
+    in->bv = views[4].buf;
+    in->kr = views[5].buf;
+    in->kw = views[6].buf;
+    in->wide = wide;
+    in->n_rp = views[0].shape[0];
+    in->n_rec = views[1].shape[0];
+    in->n_rk = views[2].shape[0];
+    in->n_rb = views[3].shape[0];
+    in->n_bv = views[4].shape[0];
+    in->n_kid = views[5].shape[0];
+    in->n_kw = views[6].shape[0];
+}
+
+static PyObject *
+key_gate(PyObject *self, PyObject *args)
+{
+    static const char *names[N_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "kr", "kw",
+                                          "out_ptr", "out_entry", "out_weight"};
+    static const char codes[N_ARRAYS] = "iiiifi-ifiif";   /* bv ('-'): get_keys */
+    PyObject *objs[N_ARRAYS];
+    Py_buffer views[N_ARRAYS];
+    Py_ssize_t n_col, block, top;
+    int threads, got = 0, wide = 0;
+    PyObject *result = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOnnni:key_gate", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10],
+                          &objs[11], &n_col, &block, &top, &threads))
+        return NULL;
+    for (; got < N_ARRAYS; got++)
+        if ((got == KEYS ? get_keys(objs[got], &views[got], &wide)
+                         : get_array(objs[got], &views[got], codes[got], got >= 9, names[got])) < 0)
+            goto done;
+    GateIn in = {.up = views[0].buf, .uj = views[1].buf, .n_up = views[0].shape[0], .n_uj = views[1].shape[0],
+                 .n_col = n_col, .block = block, .top = top, .threads = threads, .cut = -1};
+    gate_records(&in, views + 2, wide);
+    if (views[9].shape[0] != in.n_up) {
+        PyErr_SetString(PyExc_ValueError, "key_gate: array lengths do not match");
+        goto done;
+    }
+    GateOut out;
+    const char *error;
+    Py_BEGIN_ALLOW_THREADS
+    error = gate_pairs(&in, &out);
+    Py_END_ALLOW_THREADS
+    if (error) {
+        set_error(error);
+        goto done;
+    }
+    if (out.n > views[10].shape[0] || out.n > views[11].shape[0])
+        PyErr_SetString(PyExc_ValueError, "key_gate: out_entry/out_weight are too small");
+    else {
+        memcpy(views[9].buf, out.ptr, sizeof(int32_t) * in.n_up);
+        memcpy(views[10].buf, out.entry, sizeof(int32_t) * out.n);
+        memcpy(views[11].buf, out.weight, sizeof(float) * out.n);
+        result = Py_BuildValue("(nO)", out.n, out.cut ? Py_True : Py_False);
+    }
+    gate_out_free(&out);
+done:
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
@@ -1175,6 +1267,25 @@ present_part(void *worker, Py_ssize_t task)
     PyMem_RawFree(set);
 }
 
+/* present_weights without the GIL: NULL, or the error ("" for no memory). */
+static const char *
+present_run(Present *in, int threads)
+{
+    if (in->n_fp < 1 || in->n_qp < 1)   /* the prefetch reads fp[0] before any check */
+        return "present_weights: empty row pointers";
+    if (threads < 1 || threads > MAX_THREADS)
+        return "present_weights: threads must be 1 to 8";
+    PresentPart parts[MAX_THREADS];
+    for (int k = 0; k < threads; k++)
+        parts[k] = (PresentPart){in, NULL};
+    in->n_tasks = threads == 1 ? 1 : MAX_TASKS / MAX_THREADS * threads;
+    run_tasks(present_part, in->n_tasks, (char *)parts, sizeof(PresentPart), threads);
+    for (int k = 0; k < threads; k++)
+        if (parts[k].error)
+            return parts[k].error;
+    return NULL;
+}
+
 static PyObject *
 present_weights(PyObject *self, PyObject *args)
 {
@@ -1202,28 +1313,12 @@ present_weights(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "present_weights: array lengths do not match");
         goto done;
     }
-    if (in.n_fp < 1 || in.n_qp < 1) {   /* the prefetch below reads fp[0] before any check */
-        PyErr_SetString(PyExc_ValueError, "present_weights: empty row pointers");
-        goto done;
-    }
-    if (threads < 1 || threads > MAX_THREADS) {
-        PyErr_SetString(PyExc_ValueError, "present_weights: threads must be 1 to 8");
-        goto done;
-    }
-    PresentPart parts[MAX_THREADS];
-    for (int k = 0; k < threads; k++)
-        parts[k] = (PresentPart){&in, NULL};
-    in.n_tasks = threads == 1 ? 1 : MAX_TASKS / MAX_THREADS * threads;
+    const char *error;
     Py_BEGIN_ALLOW_THREADS
-    run_tasks(present_part, in.n_tasks, (char *)parts, sizeof(PresentPart), threads);
+    error = present_run(&in, threads);
     Py_END_ALLOW_THREADS
-    const char *error = NULL;
-    for (int k = 0; k < threads && !error; k++)
-        error = parts[k].error;
-    if (error && !*error)
-        PyErr_NoMemory();
-    else if (error)
-        PyErr_SetString(PyExc_ValueError, error);
+    if (error)
+        set_error(error);
     else
         result = Py_NewRef(Py_None);
 done:
@@ -1498,64 +1593,63 @@ PyDoc_STRVAR(select_candidates_doc,
 "same lists whatever their number. Index arrays are int32, key_w, found float32, total float64; total, n_terms and\n"
 "extra may be strided (the fields of one structured array: one cache line an entry).");
 
-static PyObject *
-select_candidates(PyObject *self, PyObject *args)
-{
-    static const char *names[N_SEL_ARRAYS] = {"unit_of", "entry_of", "key_w", "found", "common",
-                                              "total", "n_terms", "extra"};
-    static const char codes[N_SEL_ARRAYS] = "iiffidii";
-    PyObject *objs[N_SEL_ARRAYS];
-    Py_buffer views[N_SEL_ARRAYS];
-    Py_ssize_t n_units, cap;
+/* select_candidates' input as plain C. by_bound: -1 to order by the bound where more
+ * than `cap` pairs pass in all, else 0 or 1 as given (a page cut in parts: the whole
+ * page's). */
+typedef struct {
+    const int32_t *unit_of, *entry_of, *common;
+    const float *key_w, *found;
+    const char *total, *n_terms, *extra;   /* per entry, strided */
+    Py_ssize_t s_total, s_terms, s_extra, n_pairs, n_entries, n_units, cap;
     double slack, min_coverage, tolerance, bar, coverage_power, similarity_power;
-    int cut, threads = 1, got = 0;
-    PyObject *result = NULL;
+    int cut, by_bound, threads;
+} SelectIn;
+
+/* Unit u's list: entry[ptr[u]..ptr[u + 1]), in its own memory; kept: the pairs that
+ * passed the filter, before the cap. */
+typedef struct {
+    Py_ssize_t *ptr;
+    int32_t *entry;
+    Py_ssize_t kept;
+    int by_bound;
+} SelectOut;
+
+static void
+select_out_free(SelectOut *out)
+{
+    PyMem_RawFree(out->ptr);
+    PyMem_RawFree(out->entry);
+    *out = (SelectOut){NULL};
+}
+
+/* select_candidates without the GIL: NULL, or the error ("" for no memory; out is
+ * then empty). */
+static const char *
+select_run(const SelectIn *in, SelectOut *out)
+{
+    Py_ssize_t n_units = in->n_units, n_pairs = in->n_pairs, cap = in->cap;
+    const int32_t *unit_of = in->unit_of;
+    int threads = in->threads;
+    const char *error = NULL;
     Kept *kept = NULL;
     Py_ssize_t *start = NULL, *n_kept = NULL;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOOOnddddddpn|i:select_candidates", &objs[0], &objs[1], &objs[2],
-                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &n_units, &slack,
-                          &min_coverage, &tolerance, &bar, &coverage_power, &similarity_power, &cut, &cap,
-                          &threads))
-        return NULL;
-    Py_ssize_t stride[N_SEL_ARRAYS];   /* in bytes, of the per-entry arrays */
-    for (; got < N_SEL_ARRAYS; got++)
-        if ((got < 5 ? get_array(objs[got], &views[got], codes[got], 0, names[got])
-                     : get_strided(objs[got], &views[got], codes[got], names[got], &stride[got])) < 0)
-            goto done;
-    const int32_t *unit_of = views[0].buf;
-    const char *n_terms = views[6].buf, *extra = views[7].buf, *total = views[5].buf;
-    const float *key_w = views[2].buf, *found = views[3].buf;
-    Py_ssize_t s_total = stride[5], s_terms = stride[6], s_extra = stride[7];
-    Py_ssize_t n_pairs = views[0].shape[0], n_entries = views[5].shape[0];
-    for (int k = 1; k < 5; k++)
-        if (views[k].shape[0] != n_pairs) {
-            PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
-            goto done;
-        }
-    if (views[6].shape[0] != n_entries || views[7].shape[0] != n_entries || n_units < 0 || cap < 0) {
-        PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
-        goto done;
-    }
+    *out = (SelectOut){NULL};
+    if (n_units < 0 || cap < 0)
+        return "select_candidates: array lengths do not match";
     for (int k = 0; k < 2; k++) {
-        double p = k ? similarity_power : coverage_power;
-        if (p != 0.5 && p != 1.0 && p != 2.0) {
-            PyErr_SetString(PyExc_ValueError, "select_candidates: an exponent other than 0.5, 1 or 2");
-            goto done;
-        }
+        double p = k ? in->similarity_power : in->coverage_power;
+        if (p != 0.5 && p != 1.0 && p != 2.0)
+            return "select_candidates: an exponent other than 0.5, 1 or 2";
     }
-    if (threads < 1 || threads > MAX_THREADS) {
-        PyErr_SetString(PyExc_ValueError, "select_candidates: threads must be 1 to 8");
-        goto done;
-    }
+    if (threads < 1 || threads > MAX_THREADS)
+        return "select_candidates: threads must be 1 to 8";
     kept = PyMem_RawMalloc(sizeof(Kept) * (n_pairs ? n_pairs : 1));
     start = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
     n_kept = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units ? n_units : 1));
-    result = PyList_New(n_units);
-    if (!kept || !start || !n_kept || !result) {
-        Py_CLEAR(result);
-        if (!PyErr_Occurred())
-            PyErr_NoMemory();
+    out->ptr = PyMem_RawMalloc(sizeof(Py_ssize_t) * (n_units + 1));
+    if (!kept || !start || !n_kept || !out->ptr) {
+        error = "";
         goto done;
     }
     /* Each unit's pairs: start[u]..start[u + 1] (unit_of checked ascending, in range). */
@@ -1563,8 +1657,7 @@ select_candidates(PyObject *self, PyObject *args)
     for (Py_ssize_t i = 0, u = 0; i <= n_pairs; i++) {
         Py_ssize_t next = i < n_pairs ? unit_of[i] : n_units;
         if (next < u || next > n_units || (i < n_pairs && next == n_units)) {
-            PyErr_SetString(PyExc_ValueError, "select_candidates: a unit out of order or range");
-            Py_CLEAR(result);
+            error = "select_candidates: a unit out of order or range";
             goto done;
         }
         for (; u < next; u++)
@@ -1577,26 +1670,27 @@ select_candidates(PyObject *self, PyObject *args)
     if (n_tasks > n_units && n_units > 0)
         n_tasks = n_units;
     balance(start, n_units, n_tasks, task_at);
-    Filter in = {views[1].buf, views[4].buf, total, n_terms, extra, s_total, s_terms, s_extra, n_pairs,
-                 n_entries, key_w, found, (float)slack /* numpy: a float32 array times a Python float */,
-                 min_coverage, tolerance, bar, coverage_power, similarity_power, start, task_at, kept, n_kept};
+    Filter filter = {in->entry_of, in->common, in->total, in->n_terms, in->extra, in->s_total, in->s_terms,
+                     in->s_extra, n_pairs, in->n_entries, in->key_w, in->found,
+                     (float)in->slack /* numpy: a float32 array times a Python float */,
+                     in->min_coverage, in->tolerance, in->bar, in->coverage_power, in->similarity_power,
+                     start, task_at, kept, n_kept};
     FilterPart parts[MAX_THREADS];
     for (int k = 0; k < threads; k++)
-        parts[k] = (FilterPart){&in, NULL};
-    Py_BEGIN_ALLOW_THREADS
+        parts[k] = (FilterPart){&filter, NULL};
     run_tasks(filter_units, n_tasks, (char *)parts, sizeof(FilterPart), threads);
-    Py_END_ALLOW_THREADS
     for (int k = 0; k < threads; k++)
         if (parts[k].error) {
-            PyErr_SetString(PyExc_ValueError, parts[k].error);
-            Py_CLEAR(result);
+            error = parts[k].error;
             goto done;
         }
     Py_ssize_t total_kept = 0;
     for (Py_ssize_t u = 0; u < n_units; u++)
         total_kept += n_kept[u];
     /* Each unit's order: the keys sorted on (see kept_order), then its list. */
-    int by_bound = total_kept > cap;
+    int cut = in->cut, by_bound = in->by_bound < 0 ? total_kept > cap : in->by_bound;
+    Py_ssize_t listed = 0;
+    out->ptr[0] = 0;
     for (Py_ssize_t u = 0; u < n_units; u++) {
         Kept *run = kept + start[u];
         Py_ssize_t n = n_kept[u];
@@ -1611,29 +1705,488 @@ select_candidates(PyObject *self, PyObject *args)
             }
             qsort(run, n, sizeof(Kept), kept_order);
         }
-        Py_ssize_t length = n < cap ? n : cap;
+        listed += n < cap ? n : cap;
+        out->ptr[u + 1] = listed;
+    }
+    out->entry = PyMem_RawMalloc(sizeof(int32_t) * (listed ? listed : 1));
+    if (!out->entry) {
+        error = "";
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < n_units; u++)
+        for (Py_ssize_t j = 0; j < out->ptr[u + 1] - out->ptr[u]; j++)
+            out->entry[out->ptr[u] + j] = kept[start[u] + j].entry;
+    out->kept = total_kept;
+    out->by_bound = by_bound;
+done:
+    if (error)
+        select_out_free(out);
+    PyMem_RawFree(kept);
+    PyMem_RawFree(start);
+    PyMem_RawFree(n_kept);
+    return error;
+}
+
+/* The lists of `out` (n_units of them) as Python lists of ints. */
+static PyObject *
+select_lists(const SelectOut *out, Py_ssize_t n_units)
+{
+    PyObject *result = PyList_New(n_units);
+    for (Py_ssize_t u = 0; result && u < n_units; u++) {
+        Py_ssize_t a = out->ptr[u], length = out->ptr[u + 1] - a;
         PyObject *list = PyList_New(length);
         if (!list) {
             Py_CLEAR(result);
-            goto done;
+            break;
         }
         PyList_SET_ITEM(result, u, list);
         for (Py_ssize_t j = 0; j < length; j++) {
-            PyObject *entry = PyLong_FromLong(run[j].entry);
+            PyObject *entry = PyLong_FromLong(out->entry[a + j]);
             if (!entry) {
                 Py_CLEAR(result);
-                goto done;
+                break;
             }
             PyList_SET_ITEM(list, j, entry);
         }
     }
+    return result;
+}
+
+/* The per-entry arrays of select_candidates' arguments (total, n_terms, extra, from
+ * views[0..3) with their strides) into `in`; -1 if their lengths differ. */
+static int
+select_entries(SelectIn *in, const Py_buffer *views, const Py_ssize_t *stride)
+{
+    in->total = views[0].buf;
+    in->n_terms = views[1].buf;
+    in->extra = views[2].buf;
+    in->s_total = stride[0];
+    in->s_terms = stride[1];
+    in->s_extra = stride[2];
+    in->n_entries = views[0].shape[0];
+    return views[1].shape[0] == in->n_entries && views[2].shape[0] == in->n_entries ? 0 : -1;
+}
+
+static PyObject *
+select_candidates(PyObject *self, PyObject *args)
+{
+    static const char *names[N_SEL_ARRAYS] = {"unit_of", "entry_of", "key_w", "found", "common",
+                                              "total", "n_terms", "extra"};
+    static const char codes[N_SEL_ARRAYS] = "iiffidii";
+    PyObject *objs[N_SEL_ARRAYS];
+    Py_buffer views[N_SEL_ARRAYS];
+    SelectIn in = {.by_bound = -1, .threads = 1};
+    int got = 0;
+    PyObject *result = NULL;
+
+    if (!PyArg_ParseTuple(args, "OOOOOOOOnddddddpn|i:select_candidates", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &in.n_units, &in.slack,
+                          &in.min_coverage, &in.tolerance, &in.bar, &in.coverage_power,
+                          &in.similarity_power, &in.cut, &in.cap, &in.threads))
+        return NULL;
+    Py_ssize_t stride[N_SEL_ARRAYS];   /* in bytes, of the per-entry arrays */
+    for (; got < N_SEL_ARRAYS; got++)
+        if ((got < 5 ? get_array(objs[got], &views[got], codes[got], 0, names[got])
+                     : get_strided(objs[got], &views[got], codes[got], names[got], &stride[got])) < 0)
+            goto done;
+    in.unit_of = views[0].buf;
+    in.entry_of = views[1].buf;
+    in.key_w = views[2].buf;
+    in.found = views[3].buf;
+    in.common = views[4].buf;
+    in.n_pairs = views[0].shape[0];
+    for (int k = 1; k < 5; k++)
+        if (views[k].shape[0] != in.n_pairs) {
+            PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
+            goto done;
+        }
+    if (select_entries(&in, views + 5, stride + 5) < 0) {
+        PyErr_SetString(PyExc_ValueError, "select_candidates: array lengths do not match");
+        goto done;
+    }
+    SelectOut out;
+    const char *error;
+    Py_BEGIN_ALLOW_THREADS
+    error = select_run(&in, &out);
+    Py_END_ALLOW_THREADS
+    if (error) {
+        set_error(error);
+        goto done;
+    }
+    result = select_lists(&out, in.n_units);
+    select_out_free(&out);
 done:
-    PyMem_RawFree(kept);
-    PyMem_RawFree(start);
-    PyMem_RawFree(n_kept);
     while (got-- > 0)
         PyBuffer_Release(&views[got]);
     return result;
+}
+
+/* ---- a page part's candidates in a thread of its own (claim_index.Retrieval)
+ *
+ * The gate, present_weights and the selection of one part of a page, run one
+ * after the other without the GIL, by the process's job thread while the calling
+ * thread analyses the page's next part in Python (or by the calling thread, when
+ * asked for the lists first). The job thread is started at the first job and kept
+ * (one a process, waiting on a condition variable when idle); it never touches a
+ * Python object, so it never waits for the GIL, which the calling thread holds while
+ * it analyses: a Python thread that did this work would take the GIL back after
+ * each kernel and wait up to the switch interval (5 ms) each time. */
+
+#define N_JOB_ARRAYS 17
+
+enum { JOB_NEW, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+typedef struct Job {
+    PyObject_HEAD
+    Py_buffer views[N_JOB_ARRAYS];
+    int got;
+    GateIn gate;
+    Present present;     /* its pairs filled in by job_run */
+    SelectIn select;
+    Py_ssize_t threaded_records, threaded_pairs;
+    int threads;
+    GateOut gate_out;
+    SelectOut out;
+    const char *error;
+    int state;           /* under job_lock once queued */
+    struct Job *next;    /* in the queue */
+} Job;
+
+/* The part's lists, without the GIL: the gate, each pair's present weight, the
+ * selection. Threads as _candidates gives them (THREADED_RECORDS, THREADED_PAIRS). */
+static void
+job_run(Job *j)
+{
+    GateIn gate = j->gate;
+    int32_t *unit_of = NULL, *common = NULL;
+    float *found = NULL;
+    Py_ssize_t n_units = gate.n_up - 1, size = 0;
+    j->error = NULL;
+    j->gate_out = (GateOut){NULL};
+    j->out = (SelectOut){NULL};
+    /* The records a unit-by-unit walk would read (each unit's rows checked here, as
+     * the gate checks them, before rp is read at them). */
+    for (Py_ssize_t jj = 0; jj < gate.n_uj; jj++) {
+        int32_t r = gate.uj[jj];
+        if (r < 0 || r + 1 >= gate.n_rp) {
+            j->error = "key_gate: uj out of range or a unit's rows not ascending";
+            return;
+        }
+        size += gate.rp[r + 1] - gate.rp[r];
+    }
+    gate.threads = size >= j->threaded_records ? j->threads : 1;
+    if ((j->error = gate_pairs(&gate, &j->gate_out)))
+        return;
+    GateOut *g = &j->gate_out;
+    int threads = g->n >= j->threaded_pairs ? j->threads : 1;
+    unit_of = PyMem_RawMalloc(sizeof(int32_t) * (g->n ? g->n : 1));
+    found = PyMem_RawMalloc(sizeof(float) * (g->n ? g->n : 1));
+    common = PyMem_RawMalloc(sizeof(int32_t) * (g->n ? g->n : 1));
+    if (!unit_of || !found || !common) {
+        j->error = "";
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < n_units; u++)
+        for (int32_t i = g->ptr[u]; i < g->ptr[u + 1]; i++)
+            unit_of[i] = (int32_t)u;
+    Present present = j->present;
+    present.unit_of = unit_of;
+    present.entry_of = g->entry;
+    present.present = found;
+    present.common = common;
+    present.n_pairs = g->n;
+    if ((j->error = present_run(&present, threads)))
+        goto done;
+    SelectIn select = j->select;
+    select.unit_of = unit_of;
+    select.entry_of = g->entry;
+    select.common = common;
+    select.key_w = g->weight;
+    select.found = found;
+    select.n_pairs = g->n;
+    select.n_units = n_units;
+    select.cut = g->cut;
+    select.threads = threads;
+    j->error = select_run(&select, &j->out);
+done:
+    PyMem_RawFree(unit_of);
+    PyMem_RawFree(found);
+    PyMem_RawFree(common);
+    PyMem_RawFree(g->entry);   /* only its total and cut are kept */
+    PyMem_RawFree(g->weight);
+    PyMem_RawFree(g->ptr);
+    g->entry = g->ptr = NULL;
+    g->weight = NULL;
+}
+
+#ifdef HAVE_THREADS
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_wake = PTHREAD_COND_INITIALIZER;   /* a job queued */
+static pthread_cond_t job_done = PTHREAD_COND_INITIALIZER;   /* a job done */
+static Job *queue_head, *queue_tail, *job_running;
+static int worker_started;
+
+static void *
+job_worker(void *arg)
+{
+    pthread_mutex_lock(&job_lock);
+    for (;;) {
+        while (!queue_head)
+            pthread_cond_wait(&job_wake, &job_lock);
+        Job *j = queue_head;
+        queue_head = j->next;
+        if (!queue_head)
+            queue_tail = NULL;
+        j->state = JOB_RUNNING;
+        job_running = j;
+        pthread_mutex_unlock(&job_lock);
+        job_run(j);
+        pthread_mutex_lock(&job_lock);
+        j->state = JOB_DONE;
+        job_running = NULL;
+        pthread_cond_broadcast(&job_done);
+    }
+    return NULL;
+}
+
+/* In a child process (fork), the job thread is gone with the jobs it had: they go
+ * back to new, to be run by whoever asks for their lists, and the next job starts a
+ * thread of the child's own. */
+static void
+jobs_after_fork(void)
+{
+    pthread_mutex_init(&job_lock, NULL);
+    pthread_cond_init(&job_wake, NULL);
+    pthread_cond_init(&job_done, NULL);
+    for (Job *j = queue_head; j; j = j->next)
+        j->state = JOB_NEW;
+    if (job_running)
+        job_running->state = JOB_NEW;
+    queue_head = queue_tail = job_running = NULL;
+    worker_started = 0;
+}
+
+/* Queues the job for the job thread, started if need be; it stays new (and is run
+ * by the calling thread) if no thread can be started. */
+static void
+job_queue(Job *j)
+{
+    pthread_mutex_lock(&job_lock);
+    if (!worker_started) {
+        pthread_t tid;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) == 0) {
+            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+            worker_started = pthread_create(&tid, &attr, job_worker, NULL) == 0;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    if (worker_started) {
+        j->state = JOB_QUEUED;
+        j->next = NULL;
+        if (queue_tail)
+            queue_tail->next = j;
+        else
+            queue_head = j;
+        queue_tail = j;
+        pthread_cond_signal(&job_wake);
+    }
+    pthread_mutex_unlock(&job_lock);
+}
+#endif
+
+/* Runs the job here if it is new or still queued (taken out of the queue: the caller
+ * and the job thread then share the page's last parts), else waits for the job
+ * thread to finish it (the GIL released either way). */
+static void
+job_wait(Job *j)
+{
+    Py_BEGIN_ALLOW_THREADS
+#ifdef HAVE_THREADS
+    pthread_mutex_lock(&job_lock);
+    if (j->state == JOB_QUEUED) {
+        Job **at = &queue_head, *prev = NULL;
+        while (*at != j) {
+            prev = *at;
+            at = &(*at)->next;
+        }
+        *at = j->next;
+        if (queue_tail == j)
+            queue_tail = prev;
+        j->state = JOB_NEW;
+    }
+    int mine = j->state == JOB_NEW;
+    if (mine)
+        j->state = JOB_RUNNING;   /* the job thread never sees it: it is not queued */
+    else
+        while (j->state != JOB_DONE)
+            pthread_cond_wait(&job_done, &job_lock);
+    pthread_mutex_unlock(&job_lock);
+    if (mine) {
+        job_run(j);
+        pthread_mutex_lock(&job_lock);
+        j->state = JOB_DONE;
+        pthread_mutex_unlock(&job_lock);
+    }
+#else
+    if (j->state == JOB_NEW) {
+        job_run(j);
+        j->state = JOB_DONE;
+    }
+#endif
+    Py_END_ALLOW_THREADS
+}
+
+static void
+job_dealloc(Job *j)
+{
+    int queued;   /* the job thread may be reading its buffers */
+#ifdef HAVE_THREADS
+    pthread_mutex_lock(&job_lock);
+    queued = j->state == JOB_QUEUED || j->state == JOB_RUNNING;
+    pthread_mutex_unlock(&job_lock);
+#else
+    queued = 0;
+#endif
+    if (queued)
+        job_wait(j);
+    select_out_free(&j->out);
+    while (j->got-- > 0)
+        PyBuffer_Release(&j->views[j->got]);
+    PyObject_Free(j);
+}
+
+PyDoc_STRVAR(job_finish_doc,
+"finish() -> (lists, passed, cut, kept, by_bound)\n\n"
+"The part's candidate lists (one per unit), run here if the job thread has not\n"
+"taken it: the pairs that passed the gate before its cut, whether it cut, the\n"
+"pairs that passed the filter before the cap, and whether they were ordered by\n"
+"their bound. ValueError on bad input (as the kernels), MemoryError.");
+
+static PyObject *
+job_finish(Job *j, PyObject *unused)
+{
+    if (j->state != JOB_DONE)
+        job_wait(j);
+    if (j->error) {
+        set_error(j->error);
+        return NULL;
+    }
+    PyObject *lists = select_lists(&j->out, j->gate.n_up - 1);
+    if (!lists)
+        return NULL;
+    return Py_BuildValue("(NnOnO)", lists, j->gate_out.total, j->gate_out.cut ? Py_True : Py_False,
+                         j->out.kept, j->out.by_bound ? Py_True : Py_False);
+}
+
+static PyObject *
+job_is_done(Job *j, PyObject *unused)
+{
+    int done;
+#ifdef HAVE_THREADS
+    Py_BEGIN_ALLOW_THREADS
+    pthread_mutex_lock(&job_lock);
+    done = j->state == JOB_DONE;
+    pthread_mutex_unlock(&job_lock);
+    Py_END_ALLOW_THREADS
+#else
+    done = j->state == JOB_DONE;
+#endif
+    return PyBool_FromLong(done);
+}
+
+static PyMethodDef job_methods[] = {
+    {"finish", (PyCFunction)job_finish, METH_NOARGS, job_finish_doc},
+    {"done", (PyCFunction)job_is_done, METH_NOARGS, "done() -> whether the lists are ready."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject JobType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "claimnotes._retrieval.Job",
+    .tp_basicsize = sizeof(Job),
+    .tp_dealloc = (destructor)job_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A page part's candidate lists, being computed (see candidates()).",
+    .tp_methods = job_methods,
+};
+
+PyDoc_STRVAR(candidates_doc,
+"candidates(up, uj, rp, re, rk, rb, bv, kr, kw, n_entries, block, k, cut,\n"
+"           fp, fj, fx, qp, qj, total, n_terms, extra, slack, min_coverage, tolerance, bar,\n"
+"           coverage_power, similarity_power, cap, by_bound, threads, threaded_records,\n"
+"           threaded_pairs, background) -> Job\n\n"
+"key_gate (its first 9 arrays and 3 numbers; cut: -1 decides, 0 or 1 as given), then\n"
+"present_weights of its pairs (fp..qj), then select_candidates of them (its per-entry\n"
+"arrays and numbers; by_bound: -1 decides, 0 or 1 as given), as one job: queued for\n"
+"the process's job thread if background, else run by Job.finish(). Each kernel\n"
+"uses `threads` threads where it has threaded_records records or threaded_pairs\n"
+"pairs, else one. The arrays are held until the job is freed.");
+
+static PyObject *
+candidates(PyObject *self, PyObject *args)
+{
+    static const char *names[N_JOB_ARRAYS] = {"up", "uj", "rp", "re", "rk", "rb", "bv", "kr", "kw",
+                                              "fp", "fj", "fx", "qp", "qj", "total", "n_terms", "extra"};
+    static const char codes[N_JOB_ARRAYS] = "iiiifi-ifiifiidii";
+    PyObject *objs[N_JOB_ARRAYS];
+    Py_ssize_t stride[3];
+    int wide = 0, background;
+    Job *j = PyObject_New(Job, &JobType);
+    if (!j)
+        return NULL;
+    j->got = 0;
+    j->state = JOB_DONE;   /* until it is ready: the dealloc of a failed one waits for nothing */
+    j->error = NULL;
+    j->out = (SelectOut){NULL};
+    j->gate_out = (GateOut){NULL};
+    j->gate = (GateIn){.threads = 1};
+    j->present = (Present){NULL};
+    j->select = (SelectIn){.threads = 1};
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOnnniOOOOOOOOddddddniinnp:candidates", &objs[0], &objs[1],
+                          &objs[2], &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &objs[8],
+                          &j->gate.n_col, &j->gate.block, &j->gate.top, &j->gate.cut, &objs[9],
+                          &objs[10], &objs[11], &objs[12], &objs[13], &objs[14], &objs[15], &objs[16],
+                          &j->select.slack, &j->select.min_coverage, &j->select.tolerance, &j->select.bar,
+                          &j->select.coverage_power, &j->select.similarity_power, &j->select.cap,
+                          &j->select.by_bound, &j->threads, &j->threaded_records, &j->threaded_pairs,
+                          &background))
+        goto failed;
+    for (; j->got < N_JOB_ARRAYS; j->got++) {
+        int k = j->got;
+        if ((k == KEYS ? get_keys(objs[k], &j->views[k], &wide)
+                       : k >= 14 ? get_strided(objs[k], &j->views[k], codes[k], names[k], &stride[k - 14])
+                                 : get_array(objs[k], &j->views[k], codes[k], 0, names[k])) < 0)
+            goto failed;
+    }
+    Py_buffer *v = j->views;
+    j->gate.up = v[0].buf;
+    j->gate.uj = v[1].buf;
+    j->gate.n_up = v[0].shape[0];
+    j->gate.n_uj = v[1].shape[0];
+    gate_records(&j->gate, v + 2, wide);
+    j->present = (Present){.fp = v[9].buf, .fj = v[10].buf, .fx = v[11].buf, .qp = v[12].buf, .qj = v[13].buf,
+                           .n_fp = v[9].shape[0], .n_fj = v[10].shape[0], .n_qp = v[12].shape[0],
+                           .n_qj = v[13].shape[0]};
+    if (v[11].shape[0] != j->present.n_fj || select_entries(&j->select, v + 14, stride) < 0
+            || j->present.n_qp != j->gate.n_up || j->gate.cut < -1 || j->gate.cut > 1
+            || j->select.by_bound < -1 || j->select.by_bound > 1) {
+        PyErr_SetString(PyExc_ValueError, "candidates: array lengths do not match");
+        goto failed;
+    }
+    if (j->threads < 1 || j->threads > MAX_THREADS) {
+        PyErr_SetString(PyExc_ValueError, "candidates: threads must be 1 to 8");
+        goto failed;
+    }
+    j->state = JOB_NEW;
+#ifdef HAVE_THREADS
+    if (background)
+        job_queue(j);
+#endif
+    return (PyObject *)j;
+failed:
+    Py_DECREF(j);
+    return NULL;
 }
 
 static PyMethodDef methods[] = {
@@ -1642,6 +2195,7 @@ static PyMethodDef methods[] = {
     {"present_weights", present_weights, METH_VARARGS, present_weights_doc},
     {"query_rows", query_rows, METH_VARARGS, query_rows_doc},
     {"select_candidates", select_candidates, METH_VARARGS, select_candidates_doc},
+    {"candidates", candidates, METH_VARARGS, candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1656,5 +2210,15 @@ PyInit__retrieval(void)
     make_crc_table();
     if (!termset_name && !(termset_name = PyUnicode_InternFromString("termset")))
         return NULL;
+    if (PyType_Ready(&JobType) < 0)
+        return NULL;
+#ifdef HAVE_THREADS
+    static int at_fork;
+    if (!at_fork && pthread_atfork(NULL, NULL, jobs_after_fork) != 0) {
+        PyErr_SetString(PyExc_OSError, "pthread_atfork failed");
+        return NULL;
+    }
+    at_fork = 1;
+#endif
     return PyModule_Create(&module);
 }

@@ -46,6 +46,9 @@ select_candidates = (None if _retrieval is None or PURE_PYTHON
                      or not {COVERAGE_POWER, SIMILARITY_POWER} <= {0.5, 1.0, 2.0}
                      else _retrieval.select_candidates)
 
+# A page's retrieval in parts, each one job of the three kernels (claim_index.Retrieval).
+candidates_job = None if select_candidates is None else _retrieval.candidates
+
 if TYPE_CHECKING:
     from claimnotes.matcher import Block
 
@@ -54,6 +57,9 @@ KEY_MAX_DF = 2_000     # a term in more entries than this is not a key (bounds t
 KEY_MAX_DF_SHARE = 0.005  # ...or than this share of the entries, if more (large stores: see _reindex)
 KEY_MAX = 6            # at most this many keys per entry (its rarest terms)...
 KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
+PART_UNITS = 64        # a page's retrieval starts a part in the job thread every this many units (Retrieval)...
+SPLIT_MAX_ENTRIES = 300_000  # ...in stores of up to this many entries: at 1M the walk, bound by memory,
+                             # slows beside the page's Python by more than it overlaps (docs/matching.md)
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
@@ -351,14 +357,7 @@ class ClaimIndex:
         order unless an earlier block's entry was touched first through a later bucket.
         The compiled gate gives the same pairs in the same order (see _records)."""
         n_units = q.shape[0]
-        kb = self._key_buckets
-        # q's columns as rows of the key blocks: buckets that hold no key drop out and
-        # the order stays ascending, so every sum adds the same float32 terms in the
-        # same order as a product over all buckets would.
-        pos = np.searchsorted(kb, q.indices)
-        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
-        indptr = np.concatenate(([0], np.cumsum(hit)))[q.indptr]
-        cols = pos[hit]
+        indptr, cols = self._key_rows(q)
         if self._records is not None:
             rp, entry_of, gate, key_ptr, key, key_row, key_w = self._records
             i32 = np.int32
@@ -377,6 +376,15 @@ class ClaimIndex:
             keep = _top_per_unit(unit_of, -key_w, PRE_CANDIDATES, n_units)
             unit_of, entry_of, key_w = unit_of[keep], entry_of[keep], key_w[keep]
         return unit_of, entry_of, key_w, cut
+
+    def _key_rows(self, q: _Query) -> tuple[np.ndarray, np.ndarray]:
+        """q's columns as rows of the key postings (row pointers, rows): buckets that
+        hold no key drop out and the order stays ascending, so every sum adds the same
+        float32 terms in the same order as a product over all buckets would."""
+        kb = self._key_buckets
+        pos = np.searchsorted(kb, q.indices)
+        hit = kb[np.minimum(pos, len(kb) - 1)] == q.indices   # kb is not empty: every entry has a key
+        return np.concatenate(([0], np.cumsum(hit)))[q.indptr], pos[hit]
 
     def _product(self, indptr: np.ndarray, cols: np.ndarray,
                  n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -434,7 +442,12 @@ class ClaimIndex:
             unit_of, entry_of, key_w, cut = self._key_gate(q)
             if len(entry_of):
                 out = self._select(q, unit_of, entry_of, key_w, cut, floor)
-        # Entries added since the last reindex: checked directly (few by construction).
+        self._add_unindexed(units, out)
+        return out
+
+    def _add_unindexed(self, units: Sequence[Unit], out: list[list[int]]) -> None:
+        """Entries added since the last reindex, appended to the lists of the units that
+        share a term with them: checked directly (few by construction)."""
         for e_id in range(self._indexed, len(self._entries)):
             entry = self._entries[e_id]
             if entry is None:
@@ -443,7 +456,26 @@ class ClaimIndex:
             for u, unit in enumerate(units):
                 if needed.intersection(unit.terms):
                     out[u].append(e_id)
-        return out
+
+    def _splits(self) -> bool:
+        """Whether a page's retrieval can run a part at a time in the job thread (Retrieval):
+        with the compiled kernels over records, THREADS above 1, and an index to walk of at
+        most SPLIT_MAX_ENTRIES entries."""
+        fw = self._fw
+        return (candidates_job is not None and self.threads > 1 and self._records is not None
+                and 0 < self._indexed <= SPLIT_MAX_ENTRIES and fw.indptr.dtype == fw.indices.dtype == np.int32)
+
+    def _job(self, q: _Query, floor: float, cut: int, by_bound: int, threads: int, background: bool) -> object:
+        """_candidates' gate and selection for the units of ``q`` as one compiled job
+        (_retrieval.candidates): cut and by_bound -1 to decide them on these units, else
+        as given (0 or 1)."""
+        indptr, cols = self._key_rows(q)
+        fw = self._fw
+        return candidates_job(indptr.astype(np.int32), cols.astype(np.int32), *self._records, len(self._kmin),
+                              self._entry_block, PRE_CANDIDATES, cut, fw.indptr, fw.indices, fw.data, q.indptr,
+                              q.indices, self._total, self._n_terms, self._extra, _PRESENT_SLACK, MIN_COVERAGE,
+                              TOLERANCE, floor - 1e-6, COVERAGE_POWER, SIMILARITY_POWER, CANDIDATES_PER_UNIT,
+                              by_bound, threads, THREADED_RECORDS, THREADED_PAIRS, background)
 
     def _select(self, q: _Query, unit_of: np.ndarray, entry_of: np.ndarray, key_w: np.ndarray,
                 cut: bool, floor: float) -> list[list[int]]:
@@ -502,6 +534,85 @@ class ClaimIndex:
             if b > a:
                 out[u] = entry_of[a:min(b, a + CANDIDATES_PER_UNIT)].tolist()
         return out
+
+
+class Retrieval:
+    """The candidate lists of a page's units, as ``ClaimIndex._candidates`` gives them for
+    all at once, computed a part at a time while the page is analysed: every
+    ``PART_UNITS`` units added, their gate, pre-filter and selection start as one job in
+    the compiled job thread (_retrieval.candidates), which needs no GIL, so the caller's
+    Python runs on the other core meanwhile; the rest are run by ``lists()``.
+
+    A part's lists are its units' own, except for two decisions made on the whole batch:
+    the gate's ``PRE_CANDIDATES`` cut (more pairs per unit than that on average) and the
+    order by bound (more than ``CANDIDATES_PER_UNIT`` pairs pass in all). A part makes
+    them on its own units; ``lists()`` makes them on the page's sums and runs again the
+    parts that guessed wrong, so the lists are the whole batch's in every case. Without
+    the job (pure Python, one core, a store in blocks or over SPLIT_MAX_ENTRIES), one
+    ``_candidates`` call."""
+
+    def __init__(self, index: ClaimIndex, floor: float) -> None:
+        self._index, self._floor = index, floor
+        self._units: list[Unit] = []
+        self._todo = 0                      # units added since the last part started
+        self._parts: list[tuple[int, _Query | None, object]] = []   # (units, query, job)
+        self._split = index._splits()
+        self.reruns = 0                     # parts run again with the page's decisions
+
+    def add(self, units: Sequence[Unit]) -> None:
+        """Adds units (in page order); starts a part once PART_UNITS wait."""
+        self._units.extend(units)
+        self._todo += len(units)
+        if self._split and self._todo >= PART_UNITS:
+            self._start(background=True)
+
+    def start(self) -> None:
+        """Starts a part of the units waiting, if any, before the caller's last work
+        (a page's pronoun sentences), so that the part ``lists()`` runs is small."""
+        if self._split and self._todo and self._parts:
+            self._start(background=True)
+
+    def _start(self, background: bool) -> None:
+        units = self._units[len(self._units) - self._todo:]
+        q = _query(units)
+        index = self._index
+        if not len(q.indices):
+            self._parts.append((len(units), None, None))
+        else:
+            # In the job thread, one thread: the caller's Python takes the other core. The
+            # last part, run by the caller, as many as the index's once the job thread is
+            # idle (its jobs run in order: the last one done, all are).
+            jobs = [job for _, _, job in self._parts if job is not None]
+            threads = 1 if background or (jobs and not jobs[-1].done()) else index.threads
+            # A page in one part makes both decisions on its own; a part of a page guesses
+            # the order by bound (a page cut in parts has more than 64 pairs in all).
+            by_bound = -1 if not background and not self._parts else 1
+            self._parts.append((len(units), q, index._job(q, self._floor, -1, by_bound, threads, background)))
+        self._todo = 0
+
+    def lists(self) -> list[list[int]]:
+        """Every unit's candidate entries, in the order added."""
+        index, units = self._index, self._units
+        if not self._split:
+            return index._candidates(units, self._floor)
+        if self._todo or not self._parts:
+            self._start(background=False)
+        # The latest parts first: those the job thread has not taken yet are run here
+        # (Job.finish), so that both cores work on the page's last parts.
+        done = [job.finish() if job is not None else None for _, _, job in reversed(self._parts)][::-1]
+        cut = sum(d[1] for d in done if d) > PRE_CANDIDATES * len(units)
+        done = [self._again(q, cut, d[4]) if d and d[2] != cut else d for (_, q, _), d in zip(self._parts, done)]
+        by_bound = sum(d[3] for d in done if d) > CANDIDATES_PER_UNIT
+        done = [self._again(q, cut, by_bound) if d and d[4] != by_bound else d
+                for (_, q, _), d in zip(self._parts, done)]
+        out = [ids for (n, _, _), d in zip(self._parts, done) for ids in (d[0] if d else [[] for _ in range(n)])]
+        index._add_unindexed(units, out)
+        return out
+
+    def _again(self, q: _Query, cut: bool, by_bound: bool) -> tuple:
+        """A part's job run again here with the page's decisions."""
+        self.reruns += 1
+        return self._index._job(q, self._floor, int(cut), int(by_bound), self._index.threads, False).finish()
 
 
 class _Query(NamedTuple):

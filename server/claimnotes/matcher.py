@@ -30,7 +30,7 @@ simple loop the fast path is tested against.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from itertools import chain
 from operator import itemgetter
@@ -38,7 +38,7 @@ from operator import itemgetter
 import msgspec
 
 from claimnotes.aligner import align, align_units
-from claimnotes.claim_index import ClaimIndex, bucket
+from claimnotes.claim_index import ClaimIndex, Retrieval, bucket
 from claimnotes.complete import COMPLETE_BONUS, lifted
 from claimnotes.narrowing import narrowed, superlative
 from claimnotes.pronouns import PRONOUNS, Name, carried_by_sentence, names_in, pronoun_at, with_names
@@ -357,9 +357,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     explain: include each match's score parts.
     """
     if threshold < _FLOOR:
-        def fresh(units: Sequence[Unit]) -> list[list[Result]]:
-            return _results(units, index._candidates(units, threshold), index, threshold)
-        return _match_page(blocks, {}, fresh, index, threshold, explain)[0]
+        return _match_page(blocks, {}, _Fresh(index, threshold), index, threshold, explain)[0]
     block_cache = index._block_cache
     known: dict[str, Block] = {}
     for _, text in blocks:
@@ -367,7 +365,7 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
         if hit is not None:
             block_cache.move_to_end(text)
             known[text] = hit
-    out, new = _match_page(blocks, known, lambda units: _cached_results(units, index), index, threshold, explain)
+    out, new = _match_page(blocks, known, _Cached(index), index, threshold, explain)
     for text, block in new.items():
         block_cache[text] = block
         if len(block_cache) > BLOCK_CACHE_SIZE:
@@ -375,26 +373,83 @@ def match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
     return out
 
 
-def _cached_results(units: Sequence[Unit], index: ClaimIndex) -> list[list[Result]]:
-    """Each unit's results at or above ``_FLOOR``, through the unit cache."""
-    unit_cache = index._cache
-    todo: dict[str, Unit] = {}
-    for u in units:
-        if u.key not in unit_cache:
-            todo.setdefault(u.key, u)
-    if todo:
-        fresh = list(todo.values())
-        for u, res in zip(fresh, _results(fresh, index._candidates(fresh, _FLOOR), index, _FLOOR)):
-            unit_cache[u.key] = res
-            if len(unit_cache) > CACHE_SIZE:
-                unit_cache.popitem(last=False)
-    results = []
-    for u in units:
-        res = unit_cache.get(u.key)
-        if res is None:  # evicted within this call
-            res = _results([u], index._candidates([u], _FLOOR), index, _FLOOR)[0]
-        results.append(res)
-    return results
+class _Fresh:
+    """The results of a page's units at ``floor``, none cached: their retrieval starts
+    as they are added (claim_index.Retrieval), while the page is still analysed."""
+
+    def __init__(self, index: ClaimIndex, floor: float) -> None:
+        self.index, self.floor = index, floor
+        self.retrieval = Retrieval(index, floor)
+
+    def add(self, units: Sequence[Unit]) -> None:
+        self.retrieval.add(units)
+
+    def start(self) -> None:
+        self.retrieval.start()
+
+    def results(self, units: Sequence[Unit]) -> list[list[Result]]:
+        """Each unit's results; ``units`` are those added, in order."""
+        return _results(units, self.retrieval.lists(), self.index, self.floor)
+
+
+class _Cached:
+    """Each unit's results at or above ``_FLOOR``, through the unit cache: the units not
+    in it, once each, are retrieved as they are added."""
+
+    def __init__(self, index: ClaimIndex) -> None:
+        self.index = index
+        self.todo: dict[str, Unit] = {}
+        self.retrieval = Retrieval(index, _FLOOR)
+
+    def add(self, units: Sequence[Unit]) -> None:
+        unit_cache, todo = self.index._cache, self.todo
+        new = []
+        for u in units:
+            if u.key not in unit_cache and u.key not in todo:
+                todo[u.key] = u
+                new.append(u)
+        self.retrieval.add(new)
+
+    def start(self) -> None:
+        self.retrieval.start()
+
+    def results(self, units: Sequence[Unit]) -> list[list[Result]]:
+        """Each unit's results; ``units`` are those added, in order."""
+        index = self.index
+        unit_cache = index._cache
+        if self.todo:
+            fresh = list(self.todo.values())
+            for u, res in zip(fresh, _results(fresh, self.retrieval.lists(), index, _FLOOR)):
+                unit_cache[u.key] = res
+                if len(unit_cache) > CACHE_SIZE:
+                    unit_cache.popitem(last=False)
+        results = []
+        for u in units:
+            res = unit_cache.get(u.key)
+            if res is None:  # evicted within this call
+                res = _results([u], index._candidates([u], _FLOOR), index, _FLOOR)[0]
+            results.append(res)
+        return results
+
+
+class _Everything:
+    """The results of a page's units at ``floor`` against every entry (the reference)."""
+
+    def __init__(self, index: ClaimIndex, floor: float) -> None:
+        self.index, self.floor = index, floor
+
+    def add(self, units: Sequence[Unit]) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def results(self, units: Sequence[Unit]) -> list[list[Result]]:
+        everything = range(len(self.index._entries))
+        return _results(units, [everything] * len(units), self.index, self.floor)
+
+
+Batch = _Fresh | _Cached | _Everything
 
 
 Block = tuple[list[Found], list[Name], list[tuple[Unit, int]]]
@@ -415,13 +470,13 @@ def _pronoun_units(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
     return list(prons.values())
 
 
-def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
-                results_for: Callable[[Sequence[Unit]], list[list[Result]]], index: ClaimIndex,
-                threshold: float, explain: bool) -> tuple[list[Match], dict[str, Block]]:
+def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block], batch: Batch,
+                index: ClaimIndex, threshold: float, explain: bool) -> tuple[list[Match], dict[str, Block]]:
     """The matches of a page, and its blocks not in ``known``, analysed.
 
     The sentences of the new blocks, and every block's pronoun sentences read with
-    the names written before them (pronouns.py), are scored in one batch."""
+    the names written before them (pronouns.py), are scored in one batch, whose
+    retrieval starts as each block is analysed (``batch.add``)."""
     fresh: dict[str, list[Unit]] = {}
     covers: dict[str, list[int | None]] = {}   # per fresh unit: a token its matches must span
     context = {text: block[1:] for text, block in known.items()}
@@ -432,6 +487,8 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
             other = readings(text, units)
             fresh[text] = units + [u for u, _ in other]
             covers[text] = [None] * len(units) + [k for _, k in other]
+            batch.add(fresh[text])
+    batch.start()   # the last blocks' units are retrieved while the names are read in
     extra: list[Unit] = []
     put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
     bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
@@ -447,9 +504,10 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
                 put.append((k, len(named.tokens) - len(u.tokens) + 1))
         bounds.append(len(extra))
         before.extend(names)
+    batch.add(extra)
     todo = [u for units in fresh.values() for u in units] + extra
     texts = partial(_texts, index)
-    results = results_for(todo) if todo else []
+    results = batch.results(todo) if todo else []
     analysed, new = dict(known), {}
     pos = 0
     for text, units in fresh.items():
@@ -478,8 +536,6 @@ BLOCK_CACHE_SIZE = 5_000  # whole blocks (nav bars, footers and reloads repeat v
 def reference_match_blocks(blocks: Sequence[tuple[str, str]], index: ClaimIndex, *,
                            threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """The simple loop: every unit against every entry, no retrieval, no cache."""
-    everything = range(len(index._entries))
     # lowered by the bonus: a complete span raised over the threshold is computed (complete.py)
     floor = min(threshold, SPECIFIC_FLOOR) - COMPLETE_BONUS
-    return _match_page(blocks, {}, lambda units: _results(units, [everything] * len(units), index, floor),
-                       index, threshold, False)[0]
+    return _match_page(blocks, {}, _Everything(index, floor), index, threshold, False)[0]
