@@ -53,14 +53,15 @@ _BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)/]
 # "Round 3, question 6: ", "Linda M. shared a post: " (at most three words before the
 # colon, a name's initial or a word's number not counted, after a "Comment from"; then
 # a reporting verb). A dot inside a word is a user name's. A label with a comma
-# ("Objection, J. Harper: ") starts a sentence of its own: before lower case it is the
-# writer's sentence ("Next, Gareth asks: is it true ...").
+# ("Objection, J. Harper: ") starts a sentence of its own, with a capital: before anything
+# else it is the writer's sentence ("Next, Gareth asks: is it true ...", 'One, from May 9,
+# says: "The ...').
 _LABEL_CHAR = r"[^\s:.!?\"]"
 _LABEL_WORD = rf"{_LABEL_CHAR}(?:{_LABEL_CHAR}|\.(?={_LABEL_CHAR})){{0,39}}(?:[ \t][A-Z]\.|[ \t]\d{{1,3}},?)?"
 # Or, without a colon, a user name that a comment starts with ("mia.k.22 wait i thought
 # ..."): lower case with a dot or an underscore inside, as no word has.
 _HANDLE = r"[a-z][a-z0-9_]*(?:[._][a-z0-9_]+)+[ \t]+(?=\S)"
-_LABEL_RE = re.compile(rf"(?![^,:\n]*,[^:\n]*:[ \t]+[a-z])(?:\[[^\]\n]{{1,20}}\][ \t]*)?"
+_LABEL_RE = re.compile(rf"(?![^,:\n]*,[^:\n]*:[ \t]+[^A-Z])(?:\[[^\]\n]{{1,20}}\][ \t]*)?"
                        r"(?:(?:Comment|Reply|Response|Post|Message|Answer|Review)[ \t](?:from|by)[ \t])?"
                        rf"(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
                        r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)"
