@@ -67,6 +67,7 @@ def sentences(text: str) -> list[str]:
      ["Next, Gareth asks: is it true that private mode hides him?"]),
     ('One, from May 9, says: "The shooter is a leftist"', ['One, from May 9, says: "The shooter is a leftist"']),
     ("mia.k.22 wait i thought penguins lived in the arctic??", ["wait i thought penguins lived in the arctic??"]),
+    ("[01:40] and this is colloidal silver, it works", ["and this is colloidal silver, it works"]),
     ("1.5 million people were there", ["1.5 million people were there"]),   # a number, not a user name
     ("2/ Ivermectin kills the covid virus.", ["Ivermectin kills the covid virus."]),   # a thread's numbered post
     ("immune cells\u2026but it is not over", ["immune cells\u2026", "but it is not over"]),

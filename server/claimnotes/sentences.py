@@ -59,8 +59,9 @@ _BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)/]
 _LABEL_CHAR = r"[^\s:.!?\"]"
 _LABEL_WORD = rf"{_LABEL_CHAR}(?:{_LABEL_CHAR}|\.(?={_LABEL_CHAR})){{0,39}}(?:[ \t][A-Z]\.|[ \t]\d{{1,3}},?)?"
 # Or, without a colon, a user name that a comment starts with ("mia.k.22 wait i thought
-# ..."): lower case with a dot or an underscore inside, as no word has.
-_HANDLE = r"[a-z][a-z0-9_]*(?:[._][a-z0-9_]+)+[ \t]+(?=\S)"
+# ..."): lower case with a dot or an underscore inside, as no word has; or a transcript's
+# time stamp alone ("[01:40] and this is colloidal silver").
+_HANDLE = r"[a-z][a-z0-9_]*(?:[._][a-z0-9_]+)+[ \t]+(?=\S)|\[\d{1,2}(?::\d\d){1,2}\][ \t]+(?=\S)"
 _LABEL_RE = re.compile(rf"(?![^,:\n]*,[^:\n]*:[ \t]+[^A-Z])(?:\[[^\]\n]{{1,20}}\][ \t]*)?"
                        r"(?:(?:Comment|Reply|Response|Post|Message|Answer|Review)[ \t](?:from|by)[ \t])?"
                        rf"(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
