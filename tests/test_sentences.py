@@ -47,6 +47,7 @@ def sentences(text: str) -> list[str]:
      ["Rules for the kitchen.", "Some of you asked for a kettle instead."]),
     ('"Be the change you wish to see."\n- Mahatma Gandhi', ['"Be the change you wish to see."\n- Mahatma Gandhi']),
     ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
+    ("Sort of, but no. Crapper was a real plumber.", ["Sort of, but no.", "Crapper was a real plumber."]),
     # A reader's sign-off is not part of the letter's last sentence; a quote's attribution is.
     ("Q: Is one side of the Moon always dark? - Jonah, 10", ["Is one side of the Moon always dark?", "- Jonah, 10"]),
     ("He's convinced one is coming for the Earth. - Farah, Bristol",

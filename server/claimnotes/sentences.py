@@ -21,10 +21,12 @@ import re
 from claimnotes.textnorm import PURE_PYTHON
 
 # Words that end with a dot but do not end a sentence (compared lower case,
-# without the final dot).
+# without the final dot). Not "no": "Short answer: no. Brain scans show ..." ends there
+# far more often than "No." numbers something, and before a number a stop ends a
+# sentence after any abbreviation anyway.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st vs etc e.g i.e cf al gen sen rep gov lt col capt sgt
-inc ltd co corp dept univ est approx no nos fig vol pp ph.d u.s u.k u.n a.m p.m
+inc ltd co corp dept univ est approx fig vol pp ph.d u.s u.k u.n a.m p.m
 jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 """.split())
 
