@@ -48,6 +48,13 @@ def sentences(text: str) -> list[str]:
     ('"Be the change you wish to see."\n- Mahatma Gandhi', ['"Be the change you wish to see."\n- Mahatma Gandhi']),
     ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
     ("Sort of, but no. Crapper was a real plumber.", ["Sort of, but no.", "Crapper was a real plumber."]),
+    # An abbreviation or initial at a line's end before a capital ends the sentence; a
+    # line ending in a colon before a capital or a quote introduces a sentence of its own.
+    ("from Mexico into the U.S.\nAttorney General Sessions said", ["from Mexico into the U.S.", "Attorney General Sessions said"]),
+    ("Life in the Desert, by Amira K.\n\nDeserts get little rain.", ["Life in the Desert, by Amira K.", "Deserts get little rain."]),
+    ("We met Dr.\nsmith there.", ["We met Dr.\nsmith there."]),
+    ('The full post reads:\n"Thanks to Obama, the media can lie."', ["The full post reads", '"Thanks to Obama, the media can lie."']),
+    ("my list:\napples and pears", ["my list:\napples and pears"]),
     # A reader's sign-off is not part of the letter's last sentence; a quote's attribution is.
     ("Q: Is one side of the Moon always dark? - Jonah, 10", ["Is one side of the Moon always dark?", "- Jonah, 10"]),
     ("He's convinced one is coming for the Earth. - Farah, Bristol",

@@ -433,9 +433,13 @@ find_cuts(Split *x, Cuts *c)
             while (le > ls && ISSPACE(AT(t, le - 1)))
                 le--;
             Py_ssize_t words = count_words(t, ls, le);
-            if (le > ls && !in_ascii(",;:-", AT(t, le - 1))
-                    && (words <= 3 || (Py_UNICODE_ISUPPER(AT(t, after)) && words <= x->headline_words))
-                    && cut(c, nl + 1) < 0)
+            Py_UCS4 first = AT(t, after);
+            int brk = le > ls && !in_ascii(",;:-", AT(t, le - 1))
+                      && (words <= 3 || (Py_UNICODE_ISUPPER(first) && words <= x->headline_words));
+            /* a line that introduces the next: "The full post reads:\n\"Thanks ..." */
+            brk = brk || (le > ls && AT(t, le - 1) == ':'
+                          && (Py_UNICODE_ISUPPER(first) || first == '"' || first == 0x201c));
+            if (brk && cut(c, nl + 1) < 0)
                 return -1;
             continue;
         }
@@ -492,7 +496,8 @@ find_cuts(Split *x, Cuts *c)
         if (abbreviation < 0 && (abbreviation = ends_with_abbreviation(x, stop)) < 0)
             return -1;
         if (abbreviation && !Py_UNICODE_ISDIGIT(nxt)
-                && nxt != '"' && nxt != '\'' && nxt != 0x201c && nxt != 0x2018) {
+                && nxt != '"' && nxt != '\'' && nxt != 0x201c && nxt != 0x2018
+                && !(Py_UNICODE_ISUPPER(nxt) && has_char(t, '\n', me, after))) {  /* "U.S.\nAttorney" */
             Py_ssize_t b = bullet_end(x, after, n);
             if (b == -2)
                 return -1;

@@ -153,6 +153,10 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             if line and line[-1] not in ",;:-" and (
                     words <= 3 or text[after].isupper() and words <= _HEADLINE_WORDS):
                 cuts.append(nl + 1)
+            # A line that introduces the next ("The full post reads:\n\"Thanks to ...") ends
+            # before it when it starts a sentence of its own: a capital or an opening quote.
+            elif line[-1:] == ":" and (text[after].isupper() or text[after] in "\"\u201c"):
+                cuts.append(nl + 1)
             continue
         stop = m.end() - 1
         while stop > m.start() and text[stop] not in _STOPS:
@@ -183,8 +187,10 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             continue
         if _ends_with_abbreviation(text, stop) and not nxt.isdigit():
             # "Dr. Smith" / "U.S. troops": a dot after an abbreviation ends a
-            # sentence only if an obvious new sentence follows (a quote or bullet).
-            if nxt not in "\"'\u201c\u2018" and not _BULLET_RE.match(text, after):
+            # sentence only if an obvious new sentence follows (a quote or bullet, or
+            # a capital on a new line: "... from Mexico into the U.S.\nAttorney General").
+            if nxt not in "\"'\u201c\u2018" and not _BULLET_RE.match(text, after) and not (
+                    nxt.isupper() and "\n" in text[m.end():after]):
                 continue
         cuts.append(m.end())
     cuts.append(n)
