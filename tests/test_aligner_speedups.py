@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from types import MappingProxyType
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -67,7 +68,10 @@ def units(draw) -> Unit:
     for w, cap in words:
         tokens.append(Token(w, at, at + len(w), cap))
         at += len(w) + 1
-    return make_unit(tokens, (0, at))
+    unit = make_unit(tokens, (0, at))
+    if draw(st.booleans()):  # two sentences read as one (a pair): where the second starts
+        unit = msgspec.structs.replace(unit, wall=draw(st.integers(1, len(tokens))))
+    return unit
 
 
 @st.composite

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
+from support import FIXTURES
 
 from claimnotes.matcher import (DEFAULT_THRESHOLD, ClaimIndex, Match, find_similar, match_blocks,
                                 reference_match_blocks)
@@ -131,6 +133,29 @@ def test_a_near_specific_claim_hides_the_general_one(text: str, expected: list[s
     blocks = [("b", text)]
     assert [m.claim_id for m in match_blocks(blocks, index)] == expected
     assert match_blocks(blocks, index) == reference_match_blocks(blocks, index)
+
+
+@pytest.mark.parametrize("text", [
+    "I don't think so. Vaccines are safe.",        # a negation in the sentence before...
+    "Vaccines are safe. Not everyone agrees.",     # ...or a "not" just after, in the next one
+])
+def test_a_negation_does_not_reach_across_a_sentence_end(text: str) -> None:
+    # Two short sentences are also read as one unit; its negations stay in their sentence.
+    index = ClaimIndex.build([("unsafe", ["Vaccines are not safe."])])
+    assert match_blocks([("b", text)], index) == []
+    assert reference_match_blocks([("b", text)], index) == []
+
+
+def test_a_not_in_the_next_sentence_does_not_stretch_the_span() -> None:
+    # heldout4: the "not" of "Didn't" counted after "sharks never get cancer" cancelled its
+    # "never", so the pair of sentences scored 62.7 from "shark cartilage" on and, starting
+    # first, was the quote. The store's IDF weights make that window score: the default store.
+    claims = [msgspec.json.decode(line) for line in (FIXTURES / "claims.jsonl").read_bytes().splitlines()]
+    index = ClaimIndex.build((c["id"], [c["text"], *c.get("variants", [])]) for c in claims)
+    text = ("My dad took shark cartilage pills in the 90s because the bloke in the health food shop said "
+            "sharks never get cancer. Didn't help him and cost a fortune.")
+    (m,) = [m for m in match_blocks([("b", text)], index) if m.claim_id == "shark-cartilage-cancer"]
+    assert m.quote == text[:text.index(" Didn't")]
 
 
 def test_first_mention_in_a_block_is_the_quote(index: ClaimIndex) -> None:

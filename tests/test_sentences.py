@@ -47,6 +47,37 @@ def sentences(text: str) -> list[str]:
      ["Rules for the kitchen.", "Some of you asked for a kettle instead."]),
     ('"Be the change you wish to see."\n- Mahatma Gandhi', ['"Be the change you wish to see."\n- Mahatma Gandhi']),
     ("e.g. this one. and i.e. that", ["e.g. this one.", "and i.e. that"]),
+    ("Sort of, but no. Crapper was a real plumber.", ["Sort of, but no.", "Crapper was a real plumber."]),
+    # An abbreviation or initial at a line's end before a capital ends the sentence; a
+    # line ending in a colon before a capital or a quote introduces a sentence of its own.
+    ("from Mexico into the U.S.\nAttorney General Sessions said", ["from Mexico into the U.S.", "Attorney General Sessions said"]),
+    ("Life in the Desert, by Amira K.\n\nDeserts get little rain.", ["Life in the Desert, by Amira K.", "Deserts get little rain."]),
+    ("We met Dr.\nsmith there.", ["We met Dr.\nsmith there."]),
+    ('The full post reads:\n"Thanks to Obama, the media can lie."', ["The full post reads", '"Thanks to Obama, the media can lie."']),
+    ("my list:\napples and pears", ["my list:\napples and pears"]),
+    # A reader's sign-off is not part of the letter's last sentence; a quote's attribution is.
+    ("Q: Is one side of the Moon always dark? - Jonah, 10", ["Is one side of the Moon always dark?", "- Jonah, 10"]),
+    ("He's convinced one is coming for the Earth. - Farah, Bristol",
+     ["He's convinced one is coming for the Earth.", "- Farah, Bristol"]),
+    ('"Nobody will ever need more than 640K." - Bill Gates, 1981', ['"Nobody will ever need more than 640K." - Bill Gates, 1981']),
+    ("It was cold. - and then it snowed", ["It was cold. - and then it snowed"]),   # not a name: the same sentence
+    # An e-mail signature's "--" line ends the sentence before it and starts a new one.
+    ('holds less and less.\n--\n"Nobody will ever need 640K." - Bill Gates',
+     ["holds less and less.", '"Nobody will ever need 640K." - Bill Gates']),
+    ("no stop here\n-- \nBob", ["no stop here", "Bob"]),
+    # Speaker labels: user names with dots, "Comment from" and two more words, a numbered
+    # heading, a user name without a colon; a comma'd opening before lower case is prose.
+    ("dan.w: isn't the clock change for farmers?", ["isn't the clock change for farmers?"]),
+    ("Comment from Lorraine Birch: They give off spike proteins.", ["They give off spike proteins."]),
+    ("Round 3, question 6: Uncle Rob insists on wooden teeth.", ["Uncle Rob insists on wooden teeth."]),
+    ("Objection, J. Harper: My objection is visual.", ["My objection is visual."]),
+    ("Next, Gareth asks: is it true that private mode hides him?",
+     ["Next, Gareth asks: is it true that private mode hides him?"]),
+    ('One, from May 9, says: "The shooter is a leftist"', ['One, from May 9, says: "The shooter is a leftist"']),
+    ("mia.k.22 wait i thought penguins lived in the arctic??", ["wait i thought penguins lived in the arctic??"]),
+    ("[01:40] and this is colloidal silver, it works", ["and this is colloidal silver, it works"]),
+    ("1.5 million people were there", ["1.5 million people were there"]),   # a number, not a user name
+    ("2/ Ivermectin kills the covid virus.", ["Ivermectin kills the covid virus."]),   # a thread's numbered post
     ("immune cells\u2026but it is not over", ["immune cells\u2026", "but it is not over"]),
     ("", []),
     ("   \n\n  ", []),

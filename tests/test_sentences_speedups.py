@@ -72,6 +72,12 @@ EDGES = [
     "a b c d e f g h i j k l m\nN", "ends with comma,\nNext", "ends with dash -\nNext", "Line one\n\nLine two",
     '"open quote. Then', 'close quote" here. And', "\u201copen. Then", "close\u201d. Then", "(x.) y", "\"Really?\" she asked.",
     "Really?\u201d she asked.", "1234. item", "123. item one two", "12) item", "\u0663. item", "*\titem", ">> quoted text here",
+    "Why? - Mia, 8", "Why?\" - Mia, 8", "Why? - Mia, aged eight today now", "Why? - mia", "Why? -Mia", "Why. \u2014 Jo\nx",
+    "less.\n--\nQuote", "less.\n-- \nQuote", "less\n--\nQuote", "less\n  ==  \nmore", "a\n-\nb", "a.\n__", "a\n~~~",
+    "dan.w: hi there", "mia.k.22 hi there", "mia. hi", "a_b\tc", "e.g. so", "Round 3, question 6: Yes", "Next, Bob asks: is it",
+    "Comment from Ann Lee Ray: hi", "Reply by a b c: hi", "2/ two", "12/ x", "1/2 cup", "[01:40] so", "[1:02:03]\tx", "[01:40]x", "[x:40] so",
+    "the U.S.\nAttorney", "the U.S. \n Attorney", "Dr.\nsmith", "Dr.\n\u0130. x", "J.\n\nNext", "reads:\n\"Thanks", "reads:\n\u201cThanks",
+    "reads: \nThanks", "reads:\nthanks", "reads:\n'so", ":\nA", "a:\n\u00c9t\u00e9",
 ]
 PROPERTY = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -47,7 +47,7 @@ static struct {
 static PyObject *round_fn;  /* builtins.round */
 static PyObject *s_termset, *s_terms, *s_names, *s_negs, *s_tokens, *s_neg, *s_norm,
                 *s_keys, *s_not, *s_floor, *s_coverage, *s_similarity, *s_numbers,
-                *s_negation, *s_distinct, *s_claim, *s_issubset;
+                *s_negation, *s_distinct, *s_claim, *s_issubset, *s_wall;
 
 #define FALLBACK 1   /* status: let the Python version answer this call */
 
@@ -276,7 +276,7 @@ typedef struct {
 typedef struct {
     PyObject *termset, *terms_seq, *names, *negs, *tokens;
     PyObject **uterms;        /* the unit's terms: str or None */
-    Py_ssize_t n_terms;
+    Py_ssize_t n_terms, wall;  /* wall: unit.wall (a pair's second sentence), with negs */
     int has_negs, terms_read;
     Py_hash_t *hash;          /* per term: its hash */
     uint64_t *sym;            /* per term: its rapidfuzz symbol */
@@ -331,6 +331,13 @@ unit_init(UnitView *v, PyObject *unit)
             return FALLBACK;
         if ((r = unit_attr(unit, s_tokens, &v->tokens)))
             return r;
+        PyObject *wall;
+        if ((r = unit_attr(unit, s_wall, &wall)))
+            return r;
+        v->wall = PyLong_AsSsize_t(wall);
+        Py_DECREF(wall);
+        if (v->wall == -1 && PyErr_Occurred())
+            return -1;
     }
     v->uterms = PySequence_Fast_ITEMS(v->terms_seq);
     v->n_terms = PySequence_Fast_GET_SIZE(v->terms_seq);
@@ -508,20 +515,26 @@ guard_terms(Table *table, const UnitView *u, PyObject *entry, PyObject *weight, 
 
 /* align_py's neg_span for the window i..j of a unit with negations: the parity
  * of the negations in it and in the NEGATION_REACH words before it, flipped by
- * each plain "not" in the NEGATION_AFTER words after it. */
+ * each plain "not" in the NEGATION_AFTER words after it; neither reach crosses a
+ * pair's wall from the window's side. */
 static int
 window_negated(UnitView *u, Py_ssize_t i, Py_ssize_t j, int *out)
 {
     long long a, b;
+    Py_ssize_t reach = i - cfg.negation_reach > 0 ? i - cfg.negation_reach : 0;
+    if (i >= u->wall && u->wall > reach)
+        reach = u->wall;
     int r = neg_count(u->negs, j + 1, &a);
     if (r == 0)
-        r = neg_count(u->negs, i - cfg.negation_reach > 0 ? i - cfg.negation_reach : 0, &b);
+        r = neg_count(u->negs, reach, &b);
     if (r)
         return r;
     int neg = (a - b) % 2 != 0;
     Py_ssize_t stop = j + 1 + cfg.negation_after;
     if (stop > u->n_terms)
         stop = u->n_terms;
+    if (j < u->wall && stop > u->wall)
+        stop = u->wall;
     for (Py_ssize_t k = j + 1; k < stop; k++) {
         int flip = not_after(u->tokens, k, u->not_cache);
         if (flip < 0)
@@ -1397,7 +1410,7 @@ PyMODINIT_FUNC
 PyInit__aligner(void)
 {
     struct { PyObject **slot; const char *text; } names[] = {
-        {&s_termset, "termset"}, {&s_terms, "terms"}, {&s_names, "names"}, {&s_negs, "negs"},
+        {&s_termset, "termset"}, {&s_terms, "terms"}, {&s_names, "names"}, {&s_negs, "negs"}, {&s_wall, "wall"},
         {&s_tokens, "tokens"}, {&s_neg, "neg"}, {&s_norm, "norm"}, {&s_keys, "keys"}, {&s_not, "not"},
         {&s_floor, "floor"}, {&s_coverage, "coverage"}, {&s_similarity, "similarity"},
         {&s_numbers, "numbers"}, {&s_negation, "negation"}, {&s_distinct, "distinct"},

@@ -4,10 +4,14 @@
  * decides each one as the Python loop does, then trims each sentence the same way.
  * The rules tuple comes from sentences.py (see _C_RULES there):
  *   (stops, closers, emoji, bullet_marks, bullet_match, label_match, abbreviations,
- *    edge_keep, trail_keep, headline_words, attribution_words)
- * _BULLET_RE and _LABEL_RE stay Python regexes, called back (their .match) only
- * where they can match: a bullet needs one of bullet_marks or a digit after its
- * spaces and tabs, a label a colon. The abbreviation set is read as it is.
+ *    edge_keep, trail_keep, headline_words, attribution_words, sign_off_match,
+ *    rule_line_match, rule_chars)
+ * _BULLET_RE, _LABEL_RE, _SIGN_OFF_RE and _RULE_LINE_RE stay Python regexes, called
+ * back (their .match) only where they can match: a bullet needs one of bullet_marks
+ * or a digit after its spaces and tabs, a label a colon or a lower-case ASCII letter
+ * first (a user name), a sign-off a dash after a
+ * stop on its line, a rule line one of rule_chars first. The abbreviation set is read
+ * as it is.
  *
  * Unlike the Python code, every scan here is linear in the text: line starts are
  * tracked forward instead of searched backwards, and a run of stops, emoji, spaces
@@ -105,9 +109,9 @@ is_letter(Py_UCS4 ch)
 typedef struct {
     PyObject *str;
     Text t;
-    Text stops, closers, marks, edge_keep, trail_keep;
+    Text stops, closers, marks, edge_keep, trail_keep, rule_chars;
     Ranges emoji;
-    PyObject *bullet_match, *label_match, *abbreviations;
+    PyObject *bullet_match, *label_match, *abbreviations, *sign_off_match, *rule_line_match;
     Py_ssize_t headline_words, attribution_words;
     unsigned char ascii[128];  /* ascii_class and the rules' classes */
 } Split;
@@ -287,6 +291,17 @@ ends_with_abbreviation(Split *x, Py_ssize_t stop)
     return r;
 }
 
+/* sentences._is_rule_line: 1, 0, or -1 on error. */
+static int
+is_rule_line(Split *x, Py_ssize_t i)
+{
+    Py_ssize_t j = next_nonspace(&x->t, i);
+    if (j >= x->t.n || !in_chars(&x->rule_chars, AT(&x->t, j)))
+        return 0;
+    Py_ssize_t e = match_end(x, x->rule_line_match, i, x->t.n);
+    return e == -2 ? -1 : e >= 0;
+}
+
 /* sentences._is_list_item: 1, 0, or -1 on error. */
 static int
 is_list_item(Split *x, Py_ssize_t i)
@@ -406,14 +421,25 @@ find_cuts(Split *x, Cuts *c)
                 continue;
             }
             Py_ssize_t ls = line_start(t, &lines, nl), le = nl;  /* the line, stripped */
+            int rule = is_rule_line(x, ls);  /* the "--" of a signature, either side */
+            if (rule == 0)
+                rule = is_rule_line(x, after);
+            if (rule < 0 || (rule && cut(c, nl + 1) < 0))
+                return -1;
+            if (rule)
+                continue;
             while (ls < le && ISSPACE(AT(t, ls)))
                 ls++;
             while (le > ls && ISSPACE(AT(t, le - 1)))
                 le--;
             Py_ssize_t words = count_words(t, ls, le);
-            if (le > ls && !in_ascii(",;:-", AT(t, le - 1))
-                    && (words <= 3 || (Py_UNICODE_ISUPPER(AT(t, after)) && words <= x->headline_words))
-                    && cut(c, nl + 1) < 0)
+            Py_UCS4 first = AT(t, after);
+            int brk = le > ls && !in_ascii(",;:-", AT(t, le - 1))
+                      && (words <= 3 || (Py_UNICODE_ISUPPER(first) && words <= x->headline_words));
+            /* a line that introduces the next: "The full post reads:\n\"Thanks ..." */
+            brk = brk || (le > ls && AT(t, le - 1) == ':'
+                          && (Py_UNICODE_ISUPPER(first) || first == '"' || first == 0x201c));
+            if (brk && cut(c, nl + 1) < 0)
                 return -1;
             continue;
         }
@@ -431,10 +457,18 @@ find_cuts(Split *x, Cuts *c)
                 return -1;
             continue;
         }
-        if (nxt == '-' || nxt == 0x2013 || nxt == 0x2014 || nxt == ',' || nxt == ';' || nxt == ':') {
-            if (!has_char(t, '\n', me, after))  /* an attribution */
+        int dash = nxt == '-' || nxt == 0x2013 || nxt == 0x2014;
+        if (dash || nxt == ',' || nxt == ';' || nxt == ':') {
+            int item;
+            if (has_char(t, '\n', me, after)) {  /* a list item or a rule line */
+                if ((item = is_list_item(x, after)) == 0)
+                    item = is_rule_line(x, after);
+            } else if (dash && me - 1 == stop) {  /* a sign-off; after a quote, an attribution */
+                Py_ssize_t e = match_end(x, x->sign_off_match, after, n);
+                item = e == -2 ? -1 : e >= 0;
+            } else {
                 continue;
-            int item = is_list_item(x, after);
+            }
             if (item < 0)
                 return -1;
             if (item && cut(c, me) < 0)
@@ -462,7 +496,8 @@ find_cuts(Split *x, Cuts *c)
         if (abbreviation < 0 && (abbreviation = ends_with_abbreviation(x, stop)) < 0)
             return -1;
         if (abbreviation && !Py_UNICODE_ISDIGIT(nxt)
-                && nxt != '"' && nxt != '\'' && nxt != 0x201c && nxt != 0x2018) {
+                && nxt != '"' && nxt != '\'' && nxt != 0x201c && nxt != 0x2018
+                && !(Py_UNICODE_ISUPPER(nxt) && has_char(t, '\n', me, after))) {  /* "U.S.\nAttorney" */
             Py_ssize_t b = bullet_end(x, after, n);
             if (b == -2)
                 return -1;
@@ -508,7 +543,8 @@ trim(Split *x, Lines *lines, Py_ssize_t *pa, Py_ssize_t *pb)
             return -1;
         if (e >= 0)
             a = e;
-        if (has_char(t, ':', a, b) && (e = match_end(x, x->label_match, a, b)) != -1) {
+        int maybe = a < b && AT(t, a) >= 'a' && AT(t, a) <= 'z';  /* a user name's first letter */
+        if ((maybe || has_char(t, ':', a, b)) && (e = match_end(x, x->label_match, a, b)) != -1) {
             if (e == -2)
                 return -1;
             a = e;
@@ -549,8 +585,8 @@ PyDoc_STRVAR(split_sentences_doc,
 static PyObject *
 split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) || PyTuple_GET_SIZE(args[1]) != 11) {
-        PyErr_SetString(PyExc_TypeError, "split_sentences(text: str, rules: tuple of 11)");
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) || PyTuple_GET_SIZE(args[1]) != 14) {
+        PyErr_SetString(PyExc_TypeError, "split_sentences(text: str, rules: tuple of 14)");
         return NULL;
     }
     PyObject *rules = args[1];
@@ -558,17 +594,21 @@ split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     x.bullet_match = PyTuple_GET_ITEM(rules, 4);
     x.label_match = PyTuple_GET_ITEM(rules, 5);
     x.abbreviations = PyTuple_GET_ITEM(rules, 6);
+    x.sign_off_match = PyTuple_GET_ITEM(rules, 11);
+    x.rule_line_match = PyTuple_GET_ITEM(rules, 12);
     if (rule_str(rules, 0, &x.stops) < 0 || rule_str(rules, 1, &x.closers) < 0
             || rule_str(rules, 3, &x.marks) < 0 || rule_str(rules, 7, &x.edge_keep) < 0
-            || rule_str(rules, 8, &x.trail_keep) < 0)
+            || rule_str(rules, 8, &x.trail_keep) < 0 || rule_str(rules, 13, &x.rule_chars) < 0)
         return NULL;
     if (!PyUnicode_Check(PyTuple_GET_ITEM(rules, 2)) || parse_ranges(PyTuple_GET_ITEM(rules, 2), &x.emoji) < 0) {
         if (!PyErr_Occurred())
             PyErr_SetString(PyExc_TypeError, "the emoji rule must be a str");
         return NULL;
     }
-    if (!PyCallable_Check(x.bullet_match) || !PyCallable_Check(x.label_match) || !PyAnySet_Check(x.abbreviations)) {
-        PyErr_SetString(PyExc_TypeError, "split_sentences: bad bullet_match, label_match or abbreviations");
+    if (!PyCallable_Check(x.bullet_match) || !PyCallable_Check(x.label_match) || !PyAnySet_Check(x.abbreviations)
+            || !PyCallable_Check(x.sign_off_match) || !PyCallable_Check(x.rule_line_match)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "split_sentences: bad bullet_match, label_match, abbreviations, sign_off_match or rule_line_match");
         return NULL;
     }
     fill_classes(&x);

@@ -254,6 +254,7 @@ gather(PyObject *const *items, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_s
 static PyObject *
 make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, PyObject *sent)
 {
+    PyObject *wall = NULL;  /* a pair's: the first token of its second sentence */
     PyObject *tokens = NULL, *terms = NULL, *norms = NULL, *names_list = NULL, *names = NULL;
     PyObject *negs = NULL, *key = NULL, *termset = NULL, *unit = NULL;
     PyObject *const *all_tokens = &PyList_GET_ITEM(x->tokens, 0);
@@ -306,9 +307,12 @@ make_unit(Block *x, Py_ssize_t a0, Py_ssize_t b0, Py_ssize_t a1, Py_ssize_t b1, 
         goto done;
     if (atomic)
         PyObject_GC_UnTrack(termset);
-    PyObject *fields[] = {tokens, terms, key, sent, names, negs, termset};
-    unit = PyObject_Vectorcall(x->unit_type, fields, 7, NULL);
+    if (b1 > a1 && (wall = PyLong_FromSsize_t(b0 - a0)) == NULL)
+        goto done;
+    PyObject *fields[] = {tokens, terms, key, sent, names, negs, termset, wall};
+    unit = PyObject_Vectorcall(x->unit_type, fields, wall != NULL ? 8 : 7, NULL);
 done:
+    Py_XDECREF(wall);
     Py_XDECREF(tokens);
     Py_XDECREF(terms);
     Py_XDECREF(norms);

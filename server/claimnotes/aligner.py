@@ -22,7 +22,9 @@ from claimnotes.textnorm import PURE_PYTHON
 
 MIN_COVERAGE = 0.65    # a span must hold this share of a claim's IDF weight, or score 0
 NEGATION_REACH = 4     # a negation this many words before a span still negates it...
-NEGATION_AFTER = 2     # ...and a "not" this many after ("because most do not")
+NEGATION_AFTER = 2     # ...and a "not" this many after ("because most do not"), both in
+                       # the span's sentence (a pair's ``wall``: "... sharks never get
+                       # cancer. Didn't help him" keeps the "never")
 COUNT_SHARE = 0.0      # coverage = mix of IDF-weighted and plain term counts: rare words
                        # alone ("Apollo 11") must not stand for a whole claim
 COVERAGE_POWER = 0.5   # score = 100 * coverage**COVERAGE_POWER * similarity**SIMILARITY_POWER
@@ -77,6 +79,7 @@ def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
     best: tuple[float, int, int, dict[str, float]] | None = None
     need = MIN_COVERAGE * total - TOLERANCE
     negs = unit.negs
+    wall = unit.wall if negs else 0
     for x, i in enumerate(hits):
         covered: set[str] = set()
         cov_w = 0.0
@@ -97,11 +100,12 @@ def align_py(unit: Unit, entry: Entry, weight: dict[str, float],
             base = 100.0 * cov ** COVERAGE_POWER * sim ** SIMILARITY_POWER
             names = GUARD_FACTOR if other_names and not all(u in covered for u in entry.names) else 1.0
             numbers = 1.0 if claim_numbers <= covered else GUARD_FACTOR
-            neg_span = bool(negs) and bool((negs[j + 1] - negs[max(0, i - NEGATION_REACH)]) % 2)
+            reach = max(0, i - NEGATION_REACH, wall if i >= wall else 0)
+            neg_span = bool(negs) and bool((negs[j + 1] - negs[reach]) % 2)
             # After the span only a plain "not" counts ("because most do not"), not
             # "no"/"nobody" starting a new clause ("...mercury and nobody will tell you").
             if negs:
-                for k in range(j + 1, min(len(terms), j + 1 + NEGATION_AFTER)):
+                for k in range(j + 1, min(len(terms), j + 1 + NEGATION_AFTER, wall if j < wall else len(terms))):
                     if unit.tokens[k].norm == "not" and negated(unit.tokens, k):
                         neg_span = not neg_span
             negation = 1.0 if neg_span == entry.neg else GUARD_FACTOR

@@ -4,8 +4,10 @@
 surrounding whitespace and bullet markers. It handles abbreviations ("Dr.",
 "U.S.", "e.g."), initials, closing quotes after the stop, @handles and URLs (a
 dot inside them is not followed by a space), bullet lists (a new line that
-starts with a marker is a new sentence), blank lines, and headlines without a
-final stop. Scanning is one pass of a linear regex.
+starts with a marker is a new sentence), blank lines, headlines without a final
+stop, speaker labels and user names at a line's start, a reader's sign-off after a
+letter ("- Farah, Bristol") and a signature's "--" line. Scanning is one pass of a
+linear regex.
 
 ``split_sentences_py`` is the reference; the optional C extension ``_sentences``
 gives the same spans (``split_sentences`` is it when built, unless
@@ -19,10 +21,12 @@ import re
 from claimnotes.textnorm import PURE_PYTHON
 
 # Words that end with a dot but do not end a sentence (compared lower case,
-# without the final dot).
+# without the final dot). Not "no": "Short answer: no. Brain scans show ..." ends there
+# far more often than "No." numbers something, and before a number a stop ends a
+# sentence after any abbreviation anyway.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st vs etc e.g i.e cf al gen sen rep gov lt col capt sgt
-inc ltd co corp dept univ est approx no nos fig vol pp ph.d u.s u.k u.n a.m p.m
+inc ltd co corp dept univ est approx fig vol pp ph.d u.s u.k u.n a.m p.m
 jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres
 """.split())
 
@@ -44,13 +48,34 @@ _BREAK_RE = re.compile(
     rf"(?:(?<=[{_STOPS}])[{_STOPS}]*[{re.escape(_CLOSERS)}]*(?=\s|$)"
     rf"|(?<=[{_EMOJI}])[{_EMOJI}]*(?=\s)|(?<=\u2026)(?=[^\W\d_])|(?<=\n))")
 _BULLET_MARKS = "-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>"
-_BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)])[ \t]+")
+# A list number is "1." or "1)", or "1/" as a thread of posts numbers its parts.
+_BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)/])[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
-# "Q3: ", "u/old_school_tech: ", "Comment from Rob T.: ", "Linda M. shared a post: " (at
-# most three words before the colon, a name's initial not counted, then a reporting verb).
-_LABEL_WORD = r"[^\s:.!?\"]{1,40}(?:[ \t][A-Z]\.)?"
-_LABEL_RE = re.compile(rf"(?:\[[^\]\n]{{1,20}}\][ \t]*)?(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
-                       r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)")
+# "Q3: ", "u/old_school_tech: ", "dan.w: ", "Comment from Lorraine Birch: ",
+# "Round 3, question 6: ", "Linda M. shared a post: " (at most three words before the
+# colon, a name's initial or a word's number not counted, after a "Comment from"; then
+# a reporting verb). A dot inside a word is a user name's. A label with a comma
+# ("Objection, J. Harper: ") starts a sentence of its own, with a capital: before anything
+# else it is the writer's sentence ("Next, Gareth asks: is it true ...", 'One, from May 9,
+# says: "The ...').
+_LABEL_CHAR = r"[^\s:.!?\"]"
+_LABEL_WORD = rf"{_LABEL_CHAR}(?:{_LABEL_CHAR}|\.(?={_LABEL_CHAR})){{0,39}}(?:[ \t][A-Z]\.|[ \t]\d{{1,3}},?)?"
+# Or, without a colon, a user name that a comment starts with ("mia.k.22 wait i thought
+# ..."): lower case with a dot or an underscore inside, as no word has; or a transcript's
+# time stamp alone ("[01:40] and this is colloidal silver").
+_HANDLE = r"[a-z][a-z0-9_]*(?:[._][a-z0-9_]+)+[ \t]+(?=\S)|\[\d{1,2}(?::\d\d){1,2}\][ \t]+(?=\S)"
+_LABEL_RE = re.compile(rf"(?![^,:\n]*,[^:\n]*:[ \t]+[^A-Z])(?:\[[^\]\n]{{1,20}}\][ \t]*)?"
+                       r"(?:(?:Comment|Reply|Response|Post|Message|Answer|Review)[ \t](?:from|by)[ \t])?"
+                       rf"(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
+                       r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)"
+                       rf"|{_HANDLE}")
+# A reader's sign-off after a letter's last stop, on its line: "... coming for the Earth.
+# - Farah, Bristol", "... right? - Mia, 8". After a closing quote the same dash is a
+# quote's attribution and stays with it ('"..." - Voltaire.', the labelling rule's form).
+_SIGN_OFF_RE = re.compile(r"[-\u2013\u2014][ \t]+[A-Z][^\s.!?]*(?:[ \t]+[^\s.!?]+){0,3}[ \t]*(?:\n|$)")
+# A line that only rules text off: an e-mail signature's "-- " delimiter, "-----", "____".
+_RULE_LINE_RE = re.compile(r"[ \t]*(?:-{2,}|_{2,}|={2,}|~{2,})[ \t]*(?:\n|$)")
+_RULE_CHARS = "-_=~"  # the characters a rule line is drawn with: the cheap test before the regex
 # Leading/trailing characters that are not part of the quote (emoji, arrows, bullets); a
 # leading "-" that is not a bullet (no space after it) is a minus sign ("-15 and snowing").
 _EDGE_KEEP = "-\"'([\u201c\u2018\u00bf\u00a1@#$\u00a3\u20ac"
@@ -87,6 +112,12 @@ def _is_list_item(text: str, i: int) -> bool:
 _ATTRIBUTION_WORDS = 4  # "- Albert Einstein, 1921" is an attribution; a longer line is a list item
 
 
+def _is_rule_line(text: str, i: int) -> bool:
+    """Whether the line from ``i`` (past its spaces) is a rule line (_RULE_LINE_RE)."""
+    j = _next_nonspace(text, i)
+    return j < len(text) and text[j] in _RULE_CHARS and _RULE_LINE_RE.match(text, i) is not None
+
+
 def _next_nonspace(text: str, i: int) -> int:
     n = len(text)
     while i < n and text[i].isspace():
@@ -114,10 +145,17 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
                 cuts.append(nl + 1)
                 continue
             line_start = text.rfind("\n", 0, nl) + 1
+            if _is_rule_line(text, line_start) or _is_rule_line(text, after):  # "--" of a signature
+                cuts.append(nl + 1)
+                continue
             line = text[line_start:nl].strip()
             words = len(line.split())
             if line and line[-1] not in ",;:-" and (
                     words <= 3 or text[after].isupper() and words <= _HEADLINE_WORDS):
+                cuts.append(nl + 1)
+            # A line that introduces the next ("The full post reads:\n\"Thanks to ...") ends
+            # before it when it starts a sentence of its own: a capital or an opening quote.
+            elif line[-1:] == ":" and (text[after].isupper() or text[after] in "\"\u201c"):
                 cuts.append(nl + 1)
             continue
         stop = m.end() - 1
@@ -133,10 +171,13 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             cuts.append(m.end())
             continue
         if nxt in "-\u2013\u2014,;:":  # '"..." - Albert Einstein' stays one sentence...
-            if not ("\n" in text[m.end():after] and _is_list_item(text, after)):
+            if "\n" in text[m.end():after]:
+                if not (_is_list_item(text, after) or _is_rule_line(text, after)):
+                    continue
+            elif m.end() - 1 > stop or not _SIGN_OFF_RE.match(text, after):
                 continue
-            cuts.append(m.end())   # ...but "rules.\n- Some of you asked ..." is a list
-            continue
+            cuts.append(m.end())   # ...but "rules.\n- Some of you asked ..." is a list, and
+            continue               # "... the Earth. - Farah, Bristol" a letter's sign-off
         if nxt.islower() and m.end() - 1 > stop:  # '"Really?" she asked.'
             continue
         if nxt.islower() and text[stop] in ".\u2026" and (
@@ -146,8 +187,10 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             continue
         if _ends_with_abbreviation(text, stop) and not nxt.isdigit():
             # "Dr. Smith" / "U.S. troops": a dot after an abbreviation ends a
-            # sentence only if an obvious new sentence follows (a quote or bullet).
-            if nxt not in "\"'\u201c\u2018" and not _BULLET_RE.match(text, after):
+            # sentence only if an obvious new sentence follows (a quote or bullet, or
+            # a capital on a new line: "... from Mexico into the U.S.\nAttorney General").
+            if nxt not in "\"'\u201c\u2018" and not _BULLET_RE.match(text, after) and not (
+                    nxt.isupper() and "\n" in text[m.end():after]):
                 continue
         cuts.append(m.end())
     cuts.append(n)
@@ -165,7 +208,8 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             bullet = _BULLET_RE.match(text, a, b)
             if bullet:
                 a = bullet.end()
-            label = _LABEL_RE.match(text, a, b) if text.find(":", a, b) >= 0 else None  # find: cheap
+            # Only where a label can match (a colon, or a user name's first letter): cheap.
+            label = _LABEL_RE.match(text, a, b) if text.find(":", a, b) >= 0 or "a" <= text[a:a + 1] <= "z" else None
             if label:
                 a = label.end()
         while a < b and not text[a].isalnum() and text[a] not in _EDGE_KEEP:
@@ -185,7 +229,8 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
 # The compiled split (_sentences.c): the same spans, linear on any text. The rules
 # it does not hold itself come from here, in this order.
 _C_RULES = (_STOPS, _CLOSERS, _EMOJI, _BULLET_MARKS, _BULLET_RE.match, _LABEL_RE.match, ABBREVIATIONS,
-            _EDGE_KEEP, _TRAIL_KEEP, _HEADLINE_WORDS, _ATTRIBUTION_WORDS)
+            _EDGE_KEEP, _TRAIL_KEEP, _HEADLINE_WORDS, _ATTRIBUTION_WORDS, _SIGN_OFF_RE.match,
+            _RULE_LINE_RE.match, _RULE_CHARS)
 try:
     from claimnotes import _sentences
 except ImportError:  # not built (no C compiler at install)

@@ -160,8 +160,10 @@ def terms_of(norms: list[str]) -> list[str | None]:
 
 class Unit(msgspec.Struct, gc=False):
     """A sentence or window of a block: tokens, their terms (None = stopword), the
-    sentence span it belongs to, the terms of its capitalised words, and the running
-    count of negations (``negs[k]`` = negations among the first k tokens)."""
+    sentence span it belongs to, the terms of its capitalised words, the running
+    count of negations (``negs[k]`` = negations among the first k tokens), and in a
+    pair of sentences the first token of the second (``wall``; 0 in one sentence): a
+    negation does not reach across it (aligner.py)."""
     tokens: list[Token]
     terms: list[str | None]
     key: str
@@ -169,6 +171,7 @@ class Unit(msgspec.Struct, gc=False):
     names: frozenset[str]
     negs: list[int]
     termset: frozenset[str | None]
+    wall: int = 0
 
 
 _NO_NEGS: list[int] = []
@@ -191,13 +194,13 @@ def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
 
 
 def _unit(tokens: list[Token], norms: list[str], terms: list[str | None], caps: list[bool],
-          sent: tuple[int, int]) -> Unit:
+          sent: tuple[int, int], wall: int = 0) -> Unit:
     names = frozenset([u for u in compress(terms, caps) if u is not None and not u.isdigit()])
     negs = _NO_NEGS if NEGATIONS.isdisjoint(norms) else _negs(tokens, norms)
     key = " ".join(norms)
     if names:
         key += "|" + " ".join(sorted(names))
-    return Unit(tokens, terms, key, sent, names, negs, frozenset(terms))
+    return Unit(tokens, terms, key, sent, names, negs, frozenset(terms), wall)
 
 
 class BlockUnits(list[Unit]):
@@ -254,7 +257,7 @@ def block_units_py(norms: list[str], starts: list[int], ends: list[int], caps: l
         pa, pb, p_start = prev
         if pb > pa and (pb - pa) + (j - k) <= PAIR_WORDS:
             units.append(_unit(tokens[pa:pb] + tokens[k:j], norms[pa:pb] + norms[k:j],
-                               terms[pa:pb] + terms[k:j], caps[pa:pb] + caps[k:j], (p_start, b)))
+                               terms[pa:pb] + terms[k:j], caps[pa:pb] + caps[k:j], (p_start, b), pb - pa))
         prev = (k, j, a)
         sentences.append(prev)
         k = j
