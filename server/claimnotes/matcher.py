@@ -224,6 +224,16 @@ def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -
             and not (gate and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
 
 
+def _unasserted(text: str, unit: Unit, f: Result, index: ClaimIndex) -> bool:
+    """Whether a span of a pronoun unit asks for, denies or only quotes its claim
+    (unasserted.unasserted; not the noun-phrase rule: the names put in for the pronoun
+    make one). The names keep the pronoun's place in ``text``, so its gaps are the
+    sentence's: "the injected vaccine contains no live virus, so it can't cause flu" was
+    denied twice in its sentence and made the claim with a name put in for its "it"."""
+    return may_unassert(text, unit) and unasserted(text, unit, f[1], f[2], f[4]["coverage"],
+                                                   partial(_claim_of, index, f[0]))
+
+
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
 # (claim id, start, end in code points, score, parts, sentence span)
 
@@ -434,6 +444,7 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
             covers[text] = [None] * len(units) + [k for _, k in other]
     extra: list[Unit] = []
     put: list[tuple[int, int]] = []   # per extra unit: where the names went, how many words
+    owner: list[str] = []             # per extra unit: its block's text
     bounds = [0]              # extra[bounds[n]:bounds[n + 1]] belong to block n
     before: list[Name] = []   # names of the earlier blocks, in page order
     for _, text in blocks:
@@ -445,6 +456,7 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
             if named is not None:
                 extra.append(named)
                 put.append((k, len(named.tokens) - len(u.tokens) + 1))
+                owner.append(text)
         bounds.append(len(extra))
         before.extend(names)
     todo = [u for units in fresh.values() for u in units] + extra
@@ -458,8 +470,9 @@ def _match_page(blocks: Sequence[tuple[str, str]], known: dict[str, Block],
                for u, r, k in zip(units, results[pos:pos + len(units)], covers[text])]
         new[text] = analysed[text] = (_found_in(units, res), *context[text])
         pos += len(units)
-    extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])]])
-                   for u, (k, added), r in zip(extra, put, results[pos:])]
+    extra_found = [_found_in([u], [[f for f in r if carried_by_sentence(u, k, added, f[1], f[2], f[4]["terms"])
+                                    and not _unasserted(text, u, f, index)]])
+                   for u, (k, added), r, text in zip(extra, put, results[pos:], owner)]
     out: list[Match] = []
     for n, (bid, text) in enumerate(blocks):
         found = analysed[text][0]

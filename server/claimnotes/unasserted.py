@@ -21,6 +21,11 @@ aligner (``unasserted``); docs/matching.md, "Sentences that do not assert".
   may say so itself ('"Seattle police begin gun confiscations: no laws broken, no
   warrant, no charges"', quoted whole on a page).
 
+A span that is **all a pair of quotation marks holds** and misses part of the claim names the
+claim's term, it does not make the claim: 'The whole "Chinese restaurant syndrome" scare
+started with a single letter', 'studies haven't been able to reproduce the "Chinese restaurant
+syndrome"' (``quoted``). A claim quoted whole covers all of it and stays.
+
 A span that **only names two claim words** in one noun phrase ("antibiotics for my cold",
 "my homeopathic remedies") and misses the rest of the claim says nothing of them that the
 claim says (``names_only``, as ``matcher._names_only_both`` for two-word claim texts).
@@ -170,10 +175,24 @@ def names_only(unit: Unit, i: int, j: int, terms: float) -> bool:
     return content <= terms
 
 
+OPEN_QUOTES, CLOSE_QUOTES = "\"'“‘", "\"'”’"
+_QUOTE_IN = re.compile("[%s]" % re.escape(OPEN_QUOTES + CLOSE_QUOTES))
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all that a pair of quotation marks holds (a stop or a
+    comma may end it): 'the whole "Chinese restaurant syndrome" scare' names the term the
+    claim uses, it does not make the claim."""
+    if end < len(text) and text[end] in ".,;:!?":
+        end += 1
+    return 0 < start and end < len(text) and text[start - 1] in OPEN_QUOTES and text[end] in CLOSE_QUOTES
+
+
 def may_unassert(text: str, unit: Unit) -> bool:
-    """Whether any rule can apply to a span of ``unit``: a question mark in the text, or a
-    negation or a denial in the unit (most units have none: one test each)."""
-    return "?" in text or bool(unit.negs) or _denial_in(unit)
+    """Whether any rule can apply to a span of ``unit``: a question mark or a quotation
+    mark in the text, or a negation or a denial in the unit (most units have none: one
+    test each)."""
+    return "?" in text or bool(unit.negs) or _denial_in(unit) or _QUOTE_IN.search(text) is not None
 
 
 def _denial_in(unit: Unit) -> bool:
@@ -186,7 +205,8 @@ def unasserted(text: str, unit: Unit, i: int, j: int, coverage: float,
     without asserting the claim (``coverage``: the share of the claim's weight it holds;
     ``claim_of``: the claim's facts, asked only when a rule needs them)."""
     toks = unit.tokens
-    if coverage < 1.0 and "?" in text and wh_question(text, toks[i].start, toks[j].end):
+    if coverage < 1.0 and (("?" in text and wh_question(text, toks[i].start, toks[j].end))
+                           or quoted(text, toks[i].start, toks[j].end)):
         return True
     if not unit.negs and not _denial_in(unit):
         return False
