@@ -1,7 +1,8 @@
 """Sentences on a claim's topic that do not make it, against the eval store's claims (the
 index the labelled pages are scored with): a term in quotation marks (unasserted.quoted), a
 possessive "her" after "from" (readings._someone), a pronoun unit's span denied twice
-(matcher._unasserted), an ordinal in digits (narrowing.ordinal). Each sentence matched at
+(matcher._unasserted), an ordinal in digits (narrowing.ordinal), a claim text of one word
+(matcher.MIN_CLAIM_WORDS). Each sentence matched at
 the default threshold before its rule; the ones that make the claim still do."""
 
 from __future__ import annotations
@@ -50,3 +51,22 @@ def test_a_sentence_on_the_topic_is_not_the_claim(text: str, claim: str, index: 
 ])
 def test_the_claim_made_still_matches(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims(text, index)
+
+
+SMALL = [("us", ["U.S."]), ("debating", ["On debating."]),
+         ("biden-ban", ['Says "Joe Biden calls for gun ban."']),
+         ("pelosi", ['Says Nancy Pelosi diverted "$2.4 billion from Social Security to cover impeachment costs."'])]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one word is no claim (matcher.MIN_CLAIM_WORDS)
+    ("Moore proposed a 28th Amendment to the U.S. Constitution.", set()),
+    ("During a debate in the Texas Senate, Hall spoke first.", set()),
+    # a claim quoted nearly whole is more than a quoted term (unasserted.QUOTED_WORDS)
+    ('"Biden calls for gun ban," reads the text over a photo of Biden.', {"biden-ban"}),
+    ('"Pelosi diverts $2.4 billion from Social Security to cover impeachment costs," reads the headline.',
+     {"pelosi"}),
+])
+def test_one_word_and_quoted_claims(text: str, expected: set[str]) -> None:
+    index = ClaimIndex.build(SMALL)
+    assert claims(text, index) == expected

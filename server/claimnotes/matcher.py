@@ -238,9 +238,16 @@ Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
 # (claim id, start, end in code points, score, parts, sentence span)
 
 
+# A span must hold this many distinct claim words: one word is no claim. A claim text of one
+# word ("U.S.", "false", a topic "On debating.", a headline "Gatorade") matched every sentence
+# with that word at 100: 2,475 of the 3,324 matches of the 3,200 fact-check paragraphs.
+MIN_CLAIM_WORDS = 2
+
+
 def _found_in(units: Sequence[Unit], results: Sequence[Sequence[Result]]) -> list[Found]:
     return [(claim, u.tokens[i].start, u.tokens[j].end, score, parts, u.sent)
-            for u, res in zip(units, results) for claim, i, j, score, parts in res]
+            for u, res in zip(units, results) for claim, i, j, score, parts in res
+            if parts["terms"] >= MIN_CLAIM_WORDS]
 
 
 def _resolve(block_id: str, text: str, found: Sequence[Found], threshold: float, explain: bool) -> list[Match]:
