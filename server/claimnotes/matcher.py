@@ -46,7 +46,7 @@ from claimnotes.readings import readings
 from claimnotes.similar import find_similar
 from claimnotes.terms import BlockUnits, Unit, sentence_units
 from claimnotes.textnorm import Utf16Map
-from claimnotes.unasserted import (Claim, may_run_into_clause, may_unassert, names_only, runs_into_clause,
+from claimnotes.unasserted import (Claim, after_quote, may_run_into_clause, may_unassert, names_only, runs_into_clause,
                                    unasserted)
 
 __all__ = ["DEFAULT_THRESHOLD", "ClaimIndex", "Match", "find_similar", "match_blocks",
@@ -221,7 +221,8 @@ def _asserted(text: str, unit: Unit, results: list[Result], index: ClaimIndex) -
     return [f for f in results
             if not _names_only(unit, f)
             and not (clause and runs_into_clause(text, unit, f[1], f[2], partial(_texts_of, index, f[0])))
-            and not (gate and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
+            and not ((gate or after_quote(text, unit, f[1]))
+                     and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))]
 
 
 def _unasserted(text: str, unit: Unit, f: Result, index: ClaimIndex) -> bool:
@@ -230,8 +231,8 @@ def _unasserted(text: str, unit: Unit, f: Result, index: ClaimIndex) -> bool:
     make one). The names keep the pronoun's place in ``text``, so its gaps are the
     sentence's: "the injected vaccine contains no live virus, so it can't cause flu" was
     denied twice in its sentence and made the claim with a name put in for its "it"."""
-    return may_unassert(text, unit) and unasserted(text, unit, f[1], f[2], f[4]["coverage"],
-                                                   partial(_claim_of, index, f[0]))
+    return ((may_unassert(text, unit) or after_quote(text, unit, f[1]))
+            and unasserted(text, unit, f[1], f[2], f[4]["coverage"], partial(_claim_of, index, f[0])))
 
 
 Found = tuple[str, int, int, float, dict[str, float], tuple[int, int]]
