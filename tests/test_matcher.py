@@ -500,6 +500,8 @@ def test_a_claim_losing_its_pair_to_another_claim_keeps_its_own_sentence() -> No
     ("The Sahara is the largest hot desert in the world.", None),
     ("The Sahara is the largest non-polar desert.", None),
     ("The Sahara is the third largest desert.", None),
+    ("The Sahara is only around the 48th largest desert.", None),
+    ("The Sahara is the 21st largest desert.", None),
     ("The Sahara is one of the largest deserts in the world.", None),
     ("Mercury is one of the hottest planets.", None),
     ("Mercury is the hottest planet, my teacher said.", "mercury"),

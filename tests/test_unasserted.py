@@ -36,6 +36,7 @@ CLAIMS = [
     ("antibiotics-colds", ["Antibiotics cure colds and flu.", "take antibiotics for a cold", "antibiotics cure colds",
                            "antibiotics kill viruses", "antibiotics get rid of a cold"]),
     ("bill-of-rights", ["The Bill of Rights"]),
+    ("msg", ["Chinese restaurant syndrome is caused by MSG.", "MSG is a dangerous chemical"]),
     ("homeopathy", ["Homeopathic remedies cure illness.", "homeopathic remedies treat infections",
                     "homeopathy cures illness", "homeopathic remedies work"]),
 ]
@@ -59,6 +60,9 @@ def index() -> ClaimIndex:
     # two clauses, each negated
     ("The flu vaccine contains no live virus, so it can't infect you.", "flu-shot"),
     ("Bats aren't blind, not at all.", "bats-blind"),
+    # ...also where a name is put in for a pronoun of the sentence (pronouns.py)
+    ("Hi Gavin, no problem at all. For what it's worth, the flu vaccine contains no live virus, so it can't "
+     "infect you.", "flu-shot"),
     # the span ends one word into a new clause that goes on with its own words
     ("Look for Sirius in the south-east: the brightest star in the night sky. Polaris is much fainter.",
      "north-star"),
@@ -94,6 +98,9 @@ def test_unasserted_spans_are_dropped(text: str, claim: str, index: ClaimIndex) 
     # a copula between the conjuncts joins the words
     ("Bats and owls are blind, my nan says.", "bats-blind"),
     ("Covid is just the flu and masks do nothing.", "covid-flu"),
+    # the claim quoted whole, or quoted with the page's own words around it
+    ('My aunt swears "Chinese restaurant syndrome is caused by MSG" and will not budge.', "msg"),
+    ('Chinese restaurant syndrome is "caused by MSG", my aunt swears.', "msg"),
 ])
 def test_asserted_spans_stay(text: str, claim: str, index: ClaimIndex) -> None:
     assert claim in claims_in(text, index)

@@ -12,6 +12,7 @@ match of that text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from claimnotes.terms import Unit
@@ -21,7 +22,9 @@ from claimnotes.terms import Unit
 NOT_SUPERLATIVES = frozenset("""interest forest honest modest protest request harvest suggest digest
 contest arrest invest manifest conquest earnest divest ingest infest attest detest behest unrest
 pest nest test best rest west quest zest guest chest vest crest jest""".split())
-ORDINALS = frozenset("second third fourth fifth sixth seventh eighth ninth tenth 2nd 3rd 4th 5th".split())
+ORDINALS = frozenset("second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())
+# "the 48th brightest star", "the 21st largest": any ordinal in digits but the first
+_DIGIT_ORDINAL = re.compile(r"\d*(?:[02-9]1st|\d?(?:2nd|3rd|[04-9]th|1[1-3]th))")
 ONE_OF_THE = ("1", "of", "the")   # "one" before "of" is the number word
 INSERTED_MAX = 2   # content words put between the superlative and its noun ("largest non-polar desert")
 
@@ -29,6 +32,11 @@ INSERTED_MAX = 2   # content words put between the superlative and its noun ("la
 def superlative(norm: str) -> bool:
     """Whether a normalised word is a superlative adjective ("largest", "hottest")."""
     return len(norm) > 5 and norm.endswith("est") and norm not in NOT_SUPERLATIVES
+
+
+def ordinal(norm: str) -> bool:
+    """Whether a normalised word ranks below the first ("third", "48th"; not "1st")."""
+    return norm in ORDINALS or _DIGIT_ORDINAL.fullmatch(norm) is not None
 
 
 def narrowed(unit: Unit, first: int, last: int, texts: Sequence[Sequence[str]]) -> bool:
@@ -45,7 +53,7 @@ def narrowed(unit: Unit, first: int, last: int, texts: Sequence[Sequence[str]]) 
             continue
         before = tuple(x.norm for x in toks[max(0, k - 3):k])
         # ...unless the claim ranks so itself ("the eighth fastest-growing economy")
-        if before and before[-1] in ORDINALS and terms[k - 1] not in claim_terms:
+        if before and ordinal(before[-1]) and terms[k - 1] not in claim_terms:
             return True
         if before == ONE_OF_THE and "1" not in claim_terms:
             return True

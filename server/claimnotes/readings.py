@@ -298,7 +298,7 @@ def _someone(text: str, u: Unit) -> Reading | None:
         if toks[k].norm not in SOURCES:
             continue
         nxt = toks[k + 1]
-        if nxt.norm in PERSON_PRONOUNS or nxt.norm in PEOPLE:
+        if (nxt.norm in PERSON_PRONOUNS or nxt.norm in PEOPLE) and not _determiner(text, u, k + 1):
             end = k + 2
         elif k + 2 < len(toks) and nxt.norm in POSSESSIVES and toks[k + 2].norm in PEOPLE:
             end = k + 3
@@ -307,6 +307,14 @@ def _someone(text: str, u: Unit) -> Reading | None:
         person = Token(SOMEONE, nxt.start, toks[end - 1].end, nxt.cap)
         return make_unit(toks[:k + 1] + [person] + toks[end:], u.sent), k + 1
     return None
+
+
+def _determiner(text: str, u: Unit, k: int) -> bool:
+    """Whether the pronoun ``k`` is a possessive before its noun, not a person: "cleared
+    the cancer from her body" (a "her" with a content word right after it)."""
+    toks = u.tokens
+    return (toks[k].norm in POSSESSIVES and k + 1 < len(toks) and u.terms[k + 1] is not None
+            and text[toks[k].end:toks[k + 1].start].isspace())
 
 
 def _possessive(text: str, tok: Token) -> bool:
