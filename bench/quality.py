@@ -11,7 +11,7 @@ match counted) on the labelled pages in fixtures/eval/.
     .venv/bin/python bench/quality.py --pages-only --threshold 70
     .venv/bin/python bench/quality.py --pages dev -v   # one page split, its errors (FP, FN, span, FH: a
         # false highlight of a labelled claim, on a sentence that is not its label)
-    .venv/bin/python bench/quality.py --pages-only --pages heldout6   # the clean test split (no -v)
+    .venv/bin/python bench/quality.py --pages-only --pages heldout7   # the clean test split (no -v)
     .venv/bin/python bench/quality.py --semantic --no-recall --semantic-cache /tmp/vectors.pkl
         # with the semantic stage too (needs the extra: make install-test, or pip install -e '.[semantic]')
     .venv/bin/python bench/quality.py --pages-only --semantic-pages 0.75,0.8,0.85
