@@ -176,10 +176,35 @@ def test_a_job_dropped_unfinished_is_waited_for(monkeypatch) -> None:
     index = build(monkeypatch, store, "records")
     units = random_page(rng, store)
     q = claim_index._query(units)
+    expected = whole(index, units, 50.0)
     for _ in range(20):
         job = index._job(q, 50.0, -1, -1, 1, True)
         del job
-    assert index._job(q, 50.0, -1, -1, 1, True).finish()[0] == whole(index, units, 50.0)
+    assert index._job(q, 50.0, -1, -1, 1, True).finish()[0] == expected
+    # Dropped from the middle and the end of the queue: the jobs left in it still run.
+    jobs = [index._job(q, 50.0, -1, -1, 1, True) for _ in range(6)]
+    del jobs[5], jobs[3], jobs[1]
+    assert [job.finish()[0] for job in jobs] == [expected] * 3
+
+
+def test_two_threads_asking_for_one_jobs_lists_both_get_them(monkeypatch) -> None:
+    """A job run by the thread that asked first: the second one, waiting for it, is woken
+    when it is done (not only when the job thread finishes a job of its own)."""
+    rng = random.Random(7)
+    store = random_store(rng, 300)
+    index = build(monkeypatch, store, "records")
+    units = random_page(rng, store)
+    expected = whole(index, units, 50.0)
+    for _ in range(10):
+        job = index._job(claim_index._query(units), 50.0, -1, -1, 1, False)   # not queued
+        got: list = []
+        callers = [threading.Thread(target=lambda: got.append(job.finish()[0]), daemon=True) for _ in range(2)]
+        for c in callers:
+            c.start()
+        for c in callers:
+            c.join(timeout=60)   # a hang detector (daemon threads: a hang fails, not blocks)
+        assert not any(c.is_alive() for c in callers)
+        assert got == [expected, expected]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")

@@ -1995,37 +1995,53 @@ job_queue(Job *j)
 }
 #endif
 
+#ifdef HAVE_THREADS
+/* Takes a queued job out of the queue (job_lock held): it is new again. */
+static void
+job_unqueue(Job *j)
+{
+    Job **at = &queue_head, *prev = NULL;
+    while (*at != j) {
+        prev = *at;
+        at = &(*at)->next;
+    }
+    *at = j->next;
+    if (queue_tail == j)
+        queue_tail = prev;
+    j->state = JOB_NEW;
+}
+
+/* Waits until the job is done (job_lock held). */
+static void
+job_wait_done(Job *j)
+{
+    while (j->state != JOB_DONE)
+        pthread_cond_wait(&job_done, &job_lock);
+}
+#endif
+
 /* Runs the job here if it is new or still queued (taken out of the queue: the caller
- * and the job thread then share the page's last parts), else waits for the job
- * thread to finish it (the GIL released either way). */
+ * and the job thread then share the page's last parts), else waits for the thread
+ * running it to finish (the GIL released either way). */
 static void
 job_wait(Job *j)
 {
     Py_BEGIN_ALLOW_THREADS
 #ifdef HAVE_THREADS
     pthread_mutex_lock(&job_lock);
-    if (j->state == JOB_QUEUED) {
-        Job **at = &queue_head, *prev = NULL;
-        while (*at != j) {
-            prev = *at;
-            at = &(*at)->next;
-        }
-        *at = j->next;
-        if (queue_tail == j)
-            queue_tail = prev;
-        j->state = JOB_NEW;
-    }
+    if (j->state == JOB_QUEUED)
+        job_unqueue(j);
     int mine = j->state == JOB_NEW;
     if (mine)
         j->state = JOB_RUNNING;   /* the job thread never sees it: it is not queued */
     else
-        while (j->state != JOB_DONE)
-            pthread_cond_wait(&job_done, &job_lock);
+        job_wait_done(j);
     pthread_mutex_unlock(&job_lock);
     if (mine) {
         job_run(j);
         pthread_mutex_lock(&job_lock);
         j->state = JOB_DONE;
+        pthread_cond_broadcast(&job_done);   /* another thread may wait in finish() */
         pthread_mutex_unlock(&job_lock);
     }
 #else
@@ -2037,19 +2053,28 @@ job_wait(Job *j)
     Py_END_ALLOW_THREADS
 }
 
+/* A job dropped unfinished (a page whose analysis raised) is not run: taken out of the
+ * queue if it waits there; only one that a thread is running is waited for, since that
+ * thread reads its buffers. */
 static void
 job_dealloc(Job *j)
 {
-    int queued;   /* the job thread may be reading its buffers */
 #ifdef HAVE_THREADS
     pthread_mutex_lock(&job_lock);
-    queued = j->state == JOB_QUEUED || j->state == JOB_RUNNING;
+    if (j->state == JOB_QUEUED) {
+        job_unqueue(j);
+        j->state = JOB_DONE;
+    }
+    int running = j->state == JOB_RUNNING;
     pthread_mutex_unlock(&job_lock);
-#else
-    queued = 0;
+    if (running) {
+        Py_BEGIN_ALLOW_THREADS
+        pthread_mutex_lock(&job_lock);
+        job_wait_done(j);
+        pthread_mutex_unlock(&job_lock);
+        Py_END_ALLOW_THREADS
+    }
 #endif
-    if (queued)
-        job_wait(j);
     select_out_free(&j->out);
     while (j->got-- > 0)
         PyBuffer_Release(&j->views[j->got]);
@@ -2066,8 +2091,7 @@ PyDoc_STRVAR(job_finish_doc,
 static PyObject *
 job_finish(Job *j, PyObject *unused)
 {
-    if (j->state != JOB_DONE)
-        job_wait(j);
+    job_wait(j);   /* also when done: the state is read under the job thread's lock */
     if (j->error) {
         set_error(j->error);
         return NULL;
@@ -2084,11 +2108,10 @@ job_is_done(Job *j, PyObject *unused)
 {
     int done;
 #ifdef HAVE_THREADS
-    Py_BEGIN_ALLOW_THREADS
+    /* No thread holds the lock while it waits for the GIL: taken with the GIL held. */
     pthread_mutex_lock(&job_lock);
     done = j->state == JOB_DONE;
     pthread_mutex_unlock(&job_lock);
-    Py_END_ALLOW_THREADS
 #else
     done = j->state == JOB_DONE;
 #endif
@@ -2169,9 +2192,12 @@ candidates(PyObject *self, PyObject *args)
                            .n_fp = v[9].shape[0], .n_fj = v[10].shape[0], .n_qp = v[12].shape[0],
                            .n_qj = v[13].shape[0]};
     if (v[11].shape[0] != j->present.n_fj || select_entries(&j->select, v + 14, stride) < 0
-            || j->present.n_qp != j->gate.n_up || j->gate.cut < -1 || j->gate.cut > 1
-            || j->select.by_bound < -1 || j->select.by_bound > 1) {
+            || j->present.n_qp != j->gate.n_up) {
         PyErr_SetString(PyExc_ValueError, "candidates: array lengths do not match");
+        goto failed;
+    }
+    if (j->gate.cut < -1 || j->gate.cut > 1 || j->select.by_bound < -1 || j->select.by_bound > 1) {
+        PyErr_SetString(PyExc_ValueError, "candidates: cut and by_bound must be -1, 0 or 1");
         goto failed;
     }
     if (j->threads < 1 || j->threads > MAX_THREADS) {
