@@ -168,9 +168,10 @@ def test_callers_in_several_threads_get_their_own_lists(monkeypatch) -> None:
     assert all(got[k] == [expected[k]] * 5 for k in range(4))
 
 
-def test_a_job_dropped_unfinished_is_waited_for(monkeypatch) -> None:
+def test_a_job_dropped_unfinished_is_unqueued_or_waited_for(monkeypatch) -> None:
     """A job freed before its lists are asked for (an error in the caller's analysis):
-    freed once the job thread is done with its arrays, which stay alive until then."""
+    taken out of the queue if it still waits there, else freed once the job thread is
+    done with its arrays, which stay alive until then."""
     rng = random.Random(6)
     store = random_store(rng, 300)
     index = build(monkeypatch, store, "records")
