@@ -1,7 +1,7 @@
 """The labelled page sets in fixtures/eval/ are well formed (fixtures/eval/README.md).
 
 bench/quality.py scores the matcher on them: dev pages (fixtures/eval/pages, tuned on)
-and seven held-out splits (fixtures/eval/heldout/pages, heldout2/pages ... heldout7/pages,
+and eight held-out splits (fixtures/eval/heldout/pages, heldout2/pages ... heldout8/pages,
 never tuned on). The harness finds each
 labelled quote with str.find inside its paragraph, so a quote that occurs twice, spans
 two paragraphs or names an unknown claim would silently skew precision and recall.
@@ -21,7 +21,7 @@ EVAL = Path(__file__).resolve().parent.parent / "fixtures" / "eval"
 SPLITS = {"dev": EVAL / "pages", "heldout": EVAL / "heldout" / "pages", "heldout2": EVAL / "heldout2" / "pages",
           "heldout3": EVAL / "heldout3" / "pages", "heldout4": EVAL / "heldout4" / "pages",
           "heldout5": EVAL / "heldout5" / "pages", "heldout6": EVAL / "heldout6" / "pages",
-          "heldout7": EVAL / "heldout7" / "pages"}
+          "heldout7": EVAL / "heldout7" / "pages", "heldout8": EVAL / "heldout8" / "pages"}
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")  # as bench/quality.py splits a page into blocks
 
 

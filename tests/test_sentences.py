@@ -78,6 +78,20 @@ def sentences(text: str) -> list[str]:
     ("[01:40] and this is colloidal silver, it works", ["and this is colloidal silver, it works"]),
     ("1.5 million people were there", ["1.5 million people were there"]),   # a number, not a user name
     ("2/ Ivermectin kills the covid virus.", ["Ivermectin kills the covid virus."]),   # a thread's numbered post
+    ("(3/6) Then one where Gandhi tells us to be the change.\n(4/6) And a lion.",
+     ["Then one where Gandhi tells us to be the change.", "And a lion."]),
+    ("Question from Amira, age 10: Do black holes hoover up everything?", ["Do black holes hoover up everything?"]),
+    # A speech that a sentence only introduces, its quote running on past the sentence,
+    # starts the speech's first sentence; a speech quoted whole stays in its sentence.
+    ('An email. He writes: "My grandad said the polio jabs gave his friends cancer. Is that true?"',
+     ["An email.", "My grandad said the polio jabs gave his friends cancer.", "Is that true?"]),
+    ('Then she came in. She said: "Bats are blind." Fine.', ["Then she came in.", 'She said: "Bats are blind."', "Fine."]),
+    ("The rule is simple: no. Bats see.", ["The rule is simple: no.", "Bats see."]),
+    # A line that ends with a quote's attribution ends its sentence, however long the quote.
+    ('"Insanity is doing the same thing over and over and expecting different results." - Albert Einstein\n'
+     "Nobody has ever found him saying it.",
+     ['"Insanity is doing the same thing over and over and expecting different results." - Albert Einstein',
+      "Nobody has ever found him saying it."]),
     ("immune cells\u2026but it is not over", ["immune cells\u2026", "but it is not over"]),
     ("", []),
     ("   \n\n  ", []),

@@ -5,12 +5,13 @@
  * The rules tuple comes from sentences.py (see _C_RULES there):
  *   (stops, closers, emoji, bullet_marks, bullet_match, label_match, abbreviations,
  *    edge_keep, trail_keep, headline_words, attribution_words, sign_off_match,
- *    rule_line_match, rule_chars)
- * _BULLET_RE, _LABEL_RE, _SIGN_OFF_RE and _RULE_LINE_RE stay Python regexes, called
- * back (their .match) only where they can match: a bullet needs one of bullet_marks
- * or a digit after its spaces and tabs, a label a colon or a lower-case ASCII letter
- * first (a user name), a sign-off a dash after a
- * stop on its line, a rule line one of rule_chars first. The abbreviation set is read
+ *    rule_line_match, rule_chars, attributed_line_match, speech_match)
+ * _BULLET_RE, _LABEL_RE, _SIGN_OFF_RE, _RULE_LINE_RE, _ATTRIBUTED_LINE_RE and _SPEECH_RE
+ * stay Python regexes, called back (their .match) only where they can match: a bullet
+ * needs one of bullet_marks, a digit or "(" after its spaces and tabs, a label a colon or
+ * a lower-case ASCII letter first (a user name), a sign-off a dash after a
+ * stop on its line, a rule line one of rule_chars first, an attributed line a long line
+ * before a capital, a speech a colon in the sentence. The abbreviation set is read
  * as it is.
  *
  * Unlike the Python code, every scan here is linear in the text: line starts are
@@ -112,6 +113,7 @@ typedef struct {
     Text stops, closers, marks, edge_keep, trail_keep, rule_chars;
     Ranges emoji;
     PyObject *bullet_match, *label_match, *abbreviations, *sign_off_match, *rule_line_match;
+    PyObject *attributed_line_match, *speech_match;
     Py_ssize_t headline_words, attribution_words;
     unsigned char ascii[128];  /* ascii_class and the rules' classes */
 } Split;
@@ -227,7 +229,7 @@ match_end(Split *x, PyObject *match, Py_ssize_t pos, Py_ssize_t end)
 }
 
 /* _BULLET_RE.match(text, pos, end): its end, -1 or -2. Spaces and tabs, then a
- * mark or a digit, or it cannot match (its pattern is [ \t]*(?:[marks]+|\d{1,3}[.)])...). */
+ * mark, a digit or "(", or it cannot match (its pattern is [ \t]*(?:[marks]+|\d{1,3}[.)/]|\(\d...). */
 static Py_ssize_t
 bullet_end(Split *x, Py_ssize_t pos, Py_ssize_t end)
 {
@@ -237,7 +239,7 @@ bullet_end(Split *x, Py_ssize_t pos, Py_ssize_t end)
     if (i >= end)
         return -1;
     Py_UCS4 ch = AT(&x->t, i);
-    if (!IS_MARK(x, ch) && !Py_UNICODE_ISDECIMAL(ch))
+    if (!IS_MARK(x, ch) && !Py_UNICODE_ISDECIMAL(ch) && ch != '(')
         return -1;
     return match_end(x, x->bullet_match, pos, end);
 }
@@ -421,6 +423,7 @@ find_cuts(Split *x, Cuts *c)
                 continue;
             }
             Py_ssize_t ls = line_start(t, &lines, nl), le = nl;  /* the line, stripped */
+            Py_ssize_t line = ls;
             int rule = is_rule_line(x, ls);  /* the "--" of a signature, either side */
             if (rule == 0)
                 rule = is_rule_line(x, after);
@@ -436,6 +439,13 @@ find_cuts(Split *x, Cuts *c)
             Py_UCS4 first = AT(t, after);
             int brk = le > ls && !in_ascii(",;:-", AT(t, le - 1))
                       && (words <= 3 || (Py_UNICODE_ISUPPER(first) && words <= x->headline_words));
+            /* a long line that ends with a quote's attribution, before a capital */
+            if (!brk && le > ls && !in_ascii(",;:-", AT(t, le - 1)) && Py_UNICODE_ISUPPER(first)) {
+                Py_ssize_t e = match_end(x, x->attributed_line_match, line, nl);
+                if (e == -2)
+                    return -1;
+                brk = e >= 0;
+            }
             /* a line that introduces the next: "The full post reads:\n\"Thanks ..." */
             brk = brk || (le > ls && AT(t, le - 1) == ':'
                           && (Py_UNICODE_ISUPPER(first) || first == '"' || first == 0x201c));
@@ -550,6 +560,13 @@ trim(Split *x, Lines *lines, Py_ssize_t *pa, Py_ssize_t *pb)
             a = e;
         }
     }
+    if (has_char(t, ':', a, b)) {  /* 'He writes: "My grandad ...' whose quote runs on */
+        Py_ssize_t e = match_end(x, x->speech_match, a, b);
+        if (e == -2)
+            return -1;
+        if (e >= 0 && !has_char(t, AT(t, e) == '"' ? '"' : 0x201d, e + 1, b))
+            a = e;
+    }
     while (a < b && !ISALNUM(AT(t, a)) && !IS_EDGE_KEEP(x, AT(t, a)))
         a++;
     while (b > a && !ISALNUM(AT(t, b - 1)) && !IS_TRAIL_KEEP(x, AT(t, b - 1)))
@@ -585,8 +602,8 @@ PyDoc_STRVAR(split_sentences_doc,
 static PyObject *
 split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) || PyTuple_GET_SIZE(args[1]) != 14) {
-        PyErr_SetString(PyExc_TypeError, "split_sentences(text: str, rules: tuple of 14)");
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1]) || PyTuple_GET_SIZE(args[1]) != 16) {
+        PyErr_SetString(PyExc_TypeError, "split_sentences(text: str, rules: tuple of 16)");
         return NULL;
     }
     PyObject *rules = args[1];
@@ -596,6 +613,8 @@ split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     x.abbreviations = PyTuple_GET_ITEM(rules, 6);
     x.sign_off_match = PyTuple_GET_ITEM(rules, 11);
     x.rule_line_match = PyTuple_GET_ITEM(rules, 12);
+    x.attributed_line_match = PyTuple_GET_ITEM(rules, 14);
+    x.speech_match = PyTuple_GET_ITEM(rules, 15);
     if (rule_str(rules, 0, &x.stops) < 0 || rule_str(rules, 1, &x.closers) < 0
             || rule_str(rules, 3, &x.marks) < 0 || rule_str(rules, 7, &x.edge_keep) < 0
             || rule_str(rules, 8, &x.trail_keep) < 0 || rule_str(rules, 13, &x.rule_chars) < 0)
@@ -606,9 +625,11 @@ split_sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (!PyCallable_Check(x.bullet_match) || !PyCallable_Check(x.label_match) || !PyAnySet_Check(x.abbreviations)
-            || !PyCallable_Check(x.sign_off_match) || !PyCallable_Check(x.rule_line_match)) {
+            || !PyCallable_Check(x.sign_off_match) || !PyCallable_Check(x.rule_line_match)
+            || !PyCallable_Check(x.attributed_line_match) || !PyCallable_Check(x.speech_match)) {
         PyErr_SetString(PyExc_TypeError,
-                        "split_sentences: bad bullet_match, label_match, abbreviations, sign_off_match or rule_line_match");
+                        "split_sentences: bad bullet_match, label_match, abbreviations, sign_off_match, rule_line_match,"
+                        " attributed_line_match or speech_match");
         return NULL;
     }
     fill_classes(&x);

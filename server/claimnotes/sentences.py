@@ -48,8 +48,8 @@ _BREAK_RE = re.compile(
     rf"(?:(?<=[{_STOPS}])[{_STOPS}]*[{re.escape(_CLOSERS)}]*(?=\s|$)"
     rf"|(?<=[{_EMOJI}])[{_EMOJI}]*(?=\s)|(?<=\u2026)(?=[^\W\d_])|(?<=\n))")
 _BULLET_MARKS = "-*\u2022\u00b7\u25aa\u25e6\u2023\u2043>"
-# A list number is "1." or "1)", or "1/" as a thread of posts numbers its parts.
-_BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)/])[ \t]+")
+# A list number is "1." or "1)", or "1/" or "(3/6)" as a thread of posts numbers its parts.
+_BULLET_RE = re.compile(rf"[ \t]*(?:[{re.escape(_BULLET_MARKS)}]+|\d{{1,3}}[.)/]|\(\d{{1,3}}/\d{{1,3}}\))[ \t]+")
 # A speaker or label at the start of a line: "jayden_k: ", "[08:21] Uncle Ray: ",
 # "Q3: ", "u/old_school_tech: ", "dan.w: ", "Comment from Lorraine Birch: ",
 # "Round 3, question 6: ", "Linda M. shared a post: " (at most three words before the
@@ -65,10 +65,19 @@ _LABEL_WORD = rf"{_LABEL_CHAR}(?:{_LABEL_CHAR}|\.(?={_LABEL_CHAR})){{0,39}}(?:[ 
 # time stamp alone ("[01:40] and this is colloidal silver").
 _HANDLE = r"[a-z][a-z0-9_]*(?:[._][a-z0-9_]+)+[ \t]+(?=\S)|\[\d{1,2}(?::\d\d){1,2}\][ \t]+(?=\S)"
 _LABEL_RE = re.compile(rf"(?![^,:\n]*,[^:\n]*:[ \t]+[^A-Z])(?:\[[^\]\n]{{1,20}}\][ \t]*)?"
-                       r"(?:(?:Comment|Reply|Response|Post|Message|Answer|Review)[ \t](?:from|by)[ \t])?"
+                       r"(?:(?:Comment|Reply|Response|Post|Message|Answer|Review|Question|Letter|Email|Text|Note)"
+                       r"[ \t](?:from|by)[ \t])?"
                        rf"(?:{_LABEL_WORD}(?:[ \t]{_LABEL_WORD}){{0,2}})"
                        r"(?:[ \t](?:wrote|said|says|posted|replied|commented|asked|shared a post))?:[ \t]+(?=\S)"
                        rf"|{_HANDLE}")
+# A speech a sentence only introduces, anywhere on a line: 'He writes: "My grandad always
+# said ...' (its quote runs on past the sentence) is the speech's first sentence, as a
+# label is no part of it. At most three words before a reporting verb.
+_SPEECH_RE = re.compile(r"[A-Z][^\s:.!?\"]*(?:[ \t][^\s:.!?\"]+){0,2}[ \t](?:writes|wrote|says|said|asks|asked"
+                        r"|adds|added|explains|explained|replies|replied|continues|continued):[ \t]+(?=[\"\u201c])")
+# A line that ends with a quote's attribution ('"Insanity is ... results." - Albert
+# Einstein') ends its sentence before a capital on the next line, however long it is.
+_ATTRIBUTED_LINE_RE = re.compile(r"[^\n]*[\"\u201d][ \t]*[-\u2013\u2014][ \t]*[A-Z][^\s.!?]*(?:[ \t]+[^\s.!?]+){0,3}[ \t]*$")
 # A reader's sign-off after a letter's last stop, on its line: "... coming for the Earth.
 # - Farah, Bristol", "... right? - Mia, 8". After a closing quote the same dash is a
 # quote's attribution and stays with it ('"..." - Voltaire.', the labelling rule's form).
@@ -151,7 +160,8 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             line = text[line_start:nl].strip()
             words = len(line.split())
             if line and line[-1] not in ",;:-" and (
-                    words <= 3 or text[after].isupper() and words <= _HEADLINE_WORDS):
+                    words <= 3 or text[after].isupper() and (
+                        words <= _HEADLINE_WORDS or _ATTRIBUTED_LINE_RE.match(text, line_start, nl))):
                 cuts.append(nl + 1)
             # A line that introduces the next ("The full post reads:\n\"Thanks to ...") ends
             # before it when it starts a sentence of its own: a capital or an opening quote.
@@ -212,6 +222,9 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
             label = _LABEL_RE.match(text, a, b) if text.find(":", a, b) >= 0 or "a" <= text[a:a + 1] <= "z" else None
             if label:
                 a = label.end()
+        speech = _SPEECH_RE.match(text, a, b) if text.find(":", a, b) >= 0 else None
+        if speech and text.find("\"" if text[speech.end()] == "\"" else "\u201d", speech.end() + 1, b) < 0:
+            a = speech.end()
         while a < b and not text[a].isalnum() and text[a] not in _EDGE_KEEP:
             a += 1
         while b > a and not text[b - 1].isalnum() and text[b - 1] not in _TRAIL_KEEP:
@@ -230,7 +243,7 @@ def split_sentences_py(text: str) -> list[tuple[int, int]]:
 # it does not hold itself come from here, in this order.
 _C_RULES = (_STOPS, _CLOSERS, _EMOJI, _BULLET_MARKS, _BULLET_RE.match, _LABEL_RE.match, ABBREVIATIONS,
             _EDGE_KEEP, _TRAIL_KEEP, _HEADLINE_WORDS, _ATTRIBUTION_WORDS, _SIGN_OFF_RE.match,
-            _RULE_LINE_RE.match, _RULE_CHARS)
+            _RULE_LINE_RE.match, _RULE_CHARS, _ATTRIBUTED_LINE_RE.match, _SPEECH_RE.match)
 try:
     from claimnotes import _sentences
 except ImportError:  # not built (no C compiler at install)
