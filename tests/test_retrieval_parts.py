@@ -22,8 +22,10 @@ pytestmark = needs_compiled
 
 @pytest.fixture(autouse=True)
 def the_job(monkeypatch) -> None:
-    """The compiled job, also where CLAIMNOTES_PURE_PYTHON=1 turns it off for matching."""
+    """The compiled job, also where CLAIMNOTES_PURE_PYTHON=1 turns it off for matching, and
+    parts in stores of any size (these are small: SPLIT_MIN_ENTRIES keeps them whole)."""
     monkeypatch.setattr(claim_index, "candidates_job", claim_index._retrieval.candidates)
+    monkeypatch.setattr(claim_index, "SPLIT_MIN_ENTRIES", 0)
 
 
 def in_parts(index: ClaimIndex, units: list[Unit], floor: float, sizes: list[int]) -> Retrieval:
@@ -91,7 +93,7 @@ def test_parts_that_decide_otherwise_than_the_page_are_run_again(monkeypatch, pr
 
 def test_one_part_is_one_call_and_no_job_without_the_kernels(monkeypatch) -> None:
     """A page under PART_UNITS units is one job, run by the caller; without the compiled
-    job (pure Python, one core, a store over SPLIT_MAX_ENTRIES) the lists are
+    job (pure Python, one core, a store over SPLIT_MAX_ENTRIES or under SPLIT_MIN_ENTRIES) the lists are
     _candidates' own."""
     rng = random.Random(3)
     store = random_store(rng, 300)
@@ -106,6 +108,11 @@ def test_one_part_is_one_call_and_no_job_without_the_kernels(monkeypatch) -> Non
     retrieval = in_parts(index, units, 50.0, [3])
     assert not retrieval._split and retrieval.lists() == whole(index, units, 50.0)
     monkeypatch.setattr(claim_index, "SPLIT_MAX_ENTRIES", len(index._entries))
+    assert Retrieval(index, 50.0)._split
+    monkeypatch.setattr(claim_index, "SPLIT_MIN_ENTRIES", len(index._entries) + 1)   # a small store
+    retrieval = in_parts(index, units, 50.0, [3])
+    assert not retrieval._split and retrieval.lists() == whole(index, units, 50.0)
+    monkeypatch.setattr(claim_index, "SPLIT_MIN_ENTRIES", len(index._entries))
     assert Retrieval(index, 50.0)._split
     monkeypatch.setattr(claim_index, "candidates_job", None)
     retrieval = in_parts(index, units, 50.0, [3])

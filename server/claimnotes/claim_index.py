@@ -60,6 +60,8 @@ KEY_SHARE = 0.5        # ...or this share of its distinct terms, if more
 PART_UNITS = 64        # a page's retrieval starts a part in the job thread every this many units (Retrieval)...
 SPLIT_MAX_ENTRIES = 300_000  # ...in stores of up to this many entries: at 1M the walk, bound by memory,
                              # slows beside the page's Python by more than it overlaps (docs/matching.md)
+SPLIT_MIN_ENTRIES = 20_000   # ...and of at least this many: below, a part's retrieval is too short to
+                             # pay for the job thread's hand-offs (1k and 10k: 1-1.7 ms a page more)
 CANDIDATES_PER_UNIT = 64  # align at most this many entries per unit (best score bound first)
 PRE_CANDIDATES = 256   # pre-filter at most this many entries per unit on average (1M-claim stores)
 BUCKETS = 1 << 22     # terms are hashed into this many buckets (collisions only add candidates)
@@ -459,11 +461,11 @@ class ClaimIndex:
 
     def _splits(self) -> bool:
         """Whether a page's retrieval can run a part at a time in the job thread (Retrieval):
-        with the compiled kernels over records, THREADS above 1, and an index to walk of at
-        most SPLIT_MAX_ENTRIES entries."""
+        with the compiled kernels over records, THREADS above 1, and an index to walk of
+        SPLIT_MIN_ENTRIES to SPLIT_MAX_ENTRIES entries."""
         fw = self._fw
         return (candidates_job is not None and self.threads > 1 and self._records is not None
-                and 0 < self._indexed <= SPLIT_MAX_ENTRIES and fw.indptr.dtype == fw.indices.dtype == np.int32)
+                and max(1, SPLIT_MIN_ENTRIES) <= self._indexed <= SPLIT_MAX_ENTRIES and fw.indptr.dtype == fw.indices.dtype == np.int32)
 
     def _job(self, q: _Query, floor: float, cut: int, by_bound: int, threads: int, background: bool) -> object:
         """_candidates' gate and selection for the units of ``q`` as one compiled job

@@ -51,6 +51,19 @@ def term_of(word: str) -> str:
     return t
 
 
+# "There are no penguins in the Arctic and no polar bears in the Antarctic", "neither
+# safe nor effective": a negation joined to one before it by "and", "or" or "nor" negates
+# a clause of its own, not the first one again (a running count made the pair cancel out).
+PARALLEL = frozenset(("and", "or"))
+PARALLEL_NEGATION = "nor"
+
+
+def parallel(norms: Sequence[str], i: int) -> bool:
+    """Whether the negation at ``i`` is coordinated with one before it (``PARALLEL``):
+    it keeps the running count odd rather than evening it."""
+    return norms[i] == PARALLEL_NEGATION or i > 0 and norms[i - 1] in PARALLEL
+
+
 def negated(tokens: Sequence[Token], i: int) -> bool:
     w = tokens[i].norm
     if w not in NEGATIONS:
@@ -104,7 +117,7 @@ def analyse(text: str, claim_id: str = "") -> Entry:
         n = len(norms)
         for i, w in enumerate(norms):
             if w in NEGATIONS and negates(norms[i - 1] if i else "", w, norms[i + 1] if i + 1 < n else "",
-                                          norms[i + 2] if i + 2 < n else ""):
+                                          norms[i + 2] if i + 2 < n else "") and not (neg and parallel(norms, i)):
                 neg = not neg
     all_terms = terms_of(norms)
     caps = name_caps(norms, caps)
@@ -187,9 +200,11 @@ def _negs(tokens: list[Token], norms: list[str]) -> list[int]:
     negation of an evidence frame counted where the frame ends: evidence.py)."""
     flags = [0] * len(tokens)
     framed = not EVIDENCE.isdisjoint(norms)   # most units name no evidence: no frame to look for
+    odd = False
     for k in compress(count(), map(NEGATIONS.__contains__, norms)):
-        if negated(tokens, k):
+        if negated(tokens, k) and not (odd and parallel(norms, k)):
             flags[frame_end(norms, k) if framed else k] ^= 1
+            odd = not odd
     return list(accumulate(flags, initial=0))
 
 
