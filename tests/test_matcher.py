@@ -146,6 +146,22 @@ def test_a_negation_does_not_reach_across_a_sentence_end(text: str) -> None:
     assert reference_match_blocks([("b", text)], index) == []
 
 
+@pytest.mark.parametrize(("text", "found_it"), [
+    # Two negations joined by "and", "or" or "nor" negate a clause each: they do not cancel.
+    ("There are no wild penguins in the Arctic and no polar bears in the Antarctic.", False),
+    ("Vaccines are not safe and not effective.", False),
+    ("Vaccines are neither safe nor effective.", False),
+    # Two in a row without a coordinator still do: "it is not true that ... not".
+    ("It is not true that vaccines are not safe and effective.", True),
+])
+def test_coordinated_negations_do_not_cancel(text: str, found_it: bool) -> None:
+    index = ClaimIndex.build([("safe", ["Vaccines are safe and effective."]),
+                              ("penguins", ["There are penguins in the Arctic."])])
+    ms = match_blocks([("b", text)], index)
+    assert bool(ms) == found_it
+    assert ms == reference_match_blocks([("b", text)], index)
+
+
 def test_a_not_in_the_next_sentence_does_not_stretch_the_span() -> None:
     # heldout4: the "not" of "Didn't" counted after "sharks never get cancer" cancelled its
     # "never", so the pair of sentences scored 62.7 from "shark cartilage" on and, starting
