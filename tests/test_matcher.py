@@ -235,6 +235,7 @@ def test_negation_idioms(text: str, claim: str | None, index: ClaimIndex) -> Non
     ("humanity", "humans"), ("mankind", "human"), ("inflammatory", "inflammation"),
     ("Americas", "America"),
     # the claims' verbs and predicates in the words readers use for them
+    ("believed", "thought"), ("reckons", "thinks"),
     ("triggers", "causes"), ("driving", "causes"), ("drove", "caused"), ("healed", "cures"), ("fatal", "kills"), ("deadly", "killing"),
     ("lethal", "kill"), ("protects", "prevents"), ("laced", "contains"), ("unsafe", "dangerous"),
     ("harmful", "dangerous"), ("toxic", "poison"), ("poisonous", "poison"), ("inventor", "invented"),

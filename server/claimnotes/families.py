@@ -21,6 +21,7 @@ _FAMILIES = {
     "shoot": "fling flings flung flinging",
     "eat": "swallow swallows swallowed swallowing", "sweat": "perspire perspires perspiring perspiration",
     "create": "engineered",
+    "think": "believe believes believed believing reckon reckons reckoned reckoning",
     # the claims' nouns and adjectives: drugs and remedies by brand and clipping, the
     # British word for the American one and back
     "vaccinated": "jabbed inoculate inoculated inoculation inoculations",
